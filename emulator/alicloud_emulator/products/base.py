@@ -1,0 +1,139 @@
+"""What every product shares: the action registry, the per-request context, paging, tags and time formats."""
+
+import base64
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from ..errors import ApiError, invalid_parameter
+
+
+@dataclass
+class ActionSpec:
+    name: str
+    handler: object
+    mutating: bool
+    client_token: bool  # the action honours ClientToken idempotency
+
+
+@dataclass
+class Product:
+    """One API product and version: `Ecs` 2014-05-26, `Vpc` 2016-04-28, `Slb` 2014-05-15, `NAS` 2017-06-26."""
+
+    code: str  # as in error `Recommend` links: Ecs, Vpc, Slb, NAS
+    version: str
+    endpoint_prefix: str  # ecs, vpc, slb, nas
+    regional: bool = True  # False: the API takes no RegionId (NAS), region comes from the endpoint
+    actions: dict = field(default_factory=dict)
+
+    def action(self, name, mutating=None, client_token=False):
+        """Register a handler `fn(ctx) -> dict` for an API action."""
+        if mutating is None:
+            mutating = not name.startswith(("Describe", "List", "Get", "Query"))
+
+        def register(handler):
+            self.actions[name] = ActionSpec(name, handler, mutating, client_token)
+            return handler
+
+        return register
+
+
+@dataclass
+class Context:
+    """What a handler gets: the request's parameters and region, and the emulator's parts."""
+
+    params: object
+    region: str
+    store: object
+    timing: object
+    runtime: object
+    catalog: object
+    faults: object
+    request_id: str
+    product: Product
+    now: float = field(default_factory=time.time)
+
+    def visible(self, resource):
+        """False while an injected eventual-consistency delay still hides a new resource."""
+        delay = self.faults.config.consistency_delay
+        return not delay or self.now - resource["_created_at"] >= delay
+
+    def list(self, kind, region=True, **fields):
+        """Live, visible resources of a kind in this request's region (region=False: every region)."""
+        found = self.store.find(kind, self.region if region else None, **fields)
+        return [r for r in found if self.visible(r)]
+
+    def schedule(self, resource, steps):
+        """Queue `(timing_key_or_seconds, field, value)` steps on the resource."""
+        resolved = [(self.timing.delay(d) if isinstance(d, str) else d, f, v) for d, f, v in steps]
+        self.store.schedule(resource, resolved, now=self.now)
+
+
+# paging -------------------------------------------------------------------------------------
+def page(items, params, default_size=10, max_size=100):
+    """PageNumber / PageSize paging; returns (page items, the echo fields for the response)."""
+    number = params.int("PageNumber", default=1, minimum=1, maximum=10**6)
+    size = params.int("PageSize", default=default_size, minimum=1, maximum=max_size)
+    start = (number - 1) * size
+    return items[start : start + size], {"TotalCount": len(items), "PageNumber": number, "PageSize": size}
+
+
+def encode_token(offset):
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def decode_token(token):
+    try:
+        text = base64.urlsafe_b64decode(token.encode()).decode()
+        kind, value = text.split(":", 1)
+        if kind != "offset":
+            raise ValueError(kind)
+        return int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise invalid_parameter("NextToken", token, "It was not returned by a previous call.") from None
+
+
+def token_page(items, params, default_size=10, max_size=100, min_size=1):
+    """NextToken / MaxResults paging; an empty NextToken in the answer means the last page."""
+    size = params.int("MaxResults", default=default_size, minimum=min_size, maximum=max_size)
+    token = params.str("NextToken")
+    start = decode_token(token) if token else 0
+    chunk = items[start : start + size]
+    following = start + size
+    return chunk, {"NextToken": encode_token(following) if following < len(items) else "", "MaxResults": size}
+
+
+def uses_token_paging(params):
+    return "NextToken" in params or "MaxResults" in params
+
+
+# tags ---------------------------------------------------------------------------------------
+def tags_with_tag_key(resource):
+    """ECS and SLB shape: {"Tag": [{"TagKey": k, "TagValue": v}]}."""
+    return {"Tag": [{"TagKey": k, "TagValue": v} for k, v in resource["_tags"].items()]}
+
+
+def tags_with_key(resource):
+    """VPC and NAS shape: {"Tag": [{"Key": k, "Value": v}]}."""
+    return {"Tag": [{"Key": k, "Value": v} for k, v in resource["_tags"].items()]}
+
+
+def matches_tags(resource, wanted):
+    """Describe-call tag filters: every key must be present; an empty value matches any value."""
+    tags = resource["_tags"]
+    return all(k in tags and (v in ("", None) or tags[k] == v) for k, v in wanted.items())
+
+
+def check_tag_limit(tags):
+    if len(tags) > 20:
+        raise ApiError(400, "InvalidTagCount", "A resource can have at most 20 tags.")
+
+
+# time formats -------------------------------------------------------------------------------
+def iso(timestamp):
+    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_minutes(timestamp):
+    """ECS instances report their times to the minute: 2017-12-10T04:04Z."""
+    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%dT%H:%MZ")

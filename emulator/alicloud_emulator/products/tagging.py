@@ -1,0 +1,75 @@
+"""TagResources / UntagResources / ListTagResources, the same three actions in every product."""
+
+from ..errors import ApiError, invalid_parameter
+from .base import check_tag_limit, matches_tags, token_page
+
+
+def _kind_for(params, resource_types):
+    given = params.str("ResourceType", required=True)
+    for api_type, kind in resource_types.items():
+        if api_type.lower() == given.lower():
+            return api_type, kind
+    raise invalid_parameter("ResourceType", given, f"Valid values: {', '.join(resource_types)}.")
+
+
+def _resources(ctx, kind, ids):
+    found = []
+    for resource_id in ids:
+        resource = ctx.store.get(kind, resource_id)
+        if resource is None or (ctx.product.regional and resource["_region"] != ctx.region):
+            raise ApiError(404, "InvalidResourceId.NotFound", f"The specified resource {resource_id} is not found.")
+        found.append(resource)
+    return found
+
+
+def register_tagging(product, resource_types, untag_action="UntagResources", max_resources=50):
+    """Add the three tag actions to `product`; `resource_types` maps API ResourceType -> store kind."""
+
+    @product.action("TagResources")
+    def tag_resources(ctx):
+        _, kind = _kind_for(ctx.params, resource_types)
+        ids = ctx.params.list("ResourceId")
+        if not ids:
+            raise ApiError(400, "MissingResourceId", "ResourceId is mandatory for this action.")
+        if len(ids) > max_resources:
+            raise invalid_parameter("ResourceId", len(ids), f"At most {max_resources} resources.")
+        tags = ctx.params.tags()
+        if not tags:
+            raise ApiError(400, "MissingTag", "Tag is mandatory for this action.")
+        for resource in _resources(ctx, kind, ids):
+            merged = {**resource["_tags"], **tags}
+            check_tag_limit(merged)
+            resource["_tags"] = merged
+        return {}
+
+    @product.action(untag_action)
+    def untag_resources(ctx):
+        _, kind = _kind_for(ctx.params, resource_types)
+        ids = ctx.params.list("ResourceId")
+        if not ids:
+            raise ApiError(400, "MissingResourceId", "ResourceId is mandatory for this action.")
+        keys = ctx.params.list("TagKey")
+        remove_all = ctx.params.bool("All")
+        for resource in _resources(ctx, kind, ids):
+            if keys:
+                resource["_tags"] = {k: v for k, v in resource["_tags"].items() if k not in keys}
+            elif remove_all:
+                resource["_tags"] = {}
+        return {}
+
+    @product.action("ListTagResources")
+    def list_tag_resources(ctx):
+        api_type, kind = _kind_for(ctx.params, resource_types)
+        ids = ctx.params.list("ResourceId")
+        wanted = ctx.params.tags()
+        if not ids and not wanted:
+            raise ApiError(400, "MissingParameter", "Either ResourceId or Tag must be specified.")
+        resources = [r for r in ctx.list(kind, region=product.regional) if not ids or r["_id"] in ids]
+        rows = [
+            {"ResourceId": r["_id"], "ResourceType": api_type, "TagKey": k, "TagValue": v}
+            for r in resources
+            if matches_tags(r, wanted)
+            for k, v in r["_tags"].items()
+        ]
+        chunk, meta = token_page(rows, ctx.params, default_size=50, max_size=1000)
+        return {"NextToken": meta["NextToken"], "TagResources": {"TagResource": chunk}}

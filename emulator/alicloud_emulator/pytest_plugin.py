@@ -1,0 +1,28 @@
+"""pytest fixtures: `emulator` is a running emulator, reset before each test.
+
+Use with `pytest_plugins = ["alicloud_emulator.pytest_plugin"]` in a conftest.py.
+"""
+
+import pytest
+
+from .faults import Faults
+from .testing import InProcessEmulator
+from .timing import Timing
+
+
+@pytest.fixture(scope="session")
+def emulator_server(tmp_path_factory):
+    server = InProcessEmulator(
+        state_dir=str(tmp_path_factory.mktemp("emulator-state")), timing=Timing("instant"), faults=Faults()
+    )
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def emulator(emulator_server):
+    """The session's emulator with no resources, no faults, zeroed counts and the `instant` timing."""
+    emulator_server.admin.reset()
+    emulator_server.emulator.timing = Timing("instant")
+    yield emulator_server
+    emulator_server.admin.reset()

@@ -1,0 +1,133 @@
+"""The emulated cloud's state: resources by kind, their timed transitions, ClientTokens; saved to disk.
+
+A resource is a dict holding its API fields (PascalCase, as Describe returns them) and private
+fields that start with `_`: `_kind`, `_region`, `_created_at`, `_tags` (a plain dict) and
+`_transitions` (pending `[at, field, value]` changes that apply once their time has come, so
+asynchronous states need no background thread and survive a restart).
+"""
+
+import json
+import os
+import tempfile
+import threading
+import time
+
+GONE = "_gone"  # a transition on this field removes the resource when it comes due
+
+
+def public_fields(resource):
+    return {k: v for k, v in resource.items() if not k.startswith("_")}
+
+
+class Store:
+    def __init__(self, path=None, on_transition=None):
+        self.lock = threading.RLock()
+        self.path = path
+        self.on_transition = on_transition
+        self.resources = {}
+        self.tokens = {}
+        if path and os.path.exists(path):
+            self._load()
+
+    # persistence ---------------------------------------------------------------------------
+    def _load(self):
+        with open(self.path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        self.resources = data.get("resources", {})
+        self.tokens = data.get("tokens", {})
+
+    def save(self):
+        if not self.path:
+            return
+        with self.lock:
+            text = json.dumps({"resources": self.resources, "tokens": self.tokens})
+        directory = os.path.dirname(os.path.abspath(self.path))
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".state-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, self.path)
+
+    def reset(self):
+        with self.lock:
+            self.resources = {}
+            self.tokens = {}
+        self.save()
+
+    # resources ------------------------------------------------------------------------------
+    def add(self, kind, resource_id, resource, region=None):
+        resource.update(
+            {
+                "_kind": kind,
+                "_id": resource_id,
+                "_region": region,
+                "_created_at": time.time(),
+                "_tags": resource.get("_tags", {}),
+                "_transitions": [],
+            }
+        )
+        self.resources.setdefault(kind, {})[resource_id] = resource
+        return resource
+
+    def get(self, kind, resource_id):
+        resource = self.resources.get(kind, {}).get(resource_id)
+        if resource is not None:
+            self.settle(resource)
+            if resource.get(GONE):
+                return None
+        return resource
+
+    def all(self, kind, region=None):
+        """Every live resource of a kind (in creation order), optionally of one region."""
+        found = []
+        for resource in list(self.resources.get(kind, {}).values()):
+            self.settle(resource)
+            if resource.get(GONE):
+                continue
+            if region is None or resource["_region"] == region:
+                found.append(resource)
+        return found
+
+    def find(self, kind, region=None, **fields):
+        return [r for r in self.all(kind, region) if all(r.get(k) == v for k, v in fields.items())]
+
+    def remove(self, kind, resource_id):
+        self.resources.get(kind, {}).pop(resource_id, None)
+
+    # timed transitions ----------------------------------------------------------------------
+    def schedule(self, resource, steps, now=None):
+        """Queue `(delay, field, value)` steps, each delay counted from the previous step.
+
+        Replaces whatever was still pending: a new operation decides the resource's future.
+        A zero delay applies at once.
+        """
+        at = time.time() if now is None else now
+        resource["_transitions"] = []
+        for delay, field, value in steps:
+            at += delay
+            resource["_transitions"].append([at, field, value])
+        self.settle(resource)
+
+    def settle(self, resource, now=None):
+        pending = resource.get("_transitions")
+        if not pending:
+            return
+        now = time.time() if now is None else now
+        while pending and pending[0][0] <= now:
+            _, field, value = pending.pop(0)
+            old = resource.get(field)
+            resource[field] = value
+            if field == GONE:
+                self.remove(resource["_kind"], resource["_id"])
+            if self.on_transition:
+                self.on_transition(resource, field, old, value)
+
+    def next_transition(self, resource):
+        pending = resource.get("_transitions")
+        return pending[0][0] if pending else None
+
+    # ClientToken idempotency ----------------------------------------------------------------
+    def token(self, key):
+        return self.tokens.get(key)
+
+    def remember_token(self, key, digest, response):
+        self.tokens[key] = {"digest": digest, "response": response, "at": time.time()}
