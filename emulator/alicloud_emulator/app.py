@@ -70,6 +70,7 @@ class Emulator:
         self.log = RequestLog(os.path.join(state_dir, "requests.log") if state_dir else None)
         self.nonces = NonceCache()
         self.started_at = time.time()
+        self.response_hooks = []  # fn(product, action, payload) after each successful API answer (tests)
         self.runtime.start(self)
 
     # entry point ------------------------------------------------------------------------------
@@ -124,7 +125,10 @@ class Emulator:
             return self._error(error, request, headers), "server_error"
         params = Params({k: v for k, v in flat.items() if k not in V1_COMMON})
         result = self._run(product, spec, params, headers, request["request_id"])
-        response = _json_response(200, {"RequestId": request["request_id"], **result}, request["request_id"])
+        payload = {"RequestId": request["request_id"], **result}
+        for hook in self.response_hooks:
+            hook(product, action, payload)
+        response = _json_response(200, payload, request["request_id"])
         if decision.outcome == "lost":
             response.drop = True
             return response, "lost"

@@ -6,7 +6,7 @@ Use with `pytest_plugins = ["alicloud_emulator.pytest_plugin"]` in a conftest.py
 import pytest
 
 from .faults import Faults
-from .testing import InProcessEmulator
+from .testing import InProcessEmulator, ResponseChecker
 from .timing import Timing
 
 
@@ -21,8 +21,16 @@ def emulator_server(tmp_path_factory):
 
 @pytest.fixture
 def emulator(emulator_server):
-    """The session's emulator with no resources, no faults, zeroed counts and the `instant` timing."""
+    """The session's emulator with no resources, no faults, zeroed counts and the `instant` timing.
+
+    Every answer given during the test must load into the SDK's response model with no field the model
+    does not know (a misspelt field would silently vanish on the client side).
+    """
     emulator_server.admin.reset()
     emulator_server.emulator.timing = Timing("instant")
+    checker = ResponseChecker()
+    emulator_server.emulator.response_hooks.append(checker)
     yield emulator_server
+    emulator_server.emulator.response_hooks.remove(checker)
     emulator_server.admin.reset()
+    assert not checker.problems, "answers the SDK models do not match:\n" + "\n".join(checker.problems)

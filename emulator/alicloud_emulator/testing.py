@@ -143,3 +143,38 @@ class EmulatorProcess:
 
     def client(self, product, **kwargs):
         return sdk_client(product, self.endpoint, **kwargs)
+
+
+def unknown_fields(sent, known, path=""):
+    """Paths of fields in an answer that the SDK's response model does not know (so would drop)."""
+    found = []
+    if isinstance(sent, dict):
+        for key, value in sent.items():
+            here = f"{path}.{key}" if path else key
+            if not isinstance(known, dict) or key not in known:
+                found.append(here)
+            else:
+                found += unknown_fields(value, known[key], here)
+    elif isinstance(sent, list) and isinstance(known, list):
+        for index, (value, known_value) in enumerate(zip(sent, known)):
+            found += unknown_fields(value, known_value, f"{path}[{index}]")
+    return found
+
+
+class ResponseChecker:
+    """Loads every answer into the SDK's `<Action>ResponseBody` model and lists fields the model lacks."""
+
+    def __init__(self):
+        self.problems = []
+        self.actions = set()
+
+    def __call__(self, product, action, payload):
+        models = sdk_models(product.endpoint_prefix)
+        model_class = getattr(models, f"{action}ResponseBody", None)
+        self.actions.add((product.code, action))
+        if model_class is None:
+            self.problems.append(f"{product.code} {action}: the SDK has no {action}ResponseBody model")
+            return
+        roundtrip = model_class().from_map(json.loads(json.dumps(payload))).to_map()
+        for field in unknown_fields(payload, roundtrip):
+            self.problems.append(f"{product.code} {action}: field {field} is unknown to the SDK model")

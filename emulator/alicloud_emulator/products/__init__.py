@@ -1,5 +1,6 @@
 """The emulated products, by API version (the `x-acs-version` a client sends)."""
 
+from . import ecs_catalog, ecs_instances, ecs_security_groups  # noqa: F401 - they register ECS actions
 from .ecs import ECS
 from .nas import NAS
 from .slb import SLB

@@ -1,5 +1,7 @@
-"""ECS 2014-05-26: zones, images, key pairs, security groups, instances."""
+"""ECS 2014-05-26: the product and its tag actions. Its resources live in the `ecs_*` modules."""
 
 from .base import Product
+from .tagging import register_tagging
 
 ECS = Product(code="Ecs", version="2014-05-26", endpoint_prefix="ecs")
+register_tagging(ECS, {"instance": "instance", "securitygroup": "security_group", "keypair": "key_pair"})

@@ -136,7 +136,10 @@ def describe_vpcs(ctx):
 def describe_vpc_attribute(ctx):
     vpc = _vpc(ctx, ctx.params.str("VpcId", required=True))
     rendered = _render_vpc(ctx, vpc)
-    rendered["RouterTableIds"] = {"RouterTableIds": [vpc["_route_table_id"]]}
+    for field in ("CenStatus", "RouterTableIds", "NatGatewayIds"):  # the flat attribute view lacks these
+        del rendered[field]
+    rendered["AssociatedCens"] = {"AssociatedCen": []}
+    rendered["CloudResources"] = {"CloudResourceSetType": []}
     return rendered
 
 

@@ -1,0 +1,3 @@
+"""ECS instances."""
+
+from .ecs import ECS  # noqa: F401 - actions are registered on ECS

@@ -1,0 +1,3 @@
+"""ECS security groups and their rules."""
+
+from .ecs import ECS  # noqa: F401 - actions are registered on ECS
