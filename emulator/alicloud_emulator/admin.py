@@ -1,13 +1,13 @@
 """The admin API under /_emulator/: health, reset, faults, request counts, state (for tests and drills).
 
-    GET  /_emulator/health             {"status": "ok", ...}
-    POST /_emulator/reset              forget every resource, count and fault
-    GET  /_emulator/faults             the fault settings
-    POST /_emulator/faults             change some of them: {"throttle_rate": 0.3, "seed": 7}
-    GET  /_emulator/requests           {"total": n, "counts": {action: n}, "outcomes": {...}}
-    POST /_emulator/requests/reset     zero the counts
-    GET  /_emulator/state              every resource, as stored
-    *    /_emulator/runtime/...        the data plane's own endpoints (see its runtime)
+GET  /_emulator/health             {"status": "ok", ...}
+POST /_emulator/reset              forget every resource, count and fault
+GET  /_emulator/faults             the fault settings
+POST /_emulator/faults             change some of them: {"throttle_rate": 0.3, "seed": 7}
+GET  /_emulator/requests           {"total": n, "counts": {action: n}, "outcomes": {...}}
+POST /_emulator/requests/reset     zero the counts
+GET  /_emulator/state              every resource, as stored
+*    /_emulator/runtime/...        the data plane's own endpoints (see its runtime)
 """
 
 import json
@@ -20,6 +20,10 @@ def _reply(status, payload):
     from .app import Response
 
     return Response(status, json.dumps(payload, indent=1).encode(), {"Content-Type": "application/json"})
+
+
+def _public_view(resource):
+    return {**public_fields(resource), "tags": resource["_tags"], "region": resource["_region"]}
 
 
 def handle_admin(emulator, method, raw_path, body):
@@ -58,7 +62,7 @@ def handle_admin(emulator, method, raw_path, body):
     if route == "/state" and method == "GET":
         with emulator.store.lock:
             state = {
-                kind: {rid: {**public_fields(r), "tags": r["_tags"], "region": r["_region"]} for rid, r in items.items()}
+                kind: {rid: _public_view(r) for rid, r in items.items()}
                 for kind, items in emulator.store.resources.items()
             }
         return _reply(200, state)

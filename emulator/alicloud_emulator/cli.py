@@ -1,10 +1,10 @@
 """`alicloud-emulator`: serve the emulated Alibaba Cloud, or start/stop it in the background.
 
-    alicloud-emulator serve --host 127.0.0.1 --port 18080 --state-dir .emulator --timing fast
-    alicloud-emulator start ...same options...    (background; returns once it answers)
-    alicloud-emulator status --state-dir .emulator
-    alicloud-emulator stop --state-dir .emulator
-    alicloud-emulator down --state-dir .emulator  (stop, and remove what its runtime created)
+alicloud-emulator serve --host 127.0.0.1 --port 18080 --state-dir .emulator --timing fast
+alicloud-emulator start ...same options...    (background; returns once it answers)
+alicloud-emulator status --state-dir .emulator
+alicloud-emulator stop --state-dir .emulator
+alicloud-emulator down --state-dir .emulator  (stop, and remove what its runtime created)
 """
 
 import argparse
@@ -134,7 +134,7 @@ def start(args):
         print(f"alicloud-emulator already running on http://{running['host']}:{running['port']}")
         return 0
     os.makedirs(args.state_dir, exist_ok=True)
-    command = [sys.executable, "-m", "alicloud_emulator", "serve", *sys.argv[2:]]
+    command = [sys.executable, "-m", "alicloud_emulator", "serve", *args.argv[1:]]
     with open(os.path.join(args.state_dir, LOG_FILE), "ab") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
@@ -197,7 +197,9 @@ def main(argv=None):
     ):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--state-dir", default=".emulator")
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    args.argv = argv
     try:
         Timing(getattr(args, "timing", "fast"), getattr(args, "time_scale", 1.0))
     except ValueError as error:

@@ -43,7 +43,7 @@ class Faults:
         self._lock = threading.Lock()
         self.config = config or FaultConfig()
         self.config.validate()
-        self._rng = random.Random(self.config.seed)
+        self._rng = random.Random(self.config.seed)  # noqa: S311 - reproducible by design, not a secret
 
     def update(self, changes):
         """Apply a partial configuration (from the admin API); a new seed restarts the sequence."""
@@ -61,7 +61,7 @@ class Faults:
                 setattr(config, name, int(getattr(config, name)))
             config.validate()
             self.config = config
-            self._rng = random.Random(config.seed)
+            self._rng = random.Random(config.seed)  # noqa: S311 - reproducible by design, not a secret
 
     def reset(self):
         self.update(asdict(FaultConfig()))

@@ -82,7 +82,7 @@ class Params:
     def object(self, name):
         """Dict of `Name.Field` entries."""
         prefix = name + "."
-        return {k[len(prefix):]: v for k, v in self.flat.items() if k.startswith(prefix)}
+        return {k[len(prefix) :]: v for k, v in self.flat.items() if k.startswith(prefix)}
 
     def tags(self, name="Tag"):
         """Tag.N.Key / Tag.N.Value pairs as a dict (validated like the real API)."""

@@ -53,7 +53,9 @@ def _check_time(text, fmt):
     try:
         signed_at = datetime.strptime(text, fmt).replace(tzinfo=timezone.utc).timestamp()
     except (TypeError, ValueError):
-        raise ApiError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.") from None
+        raise ApiError(
+            400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."
+        ) from None
     if abs(time.time() - signed_at) > MAX_SKEW_SECONDS:
         raise ApiError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.")
 

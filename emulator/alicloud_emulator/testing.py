@@ -34,15 +34,15 @@ def sdk_client(product, endpoint, key_id=ACCESS_KEY_ID, secret=ACCESS_KEY_SECRET
     from alibabacloud_tea_openapi import models as openapi_models
 
     module = importlib.import_module(f"{SDK_MODULES[product]}.client")
-    settings = dict(
-        access_key_id=key_id,
-        access_key_secret=secret,
-        region_id=region,
-        endpoint=endpoint,
-        protocol="http",
-        read_timeout=30000,
-        connect_timeout=5000,
-    )
+    settings = {
+        "access_key_id": key_id,
+        "access_key_secret": secret,
+        "region_id": region,
+        "endpoint": endpoint,
+        "protocol": "http",
+        "read_timeout": 30000,
+        "connect_timeout": 5000,
+    }
     settings.update(config)
     return module.Client(openapi_models.Config(**settings))
 
@@ -61,8 +61,8 @@ class Admin:
 
     def call(self, method, path, payload=None):
         data = json.dumps(payload).encode() if payload is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method)
-        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+        request = urllib.request.Request(self.base + path, data=data, method=method)  # noqa: S310 - our own http URL
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - our own http URL
             return json.load(answer)
 
     def reset(self):
@@ -156,7 +156,7 @@ def unknown_fields(sent, known, path=""):
             else:
                 found += unknown_fields(value, known[key], here)
     elif isinstance(sent, list) and isinstance(known, list):
-        for index, (value, known_value) in enumerate(zip(sent, known)):
+        for index, (value, known_value) in enumerate(zip(sent, known, strict=False)):
             found += unknown_fields(value, known_value, f"{path}[{index}]")
     return found
 

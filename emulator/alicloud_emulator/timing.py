@@ -22,7 +22,7 @@ REALISTIC = {
 PROFILES = {
     "realistic": REALISTIC,
     "fast": {key: min(0.5, seconds / 10) for key, seconds in REALISTIC.items()},
-    "instant": {key: 0.0 for key in REALISTIC},
+    "instant": dict.fromkeys(REALISTIC, 0.0),
 }
 
 

@@ -1,5 +1,4 @@
 import pytest
-
 from alicloud_emulator.testing import sdk_models
 
 pytest_plugins = ["alicloud_emulator.pytest_plugin"]
@@ -18,7 +17,9 @@ def vpc_models():
 @pytest.fixture
 def network(emulator, vpc, vpc_models):
     """A VPC 192.168.0.0/16 with two vSwitches in two zones, both Available."""
-    vpc_id = vpc.create_vpc(vpc_models.CreateVpcRequest(region_id="cn-hangzhou", cidr_block="192.168.0.0/16")).body.vpc_id
+    vpc_id = vpc.create_vpc(
+        vpc_models.CreateVpcRequest(region_id="cn-hangzhou", cidr_block="192.168.0.0/16")
+    ).body.vpc_id
     vswitches = [
         vpc.create_vswitch(
             vpc_models.CreateVSwitchRequest(

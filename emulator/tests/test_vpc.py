@@ -4,7 +4,6 @@ import time
 
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException
-
 from alicloud_emulator.timing import Timing
 
 REGION = "cn-hangzhou"
@@ -30,7 +29,12 @@ def test_create_describe_modify_delete_vpc(vpc, vpc_models):
     assert created.vpc_id.startswith("vpc-") and created.vrouter_id.startswith("vrt-")
     assert created.route_table_id.startswith("vtb-") and created.request_id
     found = _describe_vpc(vpc, m, created.vpc_id)
-    assert (found.vpc_name, found.cidr_block, found.status, found.region_id) == ("ha-web", "192.168.0.0/16", "Available", REGION)
+    assert (found.vpc_name, found.cidr_block, found.status, found.region_id) == (
+        "ha-web",
+        "192.168.0.0/16",
+        "Available",
+        REGION,
+    )
     assert {t.key: t.value for t in found.tags.tag} == {"app": "ha-web"}
     assert found.router_table_ids.router_table_ids == [created.route_table_id]
     assert found.creation_time.endswith("Z")
@@ -78,7 +82,9 @@ def test_vswitch_rules(vpc, vpc_models, network):
     vpc_id = network["vpc_id"]
 
     def create(cidr, zone="cn-hangzhou-j"):
-        return vpc.create_vswitch(m.CreateVSwitchRequest(region_id=REGION, vpc_id=vpc_id, zone_id=zone, cidr_block=cidr))
+        return vpc.create_vswitch(
+            m.CreateVSwitchRequest(region_id=REGION, vpc_id=vpc_id, zone_id=zone, cidr_block=cidr)
+        )
 
     for cidr, zone, code, status in (
         ("192.168.1.128/25", "cn-hangzhou-j", "InvalidCidrBlock.Overlapped", 400),
@@ -92,7 +98,9 @@ def test_vswitch_rules(vpc, vpc_models, network):
         assert (raised.value.code, raised.value.status_code) == (code, status), cidr
     with pytest.raises(ClientException) as raised:
         vpc.create_vswitch(
-            m.CreateVSwitchRequest(region_id=REGION, vpc_id="vpc-missing", zone_id="cn-hangzhou-j", cidr_block="192.168.9.0/24")
+            m.CreateVSwitchRequest(
+                region_id=REGION, vpc_id="vpc-missing", zone_id="cn-hangzhou-j", cidr_block="192.168.9.0/24"
+            )
         )
     assert raised.value.code == "InvalidVpcId.NotFound"
 
@@ -109,7 +117,9 @@ def test_vswitch_rules(vpc, vpc_models, network):
     assert raised.value.code == "DependencyViolation.VSwitch"
 
     vsw = network["vswitch_ids"][0]
-    vpc.modify_vswitch_attribute(m.ModifyVSwitchAttributeRequest(region_id=REGION, v_switch_id=vsw, description="zone j"))
+    vpc.modify_vswitch_attribute(
+        m.ModifyVSwitchAttributeRequest(region_id=REGION, v_switch_id=vsw, description="zone j")
+    )
     attrs = vpc.describe_vswitch_attributes(m.DescribeVSwitchAttributesRequest(region_id=REGION, v_switch_id=vsw)).body
     assert attrs.description == "zone j" and attrs.vpc_id == vpc_id
     for vsw in network["vswitch_ids"]:
@@ -125,7 +135,9 @@ def test_describe_filters_and_paging(vpc, vpc_models):
     created = []
     for index in range(23):
         tag = [m.CreateVpcRequestTag(key="tier", value="odd" if index % 2 else "even")]
-        request = m.CreateVpcRequest(region_id=REGION, cidr_block=f"10.{index}.0.0/16", vpc_name=f"net-{index}", tag=tag)
+        request = m.CreateVpcRequest(
+            region_id=REGION, cidr_block=f"10.{index}.0.0/16", vpc_name=f"net-{index}", tag=tag
+        )
         created.append(vpc.create_vpc(request).body.vpc_id)
     seen = []
     for number in (1, 2, 3):
@@ -157,16 +169,25 @@ def test_tag_untag_list(vpc, vpc_models, network):
             tag=[m.TagResourcesRequestTag(key="env", value="prod"), m.TagResourcesRequestTag(key="app", value="web")],
         )
     )  # fmt: skip
-    listed = vpc.list_tag_resources(m.ListTagResourcesRequest(region_id=REGION, resource_type="VPC", resource_id=[vpc_id])).body
+    listed = vpc.list_tag_resources(
+        m.ListTagResourcesRequest(region_id=REGION, resource_type="VPC", resource_id=[vpc_id])
+    ).body
     assert {(t.resource_id, t.resource_type, t.tag_key, t.tag_value) for t in listed.tag_resources.tag_resource} == {
         (vpc_id, "VPC", "env", "prod"),
         (vpc_id, "VPC", "app", "web"),
     }
-    vpc.un_tag_resources(m.UnTagResourcesRequest(region_id=REGION, resource_type="VPC", resource_id=[vpc_id], tag_key=["env"]))
+    vpc.un_tag_resources(
+        m.UnTagResourcesRequest(region_id=REGION, resource_type="VPC", resource_id=[vpc_id], tag_key=["env"])
+    )
     assert {t.key: t.value for t in _describe_vpc(vpc, m, vpc_id).tags.tag} == {"app": "web"}
     vsw = network["vswitch_ids"][1]
     vpc.tag_resources(
-        m.TagResourcesRequest(region_id=REGION, resource_type="VSWITCH", resource_id=[vsw], tag=[m.TagResourcesRequestTag(key="zone", value="k")])
+        m.TagResourcesRequest(
+            region_id=REGION,
+            resource_type="VSWITCH",
+            resource_id=[vsw],
+            tag=[m.TagResourcesRequestTag(key="zone", value="k")],
+        )
     )
     by_tag = vpc.describe_vswitches(
         m.DescribeVSwitchesRequest(region_id=REGION, tag=[m.DescribeVSwitchesRequestTag(key="zone", value="k")])
@@ -174,7 +195,12 @@ def test_tag_untag_list(vpc, vpc_models, network):
     assert [v.v_switch_id for v in by_tag.v_switches.v_switch] == [vsw]
     with pytest.raises(ClientException) as raised:
         vpc.tag_resources(
-            m.TagResourcesRequest(region_id=REGION, resource_type="VPC", resource_id=["vpc-nope"], tag=[m.TagResourcesRequestTag(key="a", value="b")])
+            m.TagResourcesRequest(
+                region_id=REGION,
+                resource_type="VPC",
+                resource_id=["vpc-nope"],
+                tag=[m.TagResourcesRequestTag(key="a", value="b")],
+            )
         )
     assert raised.value.status_code == 404
 

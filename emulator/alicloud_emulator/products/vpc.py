@@ -2,7 +2,7 @@
 
 from .. import ids
 from ..errors import ApiError, invalid_parameter
-from ..netcheck import parse_network, is_reserved, usable_hosts
+from ..netcheck import is_reserved, parse_network, usable_hosts
 from .base import Product, check_tag_limit, iso, matches_tags, page, tags_with_key
 from .tagging import register_tagging
 

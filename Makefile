@@ -1,0 +1,77 @@
+# ha_web.alicloud: `make demo` runs the service on the local emulator, `make test` runs every test.
+# Everything is installed into .venv from the pinned files in requirements/; a second run is fast.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(BIN):$(PATH)
+
+# The emulator used by `make demo` (and by playbooks run by hand against inventories/local).
+EMULATOR_PORT ?= 18080
+EMULATOR_STATE ?= $(CURDIR)/.emulator
+EMULATOR_TIMING ?= fast
+
+# ansible-test needs the collection under an ansible_collections/<namespace>/<name> path.
+SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity
+SANITY_DIR := $(SANITY_ROOT)/ansible_collections/ha_web/alicloud
+
+.PHONY: help setup demo test lint sanity unit emulator-test bench emulator-start emulator-stop clean
+
+help:
+	@echo "make demo    - set up, start the local emulator, show how to use it"
+	@echo "make test    - set up and run every test (lint, sanity, unit, emulator)"
+	@echo "make setup | lint | sanity | unit | emulator-test | bench | emulator-start | emulator-stop | clean"
+
+setup: $(STAMP)
+
+$(STAMP): requirements/runtime.txt requirements/dev.txt emulator/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt -e emulator
+	touch $@
+
+demo: setup emulator-start
+	@echo
+	@echo "The local Alibaba Cloud answers at http://127.0.0.1:$(EMULATOR_PORT)"
+	@echo "  access key id: emulator-ak    access key secret: emulator-sk    region: cn-hangzhou"
+	@echo "  export ALIBABA_CLOUD_ENDPOINT_URL=http://127.0.0.1:$(EMULATOR_PORT)"
+	@echo "  export ALIBABA_CLOUD_ACCESS_KEY_ID=emulator-ak ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-sk"
+	@echo "  state: curl -s http://127.0.0.1:$(EMULATOR_PORT)/_emulator/state"
+	@echo "  stop:  make emulator-stop"
+
+emulator-start: setup
+	$(BIN)/alicloud-emulator start --port $(EMULATOR_PORT) --state-dir $(EMULATOR_STATE) --timing $(EMULATOR_TIMING)
+
+emulator-stop: setup
+	$(BIN)/alicloud-emulator stop --state-dir $(EMULATOR_STATE)
+
+test: setup lint sanity unit emulator-test
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/ansible-lint
+	$(BIN)/antsibull-changelog lint
+
+sanity: setup
+	rm -rf $(SANITY_DIR) && mkdir -p $(SANITY_DIR)
+	tar -c --exclude-vcs --exclude=./.venv --exclude=./emulator --exclude=./.emulator --exclude=./build \
+	    --exclude=__pycache__ --exclude=.pytest_cache --exclude=.ruff_cache -C $(CURDIR) . | tar -x -C $(SANITY_DIR)
+	cd $(SANITY_DIR) && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+unit: setup
+	$(BIN)/pytest -q tests/unit
+
+emulator-test: setup
+	$(BIN)/pytest -q emulator/tests
+
+bench: setup
+	$(BIN)/python bench/emulator_bench.py --output bench/results/emulator.json
+
+clean: emulator-stop
+	rm -rf $(VENV) $(SANITY_ROOT) build .pytest_cache .ruff_cache
