@@ -18,7 +18,7 @@ REGION = "cn-hangzhou"
 
 def startup_seconds(runs):
     samples = []
-    for _ in range(runs):
+    for _run in range(runs):
         process = EmulatorProcess(extra_args=["--timing", "instant"]).start()
         samples.append(process.ready_seconds)
         process.stop()
