@@ -29,10 +29,12 @@ help:
 
 setup: $(STAMP)
 
-$(STAMP): requirements/runtime.txt requirements/dev.txt emulator/pyproject.toml
+$(STAMP): requirements/runtime.txt requirements/dev.txt emulator/pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt -e emulator
+	mkdir -p $(VENV)/collections/ansible_collections/ha_web
+	ln -sfn $(CURDIR) $(VENV)/collections/ansible_collections/ha_web/alicloud
 	touch $@
 
 demo: setup emulator-start

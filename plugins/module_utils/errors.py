@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright: ha_web.alicloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""API errors as the collection reports them: code, message, request id, HTTP status; never a traceback."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+_SDK_MESSAGE = re.compile(r"^code: \d+, (?P<message>.*?)(?: request id: [0-9A-Fa-f-]+)?$", re.DOTALL)
+
+
+class AlicloudApiError(Exception):
+    """An answer of the cloud that is an error, or a request that got no answer (`code` "ConnectionError")."""
+
+    def __init__(self, code, message, request_id=None, status=None, action=None, lost=False, retry_after_ms=None):
+        super(AlicloudApiError, self).__init__("%s: %s" % (code, message))
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.status = status
+        self.action = action
+        self.lost = lost  # no answer arrived: the request may or may not have taken effect
+        self.retry_after_ms = retry_after_ms  # the server's `x-acs-retry-after`, when it sent one
+
+    def as_dict(self):
+        return {
+            "code": self.code,
+            "message": self.message,
+            "request_id": self.request_id,
+            "status": self.status,
+            "action": self.action,
+        }
+
+    def describe(self):
+        text = "%s: %s" % (self.code, self.message)
+        if self.request_id:
+            text += " (request id %s)" % self.request_id
+        return text
+
+
+def from_sdk_exception(error, action=None):
+    """Turn whatever the Alibaba SDK raised into an AlicloudApiError."""
+    code = getattr(error, "code", None)
+    status = getattr(error, "status_code", None) or getattr(error, "statusCode", None)
+    if not code:
+        # darabonba's UnretryableException and plain socket errors: the request got no answer.
+        return AlicloudApiError("ConnectionError", str(error) or error.__class__.__name__, action=action, lost=True)
+    data = getattr(error, "data", None) or {}
+    message = data.get("Message") if isinstance(data, dict) else None
+    if not message:
+        raw = getattr(error, "message", "") or ""
+        match = _SDK_MESSAGE.match(raw)
+        message = match.group("message") if match else raw
+    request_id = getattr(error, "request_id", None) or (data.get("RequestId") if isinstance(data, dict) else None)
+    retry_after = getattr(error, "retry_after", None)
+    return AlicloudApiError(
+        code, message, request_id=request_id, status=status, action=action, retry_after_ms=retry_after
+    )
+
+
+def is_code(error, *codes):
+    """True when the error's code is one of `codes` (a code ending in `.*` matches its whole family)."""
+    code = getattr(error, "code", None) or ""
+    for wanted in codes:
+        if wanted.endswith(".*") and (code == wanted[:-2] or code.startswith(wanted[:-1])):
+            return True
+        if code == wanted:
+            return True
+    return False

@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+# Copyright: ha_web.alicloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AlicloudModule: what every module of the collection shares.
+
+Common options with their environment fallbacks, product clients built on first use, one call path
+with retries, paging, waiting, and results/errors in one shape.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+import traceback
+import uuid
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.ha_web.alicloud.plugins.module_utils import clients, credentials, retries
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, from_sdk_exception
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import compare_tags, tags_from_api, tags_to_api
+from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import WaitError, wait_for
+
+COMMON_ARGUMENT_SPEC = dict(
+    access_key_id=dict(
+        type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"])
+    ),
+    access_key_secret=dict(
+        type="str",
+        no_log=True,
+        fallback=(env_fallback, ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"]),
+    ),
+    security_token=dict(
+        type="str",
+        no_log=True,
+        fallback=(env_fallback, ["ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"]),
+    ),
+    region_id=dict(
+        type="str", aliases=["region"], fallback=(env_fallback, ["ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"])
+    ),
+    profile=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE"])),
+    endpoint_url=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_ENDPOINT_URL"])),
+)
+
+READ_PREFIXES = ("Describe", "List", "Get", "Query")
+
+
+def is_mutating(action):
+    return not action.startswith(READ_PREFIXES)
+
+
+def snake_resource(resource, tags_field="Tags"):
+    """An API object (PascalCase) as a module returns it: snake_case keys, tags as a plain dict."""
+    if resource is None:
+        return None
+    body = dict(resource)
+    tags = body.pop(tags_field, None)
+    result = camel_dict_to_snake_dict(body)
+    if tags_field:
+        result["tags"] = tags_from_api(tags)
+    return result
+
+
+def dig(data, *path):
+    """data["A"]["B"]... with missing levels as None (list wrappers: dig(body, "Vpcs", "Vpc"))."""
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+class AlicloudModule(object):
+    def __init__(self, argument_spec, **kwargs):
+        spec = dict(COMMON_ARGUMENT_SPEC)
+        spec.update(argument_spec)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self.diff_mode = self.module._diff
+        self.max_attempts = retries.DEFAULT_ATTEMPTS
+        self._clients = {}
+        self._credential_config = None
+
+    # clients and calls ------------------------------------------------------------------------
+    @property
+    def region_id(self):
+        region = self.params.get("region_id")
+        if not region:
+            self.fail("region_id is required: set the region_id option or ALIBABA_CLOUD_REGION_ID (e.g. cn-hangzhou)")
+        return region
+
+    def client(self, product):
+        if product not in self._clients:
+            try:
+                if self._credential_config is None:
+                    self._credential_config = credentials.resolve(self.params)[1]
+                self._clients[product] = clients.build_client(
+                    product, self.region_id, self._credential_config, self.params.get("endpoint_url")
+                )
+            except clients.MissingSdkError as error:
+                self.module.fail_json(msg=missing_required_lib(error.package), exception=str(error.error))
+            except (credentials.CredentialsError, ValueError) as error:
+                self.fail(str(error))
+        return self._clients[product]
+
+    def call(self, product, action, params=None, client_token=False, verify_lost=None):
+        """Send one API request, retrying what is safe to retry; returns the answer's body.
+
+        client_token: add a ClientToken, made once and sent again on every retry, so a create that
+        took effect without an answer is not done twice. verify_lost: for mutating actions without a
+        ClientToken, a function called after an unanswered attempt; if it returns something, the
+        action had taken effect and that is the result (no resend).
+        Raises AlicloudApiError.
+        """
+        if self.check_mode and is_mutating(action):
+            raise RuntimeError("bug: %s would change something in check mode" % action)
+        params = dict(params or {})
+        if client_token:
+            params["ClientToken"] = str(uuid.uuid4())
+        client = self.client(product)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return clients.send(client, product, action, params)
+            except Exception as raw:  # the SDK raises many unrelated types; each becomes an API error
+                error = raw if isinstance(raw, AlicloudApiError) else from_sdk_exception(raw, action)
+            if not retries.is_retryable(error) or attempt >= self.max_attempts:
+                raise error
+            if error.lost and verify_lost is not None:
+                found = verify_lost()
+                if found is not None:
+                    return found
+            time.sleep(retries.backoff_delay(attempt, error.retry_after_ms))
+
+    def paginate(self, product, action, params, path, page_size=50, token=False):
+        """Every item of a Describe/List call, all pages (PageNumber/PageSize, or NextToken/MaxResults)."""
+        params = dict(params or {})
+        items = []
+        if token:
+            params["MaxResults"] = page_size
+            while True:
+                body = self.call(product, action, params)
+                items.extend(dig(body, *path) or [])
+                next_token = body.get("NextToken")
+                if not next_token:
+                    return items
+                params["NextToken"] = next_token
+        params["PageSize"] = page_size
+        number = 1
+        while True:
+            params["PageNumber"] = number
+            body = self.call(product, action, params)
+            page = dig(body, *path) or []
+            items.extend(page)
+            total = body.get("TotalCount")
+            if not page or (total is not None and len(items) >= int(total)) or len(page) < page_size:
+                return items
+            number += 1
+
+    def wait(self, waiter, read, timeout):
+        try:
+            return wait_for(waiter, read, timeout)
+        except WaitError as error:
+            self.fail(str(error), resource=error.resource)
+
+    def update_tags(self, product, resource_type, resource_id, current, untag_action="UntagResources"):
+        """Bring a resource's tags to the `tags` / `purge_tags` options; returns True when something changes."""
+        to_set, to_remove = compare_tags(current, self.params.get("tags"), self.params.get("purge_tags"))
+        if self.check_mode or not (to_set or to_remove):
+            return bool(to_set or to_remove)
+        scope = {"ResourceType": resource_type, "ResourceId": [resource_id]}
+        if product != "nas":
+            scope["RegionId"] = self.region_id
+        if to_remove:
+            self.call(product, untag_action, dict(scope, TagKey=to_remove))
+        if to_set:
+            self.call(product, "TagResources", dict(scope, Tag=tags_to_api(to_set)))
+        return True
+
+    # results --------------------------------------------------------------------------------
+    def fail(self, msg, **result):
+        self.module.fail_json(msg=msg, **result)
+
+    def fail_api(self, error, msg, **result):
+        """Fail with what the cloud said: code, message and request id (never a traceback)."""
+        if not isinstance(error, AlicloudApiError):
+            self.module.fail_json(msg="%s: %s" % (msg, error), exception=traceback.format_exc(), **result)
+        self.module.fail_json(msg="%s: %s" % (msg, error.describe()), error=error.as_dict(), **result)
+
+    def exit(self, changed, resource=None, key="resource", before=None, after=None, **extra):
+        result = dict(changed=changed, **extra)
+        result[key] = resource
+        if self.diff_mode:
+            result["diff"] = {"before": before if before is not None else {}, "after": after if after is not None else {}}
+        self.module.exit_json(**result)

@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: ha_web.alicloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Checks of module input made before any API call; each returns an error message or None."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible.module_utils.six import text_type
+
+
+def network(option, value):
+    """(ip_network, None) or (None, message) for a CIDR block given as `option`."""
+    try:
+        return ipaddress.ip_network(text_type(value), strict=True), None
+    except ValueError as error:
+        return None, "%s: %r is not a CIDR block (%s); write it like 192.168.0.0/16" % (option, value, error)
+
+
+def cidr_problem(option, value, min_prefix=None, max_prefix=None):
+    net, problem = network(option, value)
+    if problem:
+        return problem
+    if min_prefix is not None and net.prefixlen < min_prefix or max_prefix is not None and net.prefixlen > max_prefix:
+        return "%s: %s must have a prefix length from /%s to /%s" % (option, value, min_prefix, max_prefix)
+    return None
+
+
+def cidr_inside_problem(option, value, outer_option, outer_value):
+    inner, problem = network(option, value)
+    if problem:
+        return problem
+    outer, problem = network(outer_option, outer_value)
+    if problem:
+        return problem
+    if inner.version != outer.version or not inner.subnet_of(outer):
+        return "%s: %s is not inside %s %s; choose a block within it" % (option, value, outer_option, outer_value)
+    return None
+
+
+def address_or_cidr_problem(option, value):
+    try:
+        ipaddress.ip_network(text_type(value), strict=False)
+        return None
+    except ValueError:
+        return "%s: %r is neither an IP address nor a CIDR block" % (option, value)
+
+
+def port_range_problem(option, value, protocol="tcp"):
+    """Alibaba's `from/to` port range: 1..65535 for TCP/UDP, -1/-1 for the others."""
+    text = text_type(value)
+    parts = text.split("/")
+    if len(parts) != 2:
+        return "%s: %r must look like 80/80 or 1/65535 (or -1/-1 for ICMP, GRE, ALL)" % (option, value)
+    try:
+        low, high = int(parts[0]), int(parts[1])
+    except ValueError:
+        return "%s: %r must be two numbers separated by /" % (option, value)
+    if protocol.lower() in ("tcp", "udp"):
+        if not 1 <= low <= high <= 65535:
+            return "%s: %r must be from/to with 1 <= from <= to <= 65535 for %s" % (option, value, protocol)
+    elif (low, high) != (-1, -1):
+        return "%s: %r must be -1/-1 for protocol %s" % (option, value, protocol)
+    return None

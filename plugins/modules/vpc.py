@@ -1,0 +1,277 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ha_web.alicloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vpc
+short_description: Create, update or delete a VPC
+version_added: 1.0.0
+description:
+  - Makes sure a virtual private cloud (VPC) exists with the given CIDR block, name, description and tags,
+    or that it does not exist.
+  - The VPC is found by O(vpc_id), else by O(name) within the region; several VPCs with that name is an error.
+author: ha_web.alicloud developers
+options:
+  name:
+    description:
+      - The VPC's name (1 to 128 characters, not starting with C(http://) or C(https://)).
+      - Required unless O(vpc_id) is given.
+    type: str
+    aliases: [vpc_name]
+  vpc_id:
+    description:
+      - The ID of an existing VPC. When given, the VPC is found by ID and O(name) may rename it.
+    type: str
+  cidr_block:
+    description:
+      - The IPv4 CIDR block of the VPC, with a prefix length from /8 to /28, for example V(192.168.0.0/16).
+      - Required to create a VPC; the block of an existing VPC cannot change.
+    type: str
+  description:
+    description:
+      - The VPC's description (up to 256 characters).
+    type: str
+  state:
+    description:
+      - V(present) makes sure the VPC exists and is Available; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - ha_web.alicloud.alicloud
+  - ha_web.alicloud.alicloud.wait
+  - ha_web.alicloud.alicloud.tags
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+"""
+
+EXAMPLES = r"""
+- name: A VPC for the web service
+  ha_web.alicloud.vpc:
+    name: ha-web
+    cidr_block: 192.168.0.0/16
+    description: HA web service
+    tags:
+      app: ha-web
+  register: vpc
+
+- name: Delete it
+  ha_web.alicloud.vpc:
+    name: ha-web
+    state: absent
+"""
+
+RETURN = r"""
+vpc:
+  description: The VPC as Describe returns it, in snake_case; empty when absent.
+  returned: always
+  type: dict
+  contains:
+    vpc_id:
+      description: The VPC's ID.
+      type: str
+      sample: vpc-bp15zckdt37pq72zvw3zp
+    vpc_name:
+      description: Its name.
+      type: str
+      sample: ha-web
+    cidr_block:
+      description: Its IPv4 CIDR block.
+      type: str
+      sample: 192.168.0.0/16
+    status:
+      description: V(Pending) or V(Available).
+      type: str
+      sample: Available
+    description:
+      description: Its description.
+      type: str
+    v_router_id:
+      description: The ID of its router.
+      type: str
+    v_switch_ids:
+      description: The IDs of the vSwitches in it, under the key C(v_switch_id).
+      type: dict
+    region_id:
+      description: Its region.
+      type: str
+    creation_time:
+      description: When it was created (UTC).
+      type: str
+    tags:
+      description: Its tags.
+      type: dict
+      sample: {"app": "ha-web"}
+"""
+
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_problem
+from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
+
+AVAILABLE = Waiter("VPC to be Available", success=["Available"], waiting=["Pending"], gone="wait")
+DELETED = Waiter("VPC to be deleted", success=[], waiting=["Available", "Pending", "Deleting"], gone="success")
+
+
+def validate(module):
+    params = module.params
+    problems = validate_tags(params["tags"])
+    if params["state"] == "present" and params["cidr_block"]:
+        problems.append(cidr_problem("cidr_block", params["cidr_block"], 8, 28))
+    name = params["name"]
+    if name is not None and (not 1 <= len(name) <= 128 or name.startswith(("http://", "https://"))):
+        problems.append("name: %r must be 1 to 128 characters and not start with http:// or https://" % name)
+    if params["description"] is not None and len(params["description"]) > 256:
+        problems.append("description: must be at most 256 characters")
+    problems = [p for p in problems if p]
+    if problems:
+        module.fail("; ".join(problems))
+
+
+def find(module):
+    params = module.params
+    query = {"RegionId": module.region_id}
+    if params["vpc_id"]:
+        query["VpcId"] = params["vpc_id"]
+    else:
+        query["VpcName"] = params["name"]
+    found = module.paginate("vpc", "DescribeVpcs", query, ("Vpcs", "Vpc"))
+    if not params["vpc_id"]:
+        found = [v for v in found if v.get("VpcName") == params["name"]]
+    if len(found) > 1:
+        module.fail(
+            "name: %d VPCs are named %r (%s); give vpc_id to choose one"
+            % (len(found), params["name"], ", ".join(v["VpcId"] for v in found))
+        )
+    return found[0] if found else None
+
+
+def read(module, vpc_id):
+    body = module.call("vpc", "DescribeVpcs", {"RegionId": module.region_id, "VpcId": vpc_id})
+    vpcs = (body.get("Vpcs") or {}).get("Vpc") or []
+    return vpcs[0] if vpcs else None
+
+
+def create(module):
+    params = module.params
+    if not params["cidr_block"]:
+        module.fail("cidr_block is required to create VPC %r" % params["name"])
+    if module.check_mode:
+        return True, None
+    request = {
+        "RegionId": module.region_id,
+        "CidrBlock": params["cidr_block"],
+        "VpcName": params["name"],
+        "Description": params["description"],
+    }
+    if params["tags"]:
+        request["Tag"] = tags_to_api(params["tags"])
+    vpc_id = module.call("vpc", "CreateVpc", request, client_token=True)["VpcId"]
+    if params["wait"]:
+        return True, module.wait(AVAILABLE, lambda: read(module, vpc_id), params["wait_timeout"])
+    return True, read(module, vpc_id) or {"VpcId": vpc_id, "Status": "Pending"}
+
+
+def update(module, vpc):
+    params = module.params
+    if params["cidr_block"] and params["cidr_block"] != vpc["CidrBlock"]:
+        module.fail(
+            "cidr_block: VPC %s has %s; the block of a VPC cannot change (delete it, or use another name)"
+            % (vpc["VpcId"], vpc["CidrBlock"])
+        )
+    changes = {}
+    if params["name"] is not None and params["name"] != vpc.get("VpcName"):
+        changes["VpcName"] = params["name"]
+    if params["description"] is not None and params["description"] != vpc.get("Description"):
+        changes["Description"] = params["description"]
+    if changes and not module.check_mode:
+        module.call("vpc", "ModifyVpcAttribute", dict(changes, RegionId=module.region_id, VpcId=vpc["VpcId"]))
+    tags_changed = module.update_tags("vpc", "VPC", vpc["VpcId"], tags_from_api(vpc.get("Tags")), "UnTagResources")
+    changed = bool(changes) or tags_changed
+    if changed and module.check_mode:
+        return changed, planned_update(module, vpc, changes)
+    if changed:
+        vpc = read(module, vpc["VpcId"]) or vpc
+    if params["wait"] and vpc.get("Status") != "Available" and not module.check_mode:
+        vpc = module.wait(AVAILABLE, lambda: read(module, vpc["VpcId"]), params["wait_timeout"])
+    return changed, vpc
+
+
+def planned_update(module, vpc, changes):
+    """The VPC as check mode reports it: with the changes it would make."""
+    projected = dict(vpc, **changes)
+    tags = tags_from_api(vpc.get("Tags"))
+    if module.params["tags"] is not None:
+        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
+    projected["Tags"] = tags_to_api(tags)
+    return projected
+
+
+def delete(module, vpc):
+    if module.check_mode:
+        return True
+    try:
+        module.call("vpc", "DeleteVpc", {"RegionId": module.region_id, "VpcId": vpc["VpcId"]})
+    except AlicloudApiError as error:
+        if not is_code(error, "InvalidVpcId.NotFound", "Forbidden.VpcNotFound"):
+            raise
+    if module.params["wait"]:
+        module.wait(DELETED, lambda: read(module, vpc["VpcId"]), module.params["wait_timeout"])
+    return True
+
+
+def main():
+    module = AlicloudModule(
+        argument_spec=dict(
+            name=dict(type="str", aliases=["vpc_name"]),
+            vpc_id=dict(type="str"),
+            cidr_block=dict(type="str"),
+            description=dict(type="str"),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            tags=dict(type="dict"),
+            purge_tags=dict(type="bool", default=True),
+            wait=dict(type="bool", default=True),
+            wait_timeout=dict(type="int", default=600),
+        ),
+        required_one_of=[["name", "vpc_id"]],
+        supports_check_mode=True,
+    )
+    validate(module)
+    try:
+        vpc = find(module)
+        before = snake_resource(vpc)
+        if module.params["state"] == "absent":
+            changed = delete(module, vpc) if vpc else False
+            module.exit(changed, {}, key="vpc", before=before, after={})
+        if vpc is None:
+            changed, vpc = create(module)
+        else:
+            changed, vpc = update(module, vpc)
+    except AlicloudApiError as error:
+        module.fail_api(error, "VPC %s" % (module.params["vpc_id"] or module.params["name"]))
+    after = snake_resource(vpc) if vpc else planned(module)
+    module.exit(changed, after, key="vpc", before=before, after=after)
+
+
+def planned(module):
+    """What check mode would create."""
+    params = module.params
+    return {
+        "vpc_name": params["name"],
+        "cidr_block": params["cidr_block"],
+        "description": params["description"] or "",
+        "tags": params["tags"] or {},
+    }
+
+
+if __name__ == "__main__":
+    main()
