@@ -1,6 +1,6 @@
 """Emulator measures: start-up time, and DescribeInstances requests per second with 100 instances (real SDK).
 
-    .venv/bin/python bench/emulator_bench.py [--output bench/results/emulator.json]
+.venv/bin/python bench/emulator_bench.py [--output bench/results/emulator.json]
 """
 
 import argparse
@@ -30,9 +30,13 @@ def make_instances(process, count):
     vpc, ecs = process.client("vpc"), process.client("ecs")
     vpc_id = vpc.create_vpc(vpc_m.CreateVpcRequest(region_id=REGION, cidr_block="192.168.0.0/16")).body.vpc_id
     vswitch_id = vpc.create_vswitch(
-        vpc_m.CreateVSwitchRequest(region_id=REGION, vpc_id=vpc_id, zone_id="cn-hangzhou-j", cidr_block="192.168.0.0/20")
+        vpc_m.CreateVSwitchRequest(
+            region_id=REGION, vpc_id=vpc_id, zone_id="cn-hangzhou-j", cidr_block="192.168.0.0/20"
+        )
     ).body.v_switch_id
-    group_id = ecs.create_security_group(ecs_m.CreateSecurityGroupRequest(region_id=REGION, vpc_id=vpc_id)).body.security_group_id
+    group_id = ecs.create_security_group(
+        ecs_m.CreateSecurityGroupRequest(region_id=REGION, vpc_id=vpc_id)
+    ).body.security_group_id
     image_id = ecs.describe_images(ecs_m.DescribeImagesRequest(region_id=REGION)).body.images.image[0].image_id
     ecs.run_instances(
         ecs_m.RunInstancesRequest(
@@ -85,7 +89,9 @@ def main():
         for threads in (1, 4):
             rps = requests_per_second(process, threads, args.seconds)
             results["describe_instances_100"][f"clients_{threads}"] = round(rps, 1)
-            print(f"DescribeInstances (100 instances, page of 100) through the SDK, {threads} client(s): {rps:.1f} req/s")
+            print(
+                f"DescribeInstances (100 instances, page of 100) through the SDK, {threads} client(s): {rps:.1f} req/s"
+            )
     finally:
         process.stop()
     if args.output:

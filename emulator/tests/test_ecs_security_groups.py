@@ -49,7 +49,9 @@ def _ingress(m, **fields):
 
 
 def _authorize(ecs, m, group_id, *permissions):
-    request = m.AuthorizeSecurityGroupRequest(region_id=REGION, security_group_id=group_id, permissions=list(permissions))
+    request = m.AuthorizeSecurityGroupRequest(
+        region_id=REGION, security_group_id=group_id, permissions=list(permissions)
+    )
     return ecs.authorize_security_group(request)
 
 
@@ -76,7 +78,9 @@ def test_create_describe_modify_delete_group(ecs, m, network):
     group_id = created.security_group_id
     assert group_id.startswith("sg-") and len(group_id) == 23 and created.request_id
 
-    body = ecs.describe_security_groups(m.DescribeSecurityGroupsRequest(region_id=REGION, security_group_id=group_id)).body
+    body = ecs.describe_security_groups(
+        m.DescribeSecurityGroupsRequest(region_id=REGION, security_group_id=group_id)
+    ).body
     assert (body.total_count, body.region_id) == (1, REGION)
     found = body.security_groups.security_group[0]
     assert (found.security_group_name, found.description, found.vpc_id, found.security_group_type) == (
@@ -104,7 +108,9 @@ def test_create_describe_modify_delete_group(ecs, m, network):
     assert attribute.inner_access_policy == "Accept" and attribute.permissions.permission == []
 
     ecs.delete_security_group(m.DeleteSecurityGroupRequest(region_id=REGION, security_group_id=group_id))
-    body = ecs.describe_security_groups(m.DescribeSecurityGroupsRequest(region_id=REGION, security_group_id=group_id)).body
+    body = ecs.describe_security_groups(
+        m.DescribeSecurityGroupsRequest(region_id=REGION, security_group_id=group_id)
+    ).body
     assert body.total_count == 0
     _raises(
         lambda: ecs.delete_security_group(m.DeleteSecurityGroupRequest(region_id=REGION, security_group_id=group_id)),
@@ -172,8 +178,12 @@ def test_create_group_honours_client_token(ecs, m, network):
 
 def test_describe_groups_filters(ecs, m, vpc, vpc_models, network):
     other_vpc = vpc.create_vpc(vpc_models.CreateVpcRequest(region_id=REGION, cidr_block="10.0.0.0/16")).body.vpc_id
-    web = _create_group(ecs, m, network["vpc_id"], name="web", tag=[m.CreateSecurityGroupRequestTag(key="role", value="web")])
-    db = _create_group(ecs, m, network["vpc_id"], name="db", tag=[m.CreateSecurityGroupRequestTag(key="role", value="db")])
+    web = _create_group(
+        ecs, m, network["vpc_id"], name="web", tag=[m.CreateSecurityGroupRequestTag(key="role", value="web")]
+    )
+    db = _create_group(
+        ecs, m, network["vpc_id"], name="db", tag=[m.CreateSecurityGroupRequestTag(key="role", value="db")]
+    )
     elsewhere = _create_group(ecs, m, other_vpc, name="web")
 
     def ids(**filters):
@@ -243,7 +253,9 @@ def test_delete_group_refuses_while_it_is_used(emulator, ecs, m, network, group)
     assert "authorized in another" in error.message
 
     ecs.revoke_security_group(
-        m.RevokeSecurityGroupRequest(region_id=REGION, security_group_id=referrer, ip_protocol="tcp", port_range="80/80", source_group_id=group)
+        m.RevokeSecurityGroupRequest(
+            region_id=REGION, security_group_id=referrer, ip_protocol="tcp", port_range="80/80", source_group_id=group
+        )
     )
     ecs.delete_security_group(delete)
 
@@ -266,14 +278,20 @@ def test_authorize_ingress_and_egress_rules(ecs, m, network, group):
         m,
         group,
         _ingress(m, ip_protocol="tcp", port_range="80/80", source_cidr_ip="0.0.0.0/0", description="http"),
-        _ingress(m, ip_protocol="Udp", port_range="1000/2000", source_cidr_ip="10.0.0.0/8", policy="drop", priority="5"),
+        _ingress(
+            m, ip_protocol="Udp", port_range="1000/2000", source_cidr_ip="10.0.0.0/8", policy="drop", priority="5"
+        ),
         _ingress(m, ip_protocol="icmp", port_range="-1/-1", source_group_id=peer),
     )
     ecs.authorize_security_group_egress(
         m.AuthorizeSecurityGroupEgressRequest(
             region_id=REGION,
             security_group_id=group,
-            permissions=[m.AuthorizeSecurityGroupEgressRequestPermissions(ip_protocol="all", port_range="-1/-1", dest_cidr_ip="0.0.0.0/0")],
+            permissions=[
+                m.AuthorizeSecurityGroupEgressRequestPermissions(
+                    ip_protocol="all", port_range="-1/-1", dest_cidr_ip="0.0.0.0/0"
+                )
+            ],
         )
     )
     rules = _rules(ecs, m, group)
@@ -298,7 +316,11 @@ def test_authorize_ingress_and_egress_rules(ecs, m, network, group):
 def test_authorize_accepts_the_flat_form(ecs, m, group):
     ecs.authorize_security_group(
         m.AuthorizeSecurityGroupRequest(
-            region_id=REGION, security_group_id=group, ip_protocol="TCP", port_range="22/22", source_cidr_ip="192.168.0.0/16"
+            region_id=REGION,
+            security_group_id=group,
+            ip_protocol="TCP",
+            port_range="22/22",
+            source_cidr_ip="192.168.0.0/16",
         )
     )
     ecs.authorize_security_group_egress(
@@ -325,9 +347,13 @@ def test_authorizing_an_existing_rule_adds_nothing(ecs, m, group):
     rule = _ingress(m, ip_protocol="TCP", port_range="80/80", source_cidr_ip="0.0.0.0/0")
     _authorize(ecs, m, group, rule)
     first = _rules(ecs, m, group)
-    _authorize(ecs, m, group, _ingress(m, ip_protocol="tcp", port_range="80/80", source_cidr_ip="0.0.0.0/0", policy="Accept"))
+    _authorize(
+        ecs, m, group, _ingress(m, ip_protocol="tcp", port_range="80/80", source_cidr_ip="0.0.0.0/0", policy="Accept")
+    )
     assert [r.security_group_rule_id for r in _rules(ecs, m, group)] == [first[0].security_group_rule_id]
-    _authorize(ecs, m, group, _ingress(m, ip_protocol="TCP", port_range="80/80", source_cidr_ip="0.0.0.0/0", priority="2"))
+    _authorize(
+        ecs, m, group, _ingress(m, ip_protocol="TCP", port_range="80/80", source_cidr_ip="0.0.0.0/0", priority="2")
+    )
     assert len(_rules(ecs, m, group)) == 2
     _raises(lambda: _authorize(ecs, m, group, rule, rule), "InvalidParam.DuplicatePermissions", 400)
 
@@ -382,7 +408,10 @@ def test_at_most_200_rules(ecs, m, group):
             ecs,
             m,
             group,
-            *[_ingress(m, ip_protocol="TCP", port_range=f"{p}/{p}", source_cidr_ip="0.0.0.0/0") for p in range(start, start + 100)],
+            *[
+                _ingress(m, ip_protocol="TCP", port_range=f"{p}/{p}", source_cidr_ip="0.0.0.0/0")
+                for p in range(start, start + 100)
+            ],
         )
     one_more = _ingress(m, ip_protocol="TCP", port_range="8080/8080", source_cidr_ip="0.0.0.0/0")
     _raises(lambda: _authorize(ecs, m, group, one_more), "AuthorizationLimitExceed", 403)
@@ -408,7 +437,11 @@ def test_revoke_by_permission_and_by_rule_id(ecs, m, group):
         m.RevokeSecurityGroupRequest(
             region_id=REGION,
             security_group_id=group,
-            permissions=[m.RevokeSecurityGroupRequestPermissions(ip_protocol="tcp", port_range="80/80", source_cidr_ip="0.0.0.0/0")],
+            permissions=[
+                m.RevokeSecurityGroupRequestPermissions(
+                    ip_protocol="tcp", port_range="80/80", source_cidr_ip="0.0.0.0/0"
+                )
+            ],
         )
     )
     assert [r.port_range for r in _rules(ecs, m, group, "ingress")] == ["443/443", "22/22"]
@@ -416,7 +449,11 @@ def test_revoke_by_permission_and_by_rule_id(ecs, m, group):
     # a rule that does not exist (here: another priority) is not revoked, and that is no error
     ecs.revoke_security_group(
         m.RevokeSecurityGroupRequest(
-            region_id=REGION, security_group_id=group, ip_protocol="TCP", port_range="22/22", source_cidr_ip="10.0.0.0/8"
+            region_id=REGION,
+            security_group_id=group,
+            ip_protocol="TCP",
+            port_range="22/22",
+            source_cidr_ip="10.0.0.0/8",
         )
     )
     assert len(_rules(ecs, m, group, "ingress")) == 2
@@ -445,7 +482,11 @@ def test_revoke_by_permission_and_by_rule_id(ecs, m, group):
         m.RevokeSecurityGroupEgressRequest(
             region_id=REGION,
             security_group_id=group,
-            permissions=[m.RevokeSecurityGroupEgressRequestPermissions(ip_protocol="all", port_range="-1/-1", dest_cidr_ip="0.0.0.0/0")],
+            permissions=[
+                m.RevokeSecurityGroupEgressRequestPermissions(
+                    ip_protocol="all", port_range="-1/-1", dest_cidr_ip="0.0.0.0/0"
+                )
+            ],
         )
     )
     ecs.revoke_security_group_egress(  # again: nothing left to revoke, still no error
@@ -456,7 +497,9 @@ def test_revoke_by_permission_and_by_rule_id(ecs, m, group):
     assert _rules(ecs, m, group, "egress") == []
     _raises(
         lambda: ecs.revoke_security_group(
-            m.RevokeSecurityGroupRequest(region_id=REGION, security_group_id=group, ip_protocol="TCP", port_range="22/22")
+            m.RevokeSecurityGroupRequest(
+                region_id=REGION, security_group_id=group, ip_protocol="TCP", port_range="22/22"
+            )
         ),
         "MissingParameter.Source",
         400,
@@ -464,7 +507,11 @@ def test_revoke_by_permission_and_by_rule_id(ecs, m, group):
     _raises(
         lambda: ecs.revoke_security_group(
             m.RevokeSecurityGroupRequest(
-                region_id=REGION, security_group_id="sg-missing", ip_protocol="TCP", port_range="22/22", source_cidr_ip="0.0.0.0/0"
+                region_id=REGION,
+                security_group_id="sg-missing",
+                ip_protocol="TCP",
+                port_range="22/22",
+                source_cidr_ip="0.0.0.0/0",
             )
         ),
         "InvalidSecurityGroupId.NotFound",
@@ -482,7 +529,9 @@ def test_describe_attribute_pages_rules_and_checks_input(ecs, m, group):
     ports, token = [], None
     while True:
         body = ecs.describe_security_group_attribute(
-            m.DescribeSecurityGroupAttributeRequest(region_id=REGION, security_group_id=group, max_results=10, next_token=token)
+            m.DescribeSecurityGroupAttributeRequest(
+                region_id=REGION, security_group_id=group, max_results=10, next_token=token
+            )
         ).body
         ports += [r.port_range for r in body.permissions.permission]
         token = body.next_token
@@ -540,7 +589,9 @@ def test_tag_resources_on_security_groups(ecs, m, network, group):
         (group, "securitygroup", "env", "test")
     ]
     body = ecs.describe_security_groups(
-        m.DescribeSecurityGroupsRequest(region_id=REGION, tag=[m.DescribeSecurityGroupsRequestTag(key="env", value="test")])
+        m.DescribeSecurityGroupsRequest(
+            region_id=REGION, tag=[m.DescribeSecurityGroupsRequestTag(key="env", value="test")]
+        )
     ).body
     assert [g.security_group_id for g in body.security_groups.security_group] == [group]
     _raises(

@@ -272,7 +272,13 @@ def test_mount_target_lifecycle(nas, m, network, vpc, vpc_models):
     assert _error(nas.describe_mount_targets, other_fs) == ("InvalidFileSystem.NotFound", 404)
 
 
-def test_create_mount_target_validation(nas, m, network, vpc, vpc_models):
+def _security_group(emulator, vpc_id):
+    ecs, ecs_models = emulator.client("ecs"), sdk_models("ecs")
+    request = ecs_models.CreateSecurityGroupRequest(region_id=REGION, vpc_id=vpc_id)
+    return ecs.create_security_group(request).body.security_group_id
+
+
+def test_create_mount_target_validation(emulator, nas, m, network, vpc, vpc_models):
     fs_id = _create_fs(nas, m)
     other_vpc = vpc.create_vpc(vpc_models.CreateVpcRequest(region_id=REGION, cidr_block="10.0.0.0/16")).body.vpc_id
     other_vsw = vpc.create_vswitch(
@@ -300,11 +306,14 @@ def test_create_mount_target_validation(nas, m, network, vpc, vpc_models):
         ({"v_switch_id": other_vsw}, ("InvalidParameter.VswNotFound", 404)),
         ({"access_group_name": "no-such-group"}, ("InvalidAccessGroup.NotFound", 404)),
         ({"security_group_id": "sg-missing"}, ("InvalidSecurityGroupId.NotFound", 404)),
+        ({"security_group_id": _security_group(emulator, other_vpc)}, ("InvalidSecurityGroupId.NotFound", 404)),
         ({"dry_run": True}, ("DryRunOperation", 400)),
     ):
         request = m.CreateMountTargetRequest(**{**good, **changes})
         assert _error(nas.create_mount_target, request) == expected, changes
     assert _mount_targets(nas, m, fs_id).total_count == 0
+    with_group = m.CreateMountTargetRequest(**good, security_group_id=_security_group(emulator, network["vpc_id"]))
+    assert nas.create_mount_target(with_group).body.mount_target_domain.startswith(fs_id)
 
 
 def test_mount_target_limit_per_file_system(nas, m, network, vpc, vpc_models):

@@ -23,7 +23,9 @@ def test_state_survives_a_restart_and_transitions_go_on(tmp_path):
     first = EmulatorProcess(state_dir=state_dir, extra_args=args).start()
     try:
         m = sdk_models("vpc")
-        vpc_id = first.client("vpc").create_vpc(m.CreateVpcRequest(region_id=REGION, cidr_block="10.0.0.0/16")).body.vpc_id
+        vpc_id = (
+            first.client("vpc").create_vpc(m.CreateVpcRequest(region_id=REGION, cidr_block="10.0.0.0/16")).body.vpc_id
+        )
         assert _vpcs(first) == {vpc_id: "Pending"}
     finally:
         first.stop()
@@ -34,7 +36,8 @@ def test_state_survives_a_restart_and_transitions_go_on(tmp_path):
         assert _vpcs(second) == {vpc_id: "Available"}
     finally:
         second.stop()
-    lines = [json.loads(line) for line in open(os.path.join(state_dir, "requests.log"), encoding="utf-8")]
+    with open(os.path.join(state_dir, "requests.log"), encoding="utf-8") as log:
+        lines = [json.loads(line) for line in log]
     assert [entry["action"] for entry in lines] == ["CreateVpc", "DescribeVpcs", "DescribeVpcs", "DescribeVpcs"]
     assert lines[0]["mutating"] is True and lines[0]["status"] == 200 and lines[0]["product"] == "Vpc"
 
@@ -53,10 +56,14 @@ def test_start_status_stop_in_the_background(tmp_path):
     state_dir = str(tmp_path)
     port = str(free_port())
     command = [sys.executable, "-m", "alicloud_emulator"]
-    started = subprocess.run([*command, "start", "--port", port, "--state-dir", state_dir], capture_output=True, text=True)
+    started = subprocess.run(
+        [*command, "start", "--port", port, "--state-dir", state_dir], capture_output=True, text=True
+    )
     try:
         assert started.returncode == 0, started.stdout + started.stderr
-        again = subprocess.run([*command, "start", "--port", port, "--state-dir", state_dir], capture_output=True, text=True)
+        again = subprocess.run(
+            [*command, "start", "--port", port, "--state-dir", state_dir], capture_output=True, text=True
+        )
         assert again.returncode == 0 and "already running" in again.stdout
         status = subprocess.run([*command, "status", "--state-dir", state_dir], capture_output=True, text=True)
         assert status.returncode == 0 and '"status": "ok"' in status.stdout
@@ -73,6 +80,8 @@ def test_bad_command_line_is_refused_clearly():
     )
     assert result.returncode == 2 and "--timing" in result.stderr
     result = subprocess.run(
-        [sys.executable, "-m", "alicloud_emulator", "serve", "--access-key", "no-secret"], capture_output=True, text=True
+        [sys.executable, "-m", "alicloud_emulator", "serve", "--access-key", "no-secret"],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2 and "ID:SECRET" in result.stderr

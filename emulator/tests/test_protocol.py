@@ -5,14 +5,14 @@ import threading
 import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from alibabacloud_tea_openapi import models as openapi_models
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException, ThrottlingException
 from alibabacloud_tea_util.models import RuntimeOptions
-from darabonba.exceptions import UnretryableException
-
 from alicloud_emulator.testing import sdk_client, sdk_models
+from darabonba.exceptions import UnretryableException
 
 REGION = "cn-hangzhou"
 
@@ -64,7 +64,7 @@ def test_unknown_access_key_is_refused(emulator):
 
 class _Capture(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    captured = []
+    captured: ClassVar[list] = []
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -173,7 +173,13 @@ def test_unknown_action_version_and_region(emulator):
 
 def test_parameters_in_the_form_body_and_booleans_in_any_case(emulator):
     client = emulator.client("vpc")
-    body = {"RegionId": REGION, "CidrBlock": "10.4.0.0/16", "VpcName": "from-body", "Tag.1.Key": "k", "Tag.1.Value": "v"}
+    body = {
+        "RegionId": REGION,
+        "CidrBlock": "10.4.0.0/16",
+        "VpcName": "from-body",
+        "Tag.1.Key": "k",
+        "Tag.1.Value": "v",
+    }
     created = _raw_call(client, "CreateVpc", "2016-04-28", body=body)["body"]
     m = sdk_models("vpc")
     found = client.describe_vpcs(m.DescribeVpcsRequest(region_id=REGION, vpc_name="from-body")).body.vpcs.vpc
@@ -183,9 +189,12 @@ def test_parameters_in_the_form_body_and_booleans_in_any_case(emulator):
         with pytest.raises(ClientException) as raised:
             _raw_call(client, "CreateVpc", "2016-04-28", {"RegionId": REGION, "DryRun": spelling})
         assert raised.value.code == "DryRunOperation"
-    assert _raw_call(client, "DescribeVpcs", "2016-04-28", {"RegionId": REGION, "IsDefault": "FALSE"})["body"][
-        "TotalCount"
-    ] == 1
+    assert (
+        _raw_call(client, "DescribeVpcs", "2016-04-28", {"RegionId": REGION, "IsDefault": "FALSE"})["body"][
+            "TotalCount"
+        ]
+        == 1
+    )
 
 
 # faults --------------------------------------------------------------------------------------

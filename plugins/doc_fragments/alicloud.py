@@ -57,6 +57,19 @@ requirements:
   - alibabacloud-credentials
 """
 
+    # Attributes of modules that change resources.
+    ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    description: >-
+      Can run in check mode and tell whether it would change anything, without calling any API that
+      changes something.
+    support: full
+  diff_mode:
+    description: Returns the resource before and after the change when run with C(--diff).
+    support: full
+"""
+
     # Options of modules that wait for asynchronous states.
     WAIT = r"""
 options:

@@ -53,13 +53,13 @@ def parse_endpoint_url(url):
 
 
 def build_client(product, region_id, credential_config, endpoint_url=None):
-    package, _ = PRODUCTS[product]
+    package = PRODUCTS[product][0]
     try:
         openapi_models = importlib.import_module("alibabacloud_tea_openapi.models")
         client_module = importlib.import_module(package + ".client")
     except ImportError as error:
         name = PIP_NAMES[product] if package in str(error) else "alibabacloud-tea-openapi"
-        raise MissingSdkError(name, error)
+        raise MissingSdkError(name, error) from error
     settings = dict(credential_config)
     settings.update(region_id=region_id, connect_timeout=CONNECT_TIMEOUT_MS, read_timeout=READ_TIMEOUT_MS)
     if endpoint_url:
@@ -73,7 +73,7 @@ def send(client, product, action, params):
     openapi_models = importlib.import_module("alibabacloud_tea_openapi.models")
     openapi_utils = importlib.import_module("alibabacloud_tea_openapi.utils")
     runtime_options = importlib.import_module("darabonba.runtime")
-    _, version = PRODUCTS[product]
+    version = PRODUCTS[product][1]
     request_params = openapi_models.Params(
         action=action,
         version=version,
@@ -85,7 +85,7 @@ def send(client, product, action, params):
         req_body_type="formData",
         body_type="json",
     )
-    query = openapi_utils.Utils.query(dict((k, v) for k, v in params.items() if v is not None))
+    query = openapi_utils.Utils.query({k: v for k, v in params.items() if v is not None})
     request = openapi_models.OpenApiRequest(query=query)
     answer = client.call_api(request_params, request, runtime_options.RuntimeOptions())
     return answer.get("body") or {}

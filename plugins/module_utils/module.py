@@ -24,9 +24,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import compar
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import WaitError, wait_for
 
 COMMON_ARGUMENT_SPEC = dict(
-    access_key_id=dict(
-        type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"])
-    ),
+    access_key_id=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"])),
     access_key_secret=dict(
         type="str",
         no_log=True,
@@ -195,5 +193,8 @@ class AlicloudModule(object):
         result = dict(changed=changed, **extra)
         result[key] = resource
         if self.diff_mode:
-            result["diff"] = {"before": before if before is not None else {}, "after": after if after is not None else {}}
+            result["diff"] = {
+                "before": before if before is not None else {},
+                "after": after if after is not None else {},
+            }
         self.module.exit_json(**result)

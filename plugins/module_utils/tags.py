@@ -31,8 +31,8 @@ def compare_tags(current, wanted, purge):
     """Returns (to_set: dict, to_remove: list). `wanted` None means "leave tags alone"."""
     if wanted is None:
         return {}, []
-    wanted = dict((k, "" if v is None else str(v)) for k, v in wanted.items())
-    to_set = dict((k, v) for k, v in wanted.items() if current.get(k) != v)
+    wanted = {k: "" if v is None else str(v) for k, v in wanted.items()}
+    to_set = {k: v for k, v in wanted.items() if current.get(k) != v}
     to_remove = sorted(k for k in current if k not in wanted) if purge else []
     return to_set, to_remove
 

@@ -24,7 +24,9 @@ def cidr_problem(option, value, min_prefix=None, max_prefix=None):
     net, problem = network(option, value)
     if problem:
         return problem
-    if min_prefix is not None and net.prefixlen < min_prefix or max_prefix is not None and net.prefixlen > max_prefix:
+    too_short = min_prefix is not None and net.prefixlen < min_prefix
+    too_long = max_prefix is not None and net.prefixlen > max_prefix
+    if too_short or too_long:
         return "%s: %s must have a prefix length from /%s to /%s" % (option, value, min_prefix, max_prefix)
     return None
 

@@ -33,7 +33,7 @@ class Waiter(object):
         self.gone = gone
 
     def outcome(self, resource):
-        """"success", "failure", "waiting" or "unexpected" for one observation (None = not found)."""
+        """ "success", "failure", "waiting" or "unexpected" for one observation (None = not found)."""
         if resource is None:
             return {"success": "success", "wait": "waiting", "fail": "failure"}[self.gone]
         value = resource.get(self.field)

@@ -15,7 +15,7 @@ description:
   - Makes sure a virtual private cloud (VPC) exists with the given CIDR block, name, description and tags,
     or that it does not exist.
   - The VPC is found by O(vpc_id), else by O(name) within the region; several VPCs with that name is an error.
-author: ha_web.alicloud developers
+author: ha_web.alicloud developers (@ha-web)
 options:
   name:
     description:
@@ -46,11 +46,7 @@ extends_documentation_fragment:
   - ha_web.alicloud.alicloud
   - ha_web.alicloud.alicloud.wait
   - ha_web.alicloud.alicloud.tags
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+  - ha_web.alicloud.alicloud.attributes
 """
 
 EXAMPLES = r"""
