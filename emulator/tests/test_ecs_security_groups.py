@@ -301,7 +301,7 @@ def test_authorize_ingress_and_egress_rules(ecs, m, network, group):
         ("ingress", "ICMP", "-1/-1", "Accept", "1"),
         ("egress", "ALL", "-1/-1", "Accept", "1"),
     ]
-    http, udp, icmp, egress = rules
+    http, _, icmp, egress = rules
     assert http.security_group_rule_id.startswith("sgr-") and http.create_time.endswith("Z")
     assert (http.source_cidr_ip, http.nic_type, http.description) == ("0.0.0.0/0", "intranet", "http")
     assert (icmp.source_group_id, icmp.source_group_name) == (peer, "peer")
@@ -358,29 +358,33 @@ def test_authorizing_an_existing_rule_adds_nothing(ecs, m, group):
     _raises(lambda: _authorize(ecs, m, group, rule, rule), "InvalidParam.DuplicatePermissions", 400)
 
 
+GOOD_RULE = {"ip_protocol": "TCP", "port_range": "80/80", "source_cidr_ip": "0.0.0.0/0"}
+
+
 @pytest.mark.parametrize(
-    "fields, code, status",
+    "changes, code, status",
     [
-        ({"port_range": "80/80", "source_cidr_ip": "0.0.0.0/0"}, "MissingParameter", 400),
-        ({"ip_protocol": "SCTP", "port_range": "80/80", "source_cidr_ip": "0.0.0.0/0"}, "InvalidIpProtocol.ValueNotSupported", 400),
-        ({"ip_protocol": "TCP", "source_cidr_ip": "0.0.0.0/0"}, "InvalidPortRange.Malformed", 400),
-        ({"ip_protocol": "TCP", "port_range": "0/80", "source_cidr_ip": "0.0.0.0/0"}, "InvalidParam.PortRange", 400),
-        ({"ip_protocol": "TCP", "port_range": "90/80", "source_cidr_ip": "0.0.0.0/0"}, "InvalidParam.PortRange", 400),
-        ({"ip_protocol": "UDP", "port_range": "1/65536", "source_cidr_ip": "0.0.0.0/0"}, "InvalidParam.PortRange", 400),
-        ({"ip_protocol": "TCP", "port_range": "-1/-1", "source_cidr_ip": "0.0.0.0/0"}, "InvalidParam.PortRange", 400),
-        ({"ip_protocol": "TCP", "port_range": "eighty", "source_cidr_ip": "0.0.0.0/0"}, "InvalidParam.PortRange", 400),
-        ({"ip_protocol": "ICMP", "port_range": "80/80", "source_cidr_ip": "0.0.0.0/0"}, "OperationDenied", 400),
-        ({"ip_protocol": "TCP", "port_range": "80/80"}, "MissingParameter.Source", 400),
-        ({"ip_protocol": "TCP", "port_range": "80/80", "source_cidr_ip": "300.0.0.0/8"}, "InvalidSourceCidrIp.Malformed", 400),
-        ({"ip_protocol": "TCP", "port_range": "80/80", "source_cidr_ip": "0.0.0.0/0", "policy": "reject"}, "InvalidPolicy.Malformed", 400),
-        ({"ip_protocol": "TCP", "port_range": "80/80", "source_cidr_ip": "0.0.0.0/0", "priority": "101"}, "InvalidPriority.ValueNotSupported", 400),
-        ({"ip_protocol": "TCP", "port_range": "80/80", "source_cidr_ip": "0.0.0.0/0", "priority": "0"}, "InvalidPriority.ValueNotSupported", 400),
-        ({"ip_protocol": "TCP", "port_range": "80/80", "source_cidr_ip": "0.0.0.0/0", "priority": "high"}, "InvalidPriority.Malformed", 400),
-        ({"ip_protocol": "TCP", "port_range": "80/80", "source_cidr_ip": "0.0.0.0/0", "nic_type": "wifi"}, "InvalidNicType.ValueNotSupported", 400),
-        ({"ip_protocol": "TCP", "port_range": "80/80", "source_group_id": "sg-missing"}, "InvalidSourceGroupId.NotFound", 404),
+        ({"ip_protocol": None}, "MissingParameter", 400),
+        ({"ip_protocol": "SCTP"}, "InvalidIpProtocol.ValueNotSupported", 400),
+        ({"port_range": None}, "InvalidPortRange.Malformed", 400),
+        ({"port_range": "0/80"}, "InvalidParam.PortRange", 400),
+        ({"port_range": "90/80"}, "InvalidParam.PortRange", 400),
+        ({"ip_protocol": "UDP", "port_range": "1/65536"}, "InvalidParam.PortRange", 400),
+        ({"port_range": "-1/-1"}, "InvalidParam.PortRange", 400),
+        ({"port_range": "eighty"}, "InvalidParam.PortRange", 400),
+        ({"ip_protocol": "ICMP"}, "OperationDenied", 400),
+        ({"source_cidr_ip": None}, "MissingParameter.Source", 400),
+        ({"source_cidr_ip": "300.0.0.0/8"}, "InvalidSourceCidrIp.Malformed", 400),
+        ({"policy": "reject"}, "InvalidPolicy.Malformed", 400),
+        ({"priority": "101"}, "InvalidPriority.ValueNotSupported", 400),
+        ({"priority": "0"}, "InvalidPriority.ValueNotSupported", 400),
+        ({"priority": "high"}, "InvalidPriority.Malformed", 400),
+        ({"nic_type": "wifi"}, "InvalidNicType.ValueNotSupported", 400),
+        ({"source_cidr_ip": None, "source_group_id": "sg-missing"}, "InvalidSourceGroupId.NotFound", 404),
     ],
-)  # fmt: skip
-def test_authorize_rejects_bad_rules(ecs, m, group, fields, code, status):
+)
+def test_authorize_rejects_bad_rules(ecs, m, group, changes, code, status):
+    fields = {k: v for k, v in {**GOOD_RULE, **changes}.items() if v is not None}
     _raises(lambda: _authorize(ecs, m, group, _ingress(m, **fields)), code, status)
     assert _rules(ecs, m, group) == []
 
@@ -554,16 +558,25 @@ def test_describe_attribute_pages_rules_and_checks_input(ecs, m, group):
     )
 
 
-def test_revoke_and_authorize_are_idempotent_with_a_client_token(ecs, m, group):
+def test_authorize_is_idempotent_with_a_client_token(ecs, m, group):
+    rule = _ingress(m, ip_protocol="TCP", port_range="80/80", source_cidr_ip="0.0.0.0/0")
     request = m.AuthorizeSecurityGroupRequest(
+        region_id=REGION, security_group_id=group, client_token="auth-1", permissions=[rule]
+    )
+    ecs.authorize_security_group(request)
+    rule_id = _rules(ecs, m, group)[0].security_group_rule_id
+    ecs.revoke_security_group(
+        m.RevokeSecurityGroupRequest(region_id=REGION, security_group_id=group, security_group_rule_id=[rule_id])
+    )
+    ecs.authorize_security_group(request)  # a retry of the first call: answered, not done again
+    assert _rules(ecs, m, group) == []
+    other = m.AuthorizeSecurityGroupRequest(
         region_id=REGION,
         security_group_id=group,
         client_token="auth-1",
-        permissions=[_ingress(m, ip_protocol="TCP", port_range="80/80", source_cidr_ip="0.0.0.0/0")],
+        permissions=[_ingress(m, ip_protocol="TCP", port_range="81/81", source_cidr_ip="0.0.0.0/0")],
     )
-    first = ecs.authorize_security_group(request).body.request_id
-    again = ecs.authorize_security_group(request).body.request_id
-    assert first == again and len(_rules(ecs, m, group)) == 1
+    _raises(lambda: ecs.authorize_security_group(other), "IdempotentParameterMismatch", 400)
 
 
 # tags -----------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import time
 import traceback
 import uuid
 
@@ -119,20 +118,12 @@ class AlicloudModule(object):
         if client_token:
             params["ClientToken"] = str(uuid.uuid4())
         client = self.client(product)
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return clients.send(client, product, action, params)
-            except Exception as raw:  # the SDK raises many unrelated types; each becomes an API error
-                error = raw if isinstance(raw, AlicloudApiError) else from_sdk_exception(raw, action)
-            if not retries.is_retryable(error) or attempt >= self.max_attempts:
-                raise error
-            if error.lost and verify_lost is not None:
-                found = verify_lost()
-                if found is not None:
-                    return found
-            time.sleep(retries.backoff_delay(attempt, error.retry_after_ms))
+        return retries.call_with_retries(
+            lambda: clients.send(client, product, action, params),
+            lambda raw: raw if isinstance(raw, AlicloudApiError) else from_sdk_exception(raw, action),
+            max_attempts=self.max_attempts,
+            verify_lost=verify_lost,
+        )
 
     def paginate(self, product, action, params, path, page_size=50, token=False):
         """Every item of a Describe/List call, all pages (PageNumber/PageSize, or NextToken/MaxResults)."""

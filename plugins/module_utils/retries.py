@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import random
+import time
 
 # Codes that say "not now": the request was not carried out and the same request may succeed later.
 TRANSIENT_CODES = frozenset(
@@ -53,3 +54,27 @@ def backoff_delay(attempt, retry_after_ms=None, rng=random):
     if retry_after_ms:
         delay = max(delay, float(retry_after_ms) / 1000.0)
     return delay
+
+
+def call_with_retries(send, classify, max_attempts=DEFAULT_ATTEMPTS, verify_lost=None, sleep=None):
+    """Run `send()` until it answers, retrying what is retryable; the one retry loop of the collection.
+
+    classify(exception) turns whatever `send` raised into an AlicloudApiError. The same `send` (so the
+    same parameters, ClientToken included) is used for every attempt. After an attempt that got no
+    answer, `verify_lost()` (when given) may report that the request had taken effect: its non-None
+    result is returned instead of sending again.
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return send()
+        except Exception as raw:  # the SDK raises many unrelated types; classify() sorts them out
+            error = classify(raw)
+        if not is_retryable(error) or attempt >= max_attempts:
+            raise error
+        if error.lost and verify_lost is not None:
+            found = verify_lost()
+            if found is not None:
+                return found
+        (sleep or time.sleep)(backoff_delay(attempt, error.retry_after_ms))

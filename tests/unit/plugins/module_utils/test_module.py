@@ -1,0 +1,120 @@
+"""AlicloudModule: one ClientToken per create across retries, no mutating call in check mode, errors."""
+
+import contextlib
+import json
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.ha_web.alicloud.plugins.module_utils import clients, module
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
+
+ARGS = {"access_key_id": "ak", "access_key_secret": "sk", "region_id": "cn-hangzhou"}
+
+
+class Exited(Exception):
+    pass
+
+
+@pytest.fixture
+def make_module(monkeypatch):
+    """Builds an AlicloudModule from arguments; they stay patched in until the test ends (exit_json needs them)."""
+    with contextlib.ExitStack() as stack:
+
+        def build(check_mode=False, **args):
+            stack.enter_context(patch_module_args(dict(ARGS, _ansible_check_mode=check_mode, **args)))
+            return module.AlicloudModule(argument_spec={}, supports_check_mode=True)
+
+        monkeypatch.setattr(clients, "build_client", lambda *a, **k: object())
+        monkeypatch.setattr(module.retries.time, "sleep", lambda seconds: None)
+        yield build
+
+
+def test_one_client_token_for_every_attempt(make_module, monkeypatch):
+    sent = []
+    failures = [AlicloudApiError("ConnectionError", "reset", lost=True), AlicloudApiError("Throttling.User", "x")]
+
+    def send(client, product, action, params):
+        sent.append(dict(params))
+        if failures:
+            raise failures.pop(0)
+        return {"VpcId": "vpc-1"}
+
+    monkeypatch.setattr(clients, "send", send)
+    the_module = make_module()
+    assert the_module.call("vpc", "CreateVpc", {"CidrBlock": "10.0.0.0/16"}, client_token=True) == {"VpcId": "vpc-1"}
+    tokens = {params["ClientToken"] for params in sent}
+    assert len(sent) == 3 and len(tokens) == 1 and len(tokens.pop()) >= 32
+    sent.clear()
+    the_module.call("vpc", "CreateVpc", {"CidrBlock": "10.0.0.0/16"}, client_token=True)
+    assert sent[0]["ClientToken"] not in tokens  # a new creation, a new token
+
+
+def test_check_mode_refuses_mutating_calls(make_module, monkeypatch):
+    monkeypatch.setattr(clients, "send", lambda *a: {"Vpcs": {"Vpc": []}})
+    the_module = make_module(check_mode=True)
+    assert the_module.call("vpc", "DescribeVpcs", {}) == {"Vpcs": {"Vpc": []}}
+    with pytest.raises(RuntimeError):
+        the_module.call("vpc", "CreateVpc", {})
+
+
+def test_paginate_reads_every_page(make_module, monkeypatch):
+    pages = {1: ["a", "b"], 2: ["c", "d"], 3: ["e"]}
+
+    def send(client, product, action, params):
+        return {"TotalCount": 5, "Items": {"Item": pages[params["PageNumber"]]}}
+
+    monkeypatch.setattr(clients, "send", send)
+    assert make_module().paginate("vpc", "DescribeThings", {}, ("Items", "Item"), page_size=2) == list("abcde")
+
+
+def test_paginate_follows_next_tokens(make_module, monkeypatch):
+    def send(client, product, action, params):
+        token = params.get("NextToken")
+        return {"Items": {"Item": [token or "first"]}, "NextToken": {None: "t2", "t2": "t3", "t3": ""}[token]}
+
+    monkeypatch.setattr(clients, "send", send)
+    assert make_module().paginate("ecs", "DescribeThings", {}, ("Items", "Item"), token=True) == ["first", "t2", "t3"]
+
+
+def test_api_failure_reports_code_message_and_request_id(make_module, capsys):
+    the_module = make_module()
+    error = AlicloudApiError("InvalidVpcId.NotFound", "Specified VPC does not exist.", request_id="RID-1", status=404)
+    with pytest.raises(SystemExit):
+        the_module.fail_api(error, "VPC web")
+    result = json.loads(capsys.readouterr().out)
+    assert result["failed"] is True
+    assert result["msg"] == "VPC web: InvalidVpcId.NotFound: Specified VPC does not exist. (request id RID-1)"
+    assert result["error"]["code"] == "InvalidVpcId.NotFound" and result["error"]["request_id"] == "RID-1"
+    assert "exception" not in result
+
+
+def test_missing_region_names_the_option(monkeypatch, capsys):
+    monkeypatch.delenv("ALIBABA_CLOUD_REGION_ID", raising=False)
+    monkeypatch.delenv("ALICLOUD_REGION", raising=False)
+    with patch_module_args({"access_key_id": "ak", "access_key_secret": "sk"}):
+        the_module = module.AlicloudModule(argument_spec={})
+        with pytest.raises(SystemExit):
+            the_module.client("vpc")
+    assert "region_id is required" in json.loads(capsys.readouterr().out)["msg"]
+
+
+def test_secrets_are_not_logged(make_module, capsys):
+    the_module = make_module(security_token="tok-secret")
+    with pytest.raises(SystemExit):
+        the_module.exit(False, {"echo": "sk"})
+    out = capsys.readouterr().out
+    assert "tok-secret" not in out and '"sk"' not in out
+    assert json.loads(out)["resource"] == {"echo": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}
+
+
+def test_snake_resource_keeps_tag_keys_as_they_are():
+    resource = {
+        "VpcId": "vpc-1",
+        "VSwitchIds": {"VSwitchId": ["vsw-1"]},
+        "Tags": {"Tag": [{"Key": "CostCenter", "Value": "A"}]},
+    }
+    assert module.snake_resource(resource) == {
+        "vpc_id": "vpc-1",
+        "v_switch_ids": {"v_switch_id": ["vsw-1"]},
+        "tags": {"CostCenter": "A"},
+    }
