@@ -58,7 +58,7 @@ def test_a_key_pair_comes_first():
 
 
 def test_a_security_token_makes_sts_credentials():
-    source, config = credentials.resolve({"access_key_id": "ak", "access_key_secret": "sk", "security_token": "t"})
+    config = credentials.resolve({"access_key_id": "ak", "access_key_secret": "sk", "security_token": "t"})[1]
     assert config["type"] == "sts" and config["security_token"] == "t"
 
 
@@ -73,8 +73,12 @@ def test_a_profile_comes_next(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     source, config = credentials.resolve({"profile": "ops"})
     assert source == "profile:ops"
-    provider = config["credential"].cloud_credential
-    assert "Profile" in type(provider._provider if hasattr(provider, "_provider") else provider).__name__ or provider
+    provider = config["credential"].cloud_credential.provider
+    assert type(provider).__name__ == "ProfileCredentialsProvider"  # no aliyun CLI config: the credentials file
+    (tmp_path / ".aliyun").mkdir()
+    (tmp_path / ".aliyun" / "config.json").write_text('{"current": "ops", "profiles": []}')
+    provider = credentials.resolve({"profile": "ops"})[1]["credential"].cloud_credential.provider
+    assert type(provider).__name__ == "CLIProfileCredentialsProvider"
 
 
 def test_the_default_chain_comes_last():
