@@ -20,12 +20,12 @@ EMULATOR_TIMING ?= fast
 SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity
 SANITY_DIR := $(SANITY_ROOT)/ansible_collections/ha_web/alicloud
 
-.PHONY: help setup demo test lint sanity unit emulator-test bench emulator-start emulator-stop clean
+.PHONY: help setup demo test lint sanity unit emulator-test integration bench emulator-start emulator-stop clean
 
 help:
 	@echo "make demo    - set up, start the local emulator, show how to use it"
-	@echo "make test    - set up and run every test (lint, sanity, unit, emulator)"
-	@echo "make setup | lint | sanity | unit | emulator-test | bench | emulator-start | emulator-stop | clean"
+	@echo "make test    - set up and run every test (lint, sanity, unit, emulator, module integration)"
+	@echo "make setup | lint | sanity | unit | emulator-test | integration | bench | emulator-start | emulator-stop | clean"
 
 setup: $(STAMP)
 
@@ -52,7 +52,7 @@ emulator-start: setup
 emulator-stop: setup
 	$(BIN)/alicloud-emulator stop --state-dir $(EMULATOR_STATE)
 
-test: setup lint sanity unit emulator-test
+test: setup lint sanity unit emulator-test integration
 
 lint: setup
 	$(BIN)/ruff check .
@@ -76,6 +76,9 @@ unit: setup
 
 emulator-test: setup
 	$(BIN)/pytest -q emulator/tests
+
+integration: setup
+	$(BIN)/pytest -q tests/integration
 
 bench: setup
 	$(BIN)/python bench/emulator_bench.py --output bench/results/emulator.json
