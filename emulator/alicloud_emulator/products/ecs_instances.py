@@ -17,6 +17,7 @@ from .. import ids
 from ..errors import ApiError, invalid_parameter, missing
 from ..netcheck import parse_network, usable_hosts
 from ..params import Params
+from .addresses import used_addresses
 from .base import check_tag_limit, iso_minutes, matches_tags, page, tags_with_tag_key, token_page, uses_token_paging
 from .ecs import ECS
 
@@ -461,7 +462,7 @@ def _requested_private_ips(network, first, amount, used):
 def _private_ips(ctx, params, vswitch, amount, min_amount):
     """One address per instance: the lowest free ones of the vSwitch (as many as fit, down to MinAmount)."""
     network = parse_network(vswitch["CidrBlock"])
-    used = {i["_private_ip"] for i in ctx.store.find("instance", _vswitch_id=vswitch["VSwitchId"])}
+    used = used_addresses(ctx.store, vswitch["VSwitchId"])
     requested = params.str("PrivateIpAddress")
     if requested is not None:
         return _requested_private_ips(network, requested, amount, used)

@@ -23,6 +23,7 @@ import json
 from .. import ids
 from ..errors import ApiError, invalid_parameter
 from ..netcheck import parse_network, usable_hosts
+from .addresses import used_addresses
 from .base import (
     Product,
     decode_token,
@@ -121,8 +122,7 @@ def _public_address(ctx):
 
 def _private_address(ctx, vswitch, requested):
     network = parse_network(vswitch["CidrBlock"])
-    used = {i["_private_ip"] for i in ctx.store.find("instance", _vswitch_id=vswitch["VSwitchId"])}
-    used |= {lb["Address"] for lb in ctx.store.find("load_balancer", VSwitchId=vswitch["VSwitchId"])}
+    used = used_addresses(ctx.store, vswitch["VSwitchId"])
     if requested is not None:
         try:
             address = ipaddress.ip_address(requested)

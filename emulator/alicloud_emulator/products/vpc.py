@@ -3,6 +3,7 @@
 from .. import ids
 from ..errors import ApiError, invalid_parameter
 from ..netcheck import is_reserved, parse_network, usable_hosts
+from .addresses import used_addresses
 from .base import Product, check_tag_limit, iso, matches_tags, page, tags_with_key
 from .tagging import register_tagging
 
@@ -174,13 +175,9 @@ def delete_vpc(ctx):
 
 
 # vSwitches -------------------------------------------------------------------------------------
-def _used_addresses(ctx, vswitch_id):
-    return len(ctx.store.find("instance", _vswitch_id=vswitch_id))
-
-
 def _render_vswitch(ctx, vswitch):
     network = parse_network(vswitch["CidrBlock"])
-    free = sum(1 for _ in usable_hosts(network)) - _used_addresses(ctx, vswitch["VSwitchId"])
+    free = sum(1 for _ in usable_hosts(network)) - len(used_addresses(ctx.store, vswitch["VSwitchId"]))
     vpc = ctx.store.get("vpc", vswitch["VpcId"])
     return {
         **{k: v for k, v in vswitch.items() if not k.startswith("_")},
