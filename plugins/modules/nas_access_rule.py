@@ -1,0 +1,532 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ha_web.alicloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: nas_access_rule
+short_description: Manage a NAS access group and its rules
+version_added: 1.0.0
+description:
+  - Makes sure a NAS permission (access) group exists with the given rules, or that it does not exist.
+  - An access group says which client addresses may mount the file systems whose mount targets use it, and
+    how; mount targets choose their group with M(ha_web.alicloud.nas_mount_target).
+  - The group is found by O(access_group_name) among the groups of O(file_system_type) in the region.
+  - Rules are matched by source address; a rule whose access or priority differs is replaced (deleted, then
+    created again), so for a moment clients of that source may be refused unless another rule admits them.
+  - The built-in group V(DEFAULT_VPC_GROUP_NAME) cannot be changed or deleted; it may be named only to read
+    it (O(state=present) without O(rules) or O(description)).
+author: ha_web.alicloud developers (@ha-web)
+options:
+  access_group_name:
+    description:
+      - The group's name, 3 to 64 letters, digits, V(_) or V(-), starting with a letter.
+    type: str
+    required: true
+    aliases: [name]
+  access_group_type:
+    description:
+      - The network type of the group; only V(Vpc) is offered.
+    type: str
+    choices: [Vpc]
+    default: Vpc
+  description:
+    description:
+      - The group's description (2 to 128 characters, starting with a letter; letters, digits, V(_), V(:) and
+        V(-) only). The cloud sets it to the group's name when not given.
+      - Changing the description of an existing group uses C(ModifyAccessGroup).
+    type: str
+  file_system_type:
+    description:
+      - The kind of file system the group serves; only General-purpose (V(standard)) is supported.
+    type: str
+    choices: [standard]
+    default: standard
+  rules:
+    description:
+      - The rules the group must have. Leave unset to leave the rules as they are.
+      - Each source address may appear once.
+    type: list
+    elements: dict
+    suboptions:
+      source_cidr_ip:
+        description:
+          - The IPv4 address or CIDR block of the clients, for example V(192.168.0.0/16) or V(10.0.0.5).
+          - A CIDR block must have no host bits set (V(192.168.0.0/16), not V(192.168.0.1/16)).
+        type: str
+        required: true
+      rw_access:
+        description:
+          - V(RDWR) read-write, V(RDONLY) read-only.
+        type: str
+        choices: [RDWR, RDONLY]
+        default: RDWR
+      user_access:
+        description:
+          - How client users are mapped. V(no_squash) keeps root, V(root_squash) maps root to nobody,
+            V(all_squash) maps everyone to nobody.
+        type: str
+        choices: [no_squash, root_squash, all_squash]
+        default: no_squash
+      priority:
+        description:
+          - From 1 (highest) to 100; when rules overlap the one with the highest priority applies.
+        type: int
+        default: 1
+  purge_rules:
+    description:
+      - Delete rules of the group that are not in O(rules). Has no effect when O(rules) is not set.
+    type: bool
+    default: true
+  state:
+    description:
+      - V(present) makes sure the group exists with O(rules); V(absent) deletes it and its rules.
+      - A group still used by mount targets cannot be deleted; the module names them.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - ha_web.alicloud.alicloud
+  - ha_web.alicloud.alicloud.attributes
+notes:
+  - C(CreateAccessRule) takes no client token; when its answer is lost, the module reads the group's rules
+    before sending the request again, so a retry never makes a duplicate rule.
+"""
+
+EXAMPLES = r"""
+- name: Only the web servers' VPC may mount, read-write
+  ha_web.alicloud.nas_access_rule:
+    access_group_name: ha-web
+    description: ha-web-servers
+    rules:
+      - source_cidr_ip: 192.168.0.0/16
+        rw_access: RDWR
+        user_access: no_squash
+        priority: 1
+
+- name: Add a read-only backup host, keeping the other rules
+  ha_web.alicloud.nas_access_rule:
+    access_group_name: ha-web
+    rules:
+      - source_cidr_ip: 10.0.0.5
+        rw_access: RDONLY
+        user_access: all_squash
+    purge_rules: false
+
+- name: Delete the group (its mount targets must use another group first)
+  ha_web.alicloud.nas_access_rule:
+    access_group_name: ha-web
+    state: absent
+"""
+
+RETURN = r"""
+access_group:
+  description: The access group as DescribeAccessGroups returns it, in snake_case, with its rules; empty when absent.
+  returned: always
+  type: dict
+  contains:
+    access_group_name:
+      description: Its name.
+      type: str
+      sample: ha-web
+    access_group_type:
+      description: V(Vpc).
+      type: str
+    description:
+      description: Its description.
+      type: str
+    file_system_type:
+      description: V(standard).
+      type: str
+    mount_target_count:
+      description: How many mount targets use it.
+      type: int
+    rule_count:
+      description: How many rules it has.
+      type: int
+    create_time:
+      description: When it was created (UTC).
+      type: str
+    rules:
+      description: Its rules.
+      type: list
+      elements: dict
+      contains:
+        access_rule_id:
+          description: The rule's ID within the group; empty in check mode for a rule still to be created.
+          type: str
+          sample: "1"
+        source_cidr_ip:
+          description: The client address or CIDR block.
+          type: str
+          sample: 192.168.0.0/16
+        rw_access:
+          description: V(RDWR) or V(RDONLY).
+          type: str
+        user_access:
+          description: V(no_squash), V(root_squash) or V(all_squash).
+          type: str
+        priority:
+          description: 1 (highest) to 100.
+          type: int
+"""
+
+import ipaddress
+import re
+
+from ansible.module_utils.six import text_type
+
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
+
+DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
+GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{2,63}$")
+DESCRIPTION = re.compile(r"^[^\W\d_][\w:-]{1,127}$")
+GROUP_NOT_FOUND = ("InvalidAccessGroup.NotFound",)
+RULE_NOT_FOUND = ("InvalidAccessRule.NotFound",)
+RULE_SPEC = dict(
+    source_cidr_ip=dict(type="str", required=True),
+    rw_access=dict(type="str", default="RDWR", choices=["RDWR", "RDONLY"]),
+    user_access=dict(type="str", default="no_squash", choices=["no_squash", "root_squash", "all_squash"]),
+    priority=dict(type="int", default=1),
+)
+
+
+def normal_source(value):
+    """The canonical spelling of an IPv4 address or block (10.0.0.5 and 10.0.0.5/32 are one source)."""
+    try:
+        network = ipaddress.ip_network(text_type(value).strip(), strict=True)
+    except ValueError:
+        return None
+    if network.version != 4:
+        return None
+    return text_type(network)
+
+
+def validate(module):
+    params = module.params
+    problems = []
+    name = params["access_group_name"]
+    if not GROUP_NAME.match(name) and name != DEFAULT_GROUP:
+        problems.append("access_group_name: %r must be 3 to 64 letters, digits, _ or -, starting with a letter" % name)
+    if name == DEFAULT_GROUP and (
+        params["state"] == "absent" or params["rules"] is not None or params["description"] is not None
+    ):
+        problems.append(
+            "access_group_name: %s is built in and cannot be changed or deleted; create your own group (and point "
+            "the mount targets at it with access_group_name), or leave rules, description and state out to read it"
+            % DEFAULT_GROUP
+        )
+    description = params["description"]
+    if description is not None and not DESCRIPTION.match(description):
+        problems.append(
+            "description: %r must be 2 to 128 characters, start with a letter and hold only letters, digits, _, : "
+            "and - (no spaces)" % description
+        )
+    seen = {}
+    for index, rule in enumerate(params["rules"] or []):
+        where = "rules[%d]" % index
+        source = normal_source(rule["source_cidr_ip"])
+        if source is None:
+            problems.append(
+                "%s.source_cidr_ip: %r is neither an IPv4 address nor an IPv4 CIDR block without host bits; write "
+                "it like 192.168.0.0/16 or 10.0.0.5" % (where, rule["source_cidr_ip"])
+            )
+        elif source in seen:
+            problems.append(
+                "%s.source_cidr_ip: %s is already the source of rules[%d]; give each source once"
+                % (where, rule["source_cidr_ip"], seen[source])
+            )
+        else:
+            seen[source] = index
+        if not 1 <= rule["priority"] <= 100:
+            problems.append("%s.priority: %d must be from 1 (highest) to 100" % (where, rule["priority"]))
+    if problems:
+        module.fail("; ".join(problems))
+
+
+def wanted_rules(module):
+    """{source: (rw_access, user_access, priority)} from the rules option."""
+    return {
+        normal_source(r["source_cidr_ip"]): (r["rw_access"], r["user_access"], int(r["priority"]))
+        for r in module.params["rules"]
+    }
+
+
+def rule_key(rule):
+    return normal_source(rule.get("SourceCidrIp")) or rule.get("SourceCidrIp")
+
+
+def rule_settings(rule):
+    return (rule.get("RWAccess"), rule.get("UserAccess"), int(rule.get("Priority") or 0))
+
+
+# reading --------------------------------------------------------------------------------------
+def scope(module):
+    return {"FileSystemType": module.params["file_system_type"]}
+
+
+def find(module):
+    name = module.params["access_group_name"]
+    groups = module.paginate("nas", "DescribeAccessGroups", scope(module), ("AccessGroups", "AccessGroup"), 100)
+    found = [g for g in groups if g.get("AccessGroupName") == name]
+    return found[0] if found else None
+
+
+def read(module):
+    name = module.params["access_group_name"]
+    try:
+        body = module.call("nas", "DescribeAccessGroups", dict(scope(module), AccessGroupName=name))
+    except AlicloudApiError as error:
+        if is_code(error, *GROUP_NOT_FOUND):
+            return None
+        raise
+    found = [g for g in dig(body, "AccessGroups", "AccessGroup") or [] if g.get("AccessGroupName") == name]
+    return found[0] if found else None
+
+
+def read_rules(module):
+    try:
+        return module.paginate(
+            "nas",
+            "DescribeAccessRules",
+            dict(scope(module), AccessGroupName=module.params["access_group_name"]),
+            ("AccessRules", "AccessRule"),
+            100,
+        )
+    except AlicloudApiError as error:
+        if is_code(error, *GROUP_NOT_FOUND):
+            return []
+        raise
+
+
+def mount_targets_using(module):
+    """'domain (file system id)' of every mount target whose access group is this one."""
+    params = module.params
+    file_systems = module.paginate("nas", "DescribeFileSystems", {}, ("FileSystems", "FileSystem"), 100)
+    using = []
+    for file_system in file_systems:
+        if file_system.get("FileSystemType", "standard") != params["file_system_type"]:
+            continue
+        for mount_target in dig(file_system, "MountTargets", "MountTarget") or []:
+            if mount_target.get("AccessGroupName") == params["access_group_name"]:
+                using.append(
+                    "%s (file system %s)" % (mount_target.get("MountTargetDomain"), file_system["FileSystemId"])
+                )
+    return using
+
+
+def render(group, rules):
+    if not group:
+        return {}
+    result = snake_resource(group, tags_field=None)
+    result["rules"] = [snake_resource(r, tags_field=None) for r in sorted(rules, key=sort_key)]
+    result["rule_count"] = len(rules)
+    return result
+
+
+def sort_key(rule):
+    rule_id = text_type(rule.get("AccessRuleId") or "")
+    return (0, int(rule_id)) if rule_id.isdigit() else (1, rule_id)
+
+
+# changing -------------------------------------------------------------------------------------
+def plan_rules(module, current):
+    """(rules to delete, {source: settings} to create), in the order they are sent."""
+    if module.params["rules"] is None:
+        return [], {}
+    wanted = wanted_rules(module)
+    kept = set()
+    to_delete = []
+    for rule in sorted(current, key=sort_key):
+        key = rule_key(rule)
+        if key in wanted and key not in kept and rule_settings(rule) == wanted[key]:
+            kept.add(key)
+        elif key in wanted or module.params["purge_rules"]:
+            to_delete.append(rule)  # replaced by the wanted one, a duplicate, or not wanted at all
+    to_create = {k: v for k, v in wanted.items() if k not in kept}
+    return to_delete, to_create
+
+
+def create_group(module):
+    params = module.params
+    request = dict(
+        scope(module),
+        AccessGroupName=params["access_group_name"],
+        AccessGroupType=params["access_group_type"],
+        Description=params["description"],
+    )
+    # No client token: after a lost answer, a group that now exists is the one that request made.
+    module.call(
+        "nas",
+        "CreateAccessGroup",
+        request,
+        verify_lost=lambda: {"AccessGroupName": params["access_group_name"]} if read(module) else None,
+    )
+
+
+def create_rule(module, source, settings, known_ids):
+    rw_access, user_access, priority = settings
+
+    def lost_but_done():
+        # No rule idempotency token: a new rule (an ID not seen before) with these settings is the one sent.
+        for rule in read_rules(module):
+            fresh = text_type(rule.get("AccessRuleId")) not in known_ids
+            if fresh and rule_key(rule) == source and rule_settings(rule) == settings:
+                return {"AccessRuleId": rule.get("AccessRuleId")}
+        return None
+
+    request = dict(
+        scope(module),
+        AccessGroupName=module.params["access_group_name"],
+        SourceCidrIp=source,
+        RWAccessType=rw_access,
+        UserAccessType=user_access,
+        Priority=priority,
+    )
+    return module.call("nas", "CreateAccessRule", request, verify_lost=lost_but_done)
+
+
+def delete_rule(module, rule):
+    request = dict(scope(module), AccessGroupName=module.params["access_group_name"], AccessRuleId=rule["AccessRuleId"])
+    try:
+        module.call("nas", "DeleteAccessRule", request)
+    except AlicloudApiError as error:
+        if not is_code(error, *RULE_NOT_FOUND):  # a resend after a lost answer meets the rule gone
+            raise
+
+
+def apply_rules(module, current):
+    """Returns (changed, the rules after)."""
+    to_delete, to_create = plan_rules(module, current)
+    if not (to_delete or to_create):
+        return False, current
+    if module.check_mode:
+        deleted = {id(r) for r in to_delete}
+        projected = [r for r in current if id(r) not in deleted]
+        for source, (rw_access, user_access, priority) in sorted(to_create.items()):
+            projected.append(
+                {
+                    "AccessRuleId": "",
+                    "AccessGroupName": module.params["access_group_name"],
+                    "SourceCidrIp": source,
+                    "RWAccess": rw_access,
+                    "UserAccess": user_access,
+                    "Priority": priority,
+                    "FileSystemType": module.params["file_system_type"],
+                }
+            )
+        return True, projected
+    known_ids = {text_type(r.get("AccessRuleId")) for r in current}
+    # Replaced rules go first, so a source never has two rules at once; then the new ones, then the purge.
+    replaced = [r for r in to_delete if rule_key(r) in to_create]
+    for rule in replaced:
+        delete_rule(module, rule)
+    for source, settings in sorted(to_create.items()):
+        create_rule(module, source, settings, known_ids)
+    for rule in to_delete:
+        if rule not in replaced:
+            delete_rule(module, rule)
+    return True, read_rules(module)
+
+
+def present(module, group, current):
+    params = module.params
+    changed = False
+    if group is None:
+        changed = True
+        if not module.check_mode:
+            create_group(module)
+            group = read(module)
+        if group is None:
+            group = {
+                "AccessGroupName": params["access_group_name"],
+                "AccessGroupType": params["access_group_type"],
+                "Description": params["description"] or params["access_group_name"],
+                "FileSystemType": params["file_system_type"],
+                "MountTargetCount": 0,
+            }
+        current = [] if module.check_mode else read_rules(module)
+    else:
+        if params["access_group_type"] != group.get("AccessGroupType", params["access_group_type"]):
+            module.fail(
+                "access_group_type: access group %s is of type %s; the type of a group cannot change"
+                % (params["access_group_name"], group.get("AccessGroupType"))
+            )
+        if params["description"] is not None and params["description"] != group.get("Description"):
+            changed = True
+            if not module.check_mode:
+                # Setting a description is idempotent by nature: resending it after a lost answer is harmless.
+                module.call(
+                    "nas",
+                    "ModifyAccessGroup",
+                    dict(scope(module), AccessGroupName=params["access_group_name"], Description=params["description"]),
+                )
+            group = dict(group, Description=params["description"])
+    rules_changed, rules = apply_rules(module, current)
+    if (changed or rules_changed) and not module.check_mode:
+        group = read(module) or group
+    return changed or rules_changed, group, rules
+
+
+def absent(module, group):
+    params = module.params
+    if group is None:
+        return False
+    using = mount_targets_using(module) if group.get("MountTargetCount", 1) else []
+    if using or group.get("MountTargetCount"):
+        module.fail(
+            "access group %s is still used by mount targets: %s; delete them (ha_web.alicloud.nas_mount_target "
+            "state: absent) or move them to another group (ha_web.alicloud.nas_mount_target access_group_name) first"
+            % (params["access_group_name"], ", ".join(using) or "%s of them" % group.get("MountTargetCount"))
+        )
+    if module.check_mode:
+        return True
+    try:
+        module.call("nas", "DeleteAccessGroup", dict(scope(module), AccessGroupName=params["access_group_name"]))
+    except AlicloudApiError as error:
+        if is_code(error, "InvalidAccessGroup.AlreadyAttached"):
+            module.fail(
+                "access group %s is still used by mount targets: %s; delete them or move them to another group "
+                "first: %s" % (params["access_group_name"], ", ".join(mount_targets_using(module)), error.describe())
+            )
+        if not is_code(error, *GROUP_NOT_FOUND):  # a resend after a lost answer meets the group gone
+            raise
+    return True
+
+
+def main():
+    module = AlicloudModule(
+        argument_spec=dict(
+            access_group_name=dict(type="str", required=True, aliases=["name"]),
+            access_group_type=dict(type="str", default="Vpc", choices=["Vpc"]),
+            description=dict(type="str"),
+            file_system_type=dict(type="str", default="standard", choices=["standard"]),
+            rules=dict(type="list", elements="dict", options=RULE_SPEC),
+            purge_rules=dict(type="bool", default=True),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+        ),
+        supports_check_mode=True,
+    )
+    validate(module)
+    params = module.params
+    try:
+        group = find(module)
+        current = read_rules(module) if group else []
+        before = render(group, current)
+        if params["state"] == "absent":
+            changed = absent(module, group)
+            module.exit(changed, {}, key="access_group", before=before, after={})
+        changed, group, rules = present(module, group, current)
+    except AlicloudApiError as error:
+        module.fail_api(error, "NAS access group %s" % params["access_group_name"])
+    after = render(group, rules)
+    module.exit(changed, after, key="access_group", before=before, after=after)
+
+
+if __name__ == "__main__":
+    main()
