@@ -552,3 +552,48 @@ def test_tag_untag_list(nas, m):
         resource_type="vpc", resource_id=[tagged], tag=[m.TagResourcesRequestTag(key="a", value="b")]
     )
     assert _error(nas.tag_resources, wrong_type) == ("InvalidParameter", 400)
+
+
+def test_modify_file_system_access_group_and_rule(nas, m):
+    fs_id = _create_fs(nas, m, description="first")
+    nas.modify_file_system(m.ModifyFileSystemRequest(file_system_id=fs_id, description="second"))
+    assert _describe_fs(nas, m, fs_id).description == "second"
+    bad = m.ModifyFileSystemRequest(file_system_id=fs_id, description="has space")
+    assert _error(nas.modify_file_system, bad) == ("InvalidParameter.Description", 400)
+    missing = m.ModifyFileSystemRequest(file_system_id="0000000000", description="x1")
+    assert _error(nas.modify_file_system, missing)[1] == 404
+
+    nas.create_access_group(m.CreateAccessGroupRequest(access_group_name="web-servers", access_group_type="Vpc"))
+    nas.modify_access_group(m.ModifyAccessGroupRequest(access_group_name="web-servers", description="web_hosts"))
+    assert _groups(nas, m, access_group_name="web-servers").access_groups.access_group[0].description == "web_hosts"
+    default = m.ModifyAccessGroupRequest(access_group_name=DEFAULT_GROUP, description="mine")
+    assert _error(nas.modify_access_group, default)[0].startswith("OperationDenied")
+
+    rule_id = nas.create_access_rule(
+        m.CreateAccessRuleRequest(access_group_name="web-servers", source_cidr_ip="192.168.1.0/24")
+    ).body.access_rule_id
+    nas.modify_access_rule(
+        m.ModifyAccessRuleRequest(
+            access_group_name="web-servers", access_rule_id=rule_id, rwaccess_type="RDONLY", priority=3
+        )
+    )
+    (rule,) = nas.describe_access_rules(
+        m.DescribeAccessRulesRequest(access_group_name="web-servers")
+    ).body.access_rules.access_rule
+    assert (rule.source_cidr_ip, rule.rwaccess, rule.user_access, rule.priority) == (
+        "192.168.1.0/24",
+        "RDONLY",
+        "no_squash",
+        3,
+    )
+    nas.modify_access_rule(
+        m.ModifyAccessRuleRequest(access_group_name="web-servers", access_rule_id=rule_id, source_cidr_ip="10.0.0.0/8")
+    )
+    (rule,) = nas.describe_access_rules(
+        m.DescribeAccessRulesRequest(access_group_name="web-servers")
+    ).body.access_rules.access_rule
+    assert (rule.source_cidr_ip, rule.rwaccess) == ("10.0.0.0/8", "RDONLY")
+    bad_source = m.ModifyAccessRuleRequest(access_group_name="web-servers", access_rule_id=rule_id, source_cidr_ip="x")
+    assert _error(nas.modify_access_rule, bad_source) == ("InvalidParam.SourceCidrIp", 400)
+    unknown = m.ModifyAccessRuleRequest(access_group_name="web-servers", access_rule_id="99", priority=2)
+    assert _error(nas.modify_access_rule, unknown) == ("InvalidAccessRule.NotFound", 404)

@@ -612,3 +612,42 @@ def delete_access_rule(ctx):
     ctx.store.remove("access_rule", rule["_id"])
     ctx.runtime.changed("access_rule", "deleted", rule, ctx.store)
     return {}
+
+
+@NAS.action("ModifyFileSystem")
+def modify_file_system(ctx):
+    p = ctx.params
+    file_system = _file_system(ctx, p.str("FileSystemId", required=True))
+    description = _check_description(p)
+    if description is not None:
+        file_system["Description"] = description
+    ctx.runtime.changed("file_system", "updated", file_system, ctx.store)
+    return {}
+
+
+@NAS.action("ModifyAccessGroup")
+def modify_access_group(ctx):
+    p = ctx.params
+    group = _access_group(ctx, p.str("AccessGroupName", required=True), _access_group_type(p))
+    _refuse_default_group_change(group)
+    description = _check_description(p)
+    if description is not None:
+        group["Description"] = description
+    return {}
+
+
+@NAS.action("ModifyAccessRule")
+def modify_access_rule(ctx):
+    p = ctx.params
+    group = _access_group(ctx, p.str("AccessGroupName", required=True), _access_group_type(p))
+    _refuse_default_group_change(group)
+    rule = _access_rule(ctx, group, p.str("AccessRuleId", required=True))
+    if p.str("SourceCidrIp") is not None:
+        rule["SourceCidrIp"] = _source_cidr(p)
+    rule["RWAccess"] = p.str("RWAccessType", default=rule["RWAccess"], choices=("RDWR", "RDONLY"))
+    rule["UserAccess"] = p.str(
+        "UserAccessType", default=rule["UserAccess"], choices=("no_squash", "root_squash", "all_squash")
+    )
+    rule["Priority"] = p.int("Priority", default=rule["Priority"], minimum=1, maximum=100)
+    ctx.runtime.changed("access_rule", "updated", rule, ctx.store)
+    return {}
