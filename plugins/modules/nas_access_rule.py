@@ -16,8 +16,8 @@ description:
   - An access group says which client addresses may mount the file systems whose mount targets use it, and
     how; mount targets choose their group with M(ha_web.alicloud.nas_mount_target).
   - The group is found by O(access_group_name) among the groups of O(file_system_type) in the region.
-  - Rules are matched by source address; a rule whose access or priority differs is replaced (deleted, then
-    created again), so for a moment clients of that source may be refused unless another rule admits them.
+  - Rules are matched by source address; a rule whose access or priority differs is changed in place
+    with C(ModifyAccessRule), so its clients keep their access throughout.
   - The built-in group V(DEFAULT_VPC_GROUP_NAME) cannot be changed or deleted; it may be named only to read
     it (O(state=present) without O(rules) or O(description)).
 author: ha_web.alicloud developers (@ha-web)
@@ -336,20 +336,22 @@ def sort_key(rule):
 
 # changing -------------------------------------------------------------------------------------
 def plan_rules(module, current):
-    """(rules to delete, {source: settings} to create), in the order they are sent."""
+    """(rules to delete, [(rule, settings)] to modify, {source: settings} to create)."""
     if module.params["rules"] is None:
-        return [], {}
+        return [], [], {}
     wanted = wanted_rules(module)
     kept = set()
-    to_delete = []
+    to_delete, to_modify = [], []
     for rule in sorted(current, key=sort_key):
         key = rule_key(rule)
-        if key in wanted and key not in kept and rule_settings(rule) == wanted[key]:
+        if key in wanted and key not in kept:
             kept.add(key)
+            if rule_settings(rule) != wanted[key]:
+                to_modify.append((rule, wanted[key]))
         elif key in wanted or module.params["purge_rules"]:
-            to_delete.append(rule)  # replaced by the wanted one, a duplicate, or not wanted at all
+            to_delete.append(rule)  # a duplicate of a kept source, or not wanted at all
     to_create = {k: v for k, v in wanted.items() if k not in kept}
-    return to_delete, to_create
+    return to_delete, to_modify, to_create
 
 
 def create_group(module):
@@ -391,6 +393,19 @@ def create_rule(module, source, settings, known_ids):
     return module.call("nas", "CreateAccessRule", request, verify_lost=lost_but_done)
 
 
+def modify_rule(module, rule, settings):
+    rw_access, user_access, priority = settings
+    request = dict(
+        scope(module),
+        AccessGroupName=module.params["access_group_name"],
+        AccessRuleId=rule["AccessRuleId"],
+        RWAccessType=rw_access,
+        UserAccessType=user_access,
+        Priority=priority,
+    )
+    module.call("nas", "ModifyAccessRule", request)  # setting the same values again is harmless
+
+
 def delete_rule(module, rule):
     request = dict(scope(module), AccessGroupName=module.params["access_group_name"], AccessRuleId=rule["AccessRuleId"])
     try:
@@ -402,12 +417,13 @@ def delete_rule(module, rule):
 
 def apply_rules(module, current):
     """Returns (changed, the rules after)."""
-    to_delete, to_create = plan_rules(module, current)
-    if not (to_delete or to_create):
+    to_delete, to_modify, to_create = plan_rules(module, current)
+    if not (to_delete or to_modify or to_create):
         return False, current
     if module.check_mode:
         deleted = {id(r) for r in to_delete}
-        projected = [r for r in current if id(r) not in deleted]
+        modified = {id(r): settings for r, settings in to_modify}
+        projected = [with_settings(r, modified.get(id(r))) for r in current if id(r) not in deleted]
         for source, (rw_access, user_access, priority) in sorted(to_create.items()):
             projected.append(
                 {
@@ -422,16 +438,21 @@ def apply_rules(module, current):
             )
         return True, projected
     known_ids = {text_type(r.get("AccessRuleId")) for r in current}
-    # Replaced rules go first, so a source never has two rules at once; then the new ones, then the purge.
-    replaced = [r for r in to_delete if rule_key(r) in to_create]
-    for rule in replaced:
-        delete_rule(module, rule)
+    for rule, settings in to_modify:
+        modify_rule(module, rule, settings)
     for source, settings in sorted(to_create.items()):
         create_rule(module, source, settings, known_ids)
     for rule in to_delete:
-        if rule not in replaced:
-            delete_rule(module, rule)
+        delete_rule(module, rule)
     return True, read_rules(module)
+
+
+def with_settings(rule, settings):
+    """A rule as check mode reports it: with the settings it would be given."""
+    if settings is None:
+        return rule
+    rw_access, user_access, priority = settings
+    return dict(rule, RWAccess=rw_access, UserAccess=user_access, Priority=priority)
 
 
 def present(module, group, current):

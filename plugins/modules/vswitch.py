@@ -1,0 +1,494 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ha_web.alicloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vswitch
+short_description: Create, update or delete a vSwitch in a VPC
+version_added: 1.0.0
+description:
+  - Makes sure a vSwitch (a subnet of a VPC, in one zone) exists with the given CIDR block, zone, name,
+    description and tags, or that it does not exist.
+  - The vSwitch is found by O(v_switch_id), else by O(name) within O(vpc_id); several vSwitches with that
+    name in the VPC is an error.
+  - Before creating, the CIDR block is checked against the VPC's own block, so a block outside the VPC is
+    refused with a clear message and no call that changes anything.
+author: ha_web.alicloud developers (@ha-web)
+options:
+  v_switch_id:
+    description:
+      - The ID of an existing vSwitch. When given, the vSwitch is found by ID and O(name) may rename it.
+    type: str
+    aliases: [vswitch_id]
+  vpc_id:
+    description:
+      - The ID of the VPC the vSwitch belongs to.
+      - Required to create a vSwitch, and to find one by O(name).
+    type: str
+  name:
+    description:
+      - The vSwitch's name (1 to 128 characters, not starting with C(http://) or C(https://)).
+      - Required unless O(v_switch_id) is given.
+    type: str
+    aliases: [vswitch_name]
+  cidr_block:
+    description:
+      - The IPv4 CIDR block of the vSwitch, with a prefix length from /16 to /29, inside the VPC's block and
+        not overlapping the other vSwitches of the VPC, for example V(192.168.1.0/24).
+      - Required to create a vSwitch; the block of an existing vSwitch cannot change.
+    type: str
+  zone_id:
+    description:
+      - The zone of the vSwitch, for example V(cn-hangzhou-i).
+      - Required to create a vSwitch; the zone of an existing vSwitch cannot change.
+    type: str
+  description:
+    description:
+      - The vSwitch's description (up to 256 characters, not starting with C(http://) or C(https://)).
+    type: str
+  state:
+    description:
+      - V(present) makes sure the vSwitch exists (and, with O(wait), is Available); V(absent) deletes it.
+      - A vSwitch that still holds ECS instances, load balancers or NAS mount targets cannot be deleted; the
+        module then fails and names what to delete first.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - ha_web.alicloud.alicloud
+  - ha_web.alicloud.alicloud.wait
+  - ha_web.alicloud.alicloud.tags
+  - ha_web.alicloud.alicloud.attributes
+"""
+
+EXAMPLES = r"""
+- name: A VPC for the web service
+  ha_web.alicloud.vpc:
+    name: ha-web
+    cidr_block: 192.168.0.0/16
+  register: vpc
+
+- name: One vSwitch per zone
+  ha_web.alicloud.vswitch:
+    vpc_id: "{{ vpc.vpc.vpc_id }}"
+    name: "ha-web-{{ item.zone }}"
+    zone_id: "{{ item.zone }}"
+    cidr_block: "{{ item.cidr }}"
+    tags:
+      app: ha-web
+  loop:
+    - {zone: cn-hangzhou-i, cidr: 192.168.1.0/24}
+    - {zone: cn-hangzhou-j, cidr: 192.168.2.0/24}
+
+- name: Rename a vSwitch found by ID
+  ha_web.alicloud.vswitch:
+    v_switch_id: vsw-bp1s5fnvk4gn2tws03624
+    name: web-a
+
+- name: Delete it
+  ha_web.alicloud.vswitch:
+    vpc_id: "{{ vpc.vpc.vpc_id }}"
+    name: ha-web-cn-hangzhou-i
+    state: absent
+"""
+
+RETURN = r"""
+vswitch:
+  description: The vSwitch as Describe returns it, in snake_case; empty when absent.
+  returned: always
+  type: dict
+  contains:
+    v_switch_id:
+      description: The vSwitch's ID.
+      type: str
+      sample: vsw-bp1s5fnvk4gn2tws03624
+    v_switch_name:
+      description: Its name.
+      type: str
+      sample: ha-web-cn-hangzhou-i
+    vpc_id:
+      description: The ID of its VPC.
+      type: str
+      sample: vpc-bp15zckdt37pq72zvw3zp
+    cidr_block:
+      description: Its IPv4 CIDR block.
+      type: str
+      sample: 192.168.1.0/24
+    zone_id:
+      description: Its zone.
+      type: str
+      sample: cn-hangzhou-i
+    status:
+      description: V(Pending) or V(Available).
+      type: str
+      sample: Available
+    description:
+      description: Its description.
+      type: str
+    available_ip_address_count:
+      description: How many of its private IP addresses are free.
+      type: int
+      sample: 252
+    route_table:
+      description: The route table it is associated with (C(route_table_id), C(route_table_type)).
+      type: dict
+    creation_time:
+      description: When it was created (UTC).
+      type: str
+    tags:
+      description: Its tags.
+      type: dict
+      sample: {"app": "ha-web"}
+"""
+
+import importlib
+import time
+
+from ansible_collections.ha_web.alicloud.plugins.module_utils import clients
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_inside_problem, cidr_problem
+from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter, poll_delays
+
+AVAILABLE = Waiter("vSwitch to be Available", success=["Available"], waiting=["Pending"], gone="wait")
+DELETED = Waiter("vSwitch to be deleted", success=[], waiting=["Available", "Pending", "Deleting"], gone="success")
+VPC_AVAILABLE = Waiter("the VPC to be Available", success=["Available"], waiting=["Pending"], gone="fail")
+
+# Answers of CreateVSwitch that mean "not now": the VPC is still being created, or another vSwitch of
+# the same VPC is being created or changed (the cloud serialises them).
+BUSY_CODES = ("IncorrectVpcStatus", "IncorrectVSwitchStatus", "OperationConflict", "IncorrectStatus.VpcRouteTable")
+RELEASE_SECONDS = 60
+NOT_FOUND_CODES = ("InvalidVSwitchId.NotFound", "InvalidVswitchID.NotFound", "InvalidVSwitchId.NotExist")
+
+
+def validate(module):
+    params = module.params
+    problems = validate_tags(params["tags"])
+    if params["state"] == "present" and params["cidr_block"]:
+        problems.append(cidr_problem("cidr_block", params["cidr_block"], 16, 29))
+    name = params["name"]
+    if name is not None and (not 1 <= len(name) <= 128 or name.startswith(("http://", "https://"))):
+        problems.append("name: %r must be 1 to 128 characters and not start with http:// or https://" % name)
+    description = params["description"]
+    if description is not None and (len(description) > 256 or description.startswith(("http://", "https://"))):
+        problems.append("description: must be at most 256 characters and not start with http:// or https://")
+    if not params["v_switch_id"] and not params["vpc_id"]:
+        problems.append("vpc_id is required to find a vSwitch by name (or give v_switch_id)")
+    problems = [p for p in problems if p]
+    if problems:
+        module.fail("; ".join(problems))
+
+
+def find(module):
+    params = module.params
+    query = {"RegionId": module.region_id}
+    if params["v_switch_id"]:
+        query["VSwitchId"] = params["v_switch_id"]
+    else:
+        query.update(VpcId=params["vpc_id"], VSwitchName=params["name"])
+    found = module.paginate("vpc", "DescribeVSwitches", query, ("VSwitches", "VSwitch"))
+    if params["v_switch_id"]:
+        found = [v for v in found if v.get("VSwitchId") == params["v_switch_id"]]
+    else:
+        found = [v for v in found if v.get("VSwitchName") == params["name"]]
+    if len(found) > 1:
+        module.fail(
+            "name: %d vSwitches in VPC %s are named %r (%s); give v_switch_id to choose one"
+            % (len(found), params["vpc_id"], params["name"], ", ".join(v["VSwitchId"] for v in found))
+        )
+    return found[0] if found else None
+
+
+def read(module, vswitch_id):
+    body = module.call("vpc", "DescribeVSwitches", {"RegionId": module.region_id, "VSwitchId": vswitch_id})
+    found = [v for v in dig(body, "VSwitches", "VSwitch") or [] if v.get("VSwitchId") == vswitch_id]
+    return found[0] if found else None
+
+
+def read_vpc(module, vpc_id):
+    body = module.call("vpc", "DescribeVpcs", {"RegionId": module.region_id, "VpcId": vpc_id})
+    found = [v for v in dig(body, "Vpcs", "Vpc") or [] if v.get("VpcId") == vpc_id]
+    return found[0] if found else None
+
+
+def check_create(module):
+    """Everything a creation needs, checked before it is sent; returns the VPC."""
+    params = module.params
+    if params["v_switch_id"]:
+        module.fail(
+            "v_switch_id: vSwitch %s does not exist in region %s; leave v_switch_id out to create a vSwitch by name"
+            % (params["v_switch_id"], module.region_id)
+        )
+    missing = [option for option in ("vpc_id", "cidr_block", "zone_id") if not params[option]]
+    if missing:
+        module.fail("%s: required to create vSwitch %r" % (", ".join(missing), params["name"]))
+    vpc = read_vpc(module, params["vpc_id"])
+    if vpc is None:
+        module.fail("vpc_id: VPC %s does not exist in region %s" % (params["vpc_id"], module.region_id))
+    problem = cidr_inside_problem(
+        "cidr_block", params["cidr_block"], "the block of VPC " + vpc["VpcId"], vpc["CidrBlock"]
+    )
+    if problem:
+        module.fail(problem)
+    return vpc
+
+
+def create(module):
+    params = module.params
+    vpc = check_create(module)
+    if module.check_mode:
+        return True, None
+    if vpc.get("Status") != "Available":
+        module.wait(VPC_AVAILABLE, lambda: read_vpc(module, vpc["VpcId"]), params["wait_timeout"])
+    request = {
+        "RegionId": module.region_id,
+        "VpcId": params["vpc_id"],
+        "ZoneId": params["zone_id"],
+        "CidrBlock": params["cidr_block"],
+        "VSwitchName": params["name"],
+        "Description": params["description"],
+    }
+    if params["tags"]:
+        request["Tag"] = tags_to_api(params["tags"])
+    vswitch_id = send_create(module, request)
+    if params["wait"]:
+        return True, module.wait(AVAILABLE, lambda: read(module, vswitch_id), params["wait_timeout"])
+    return True, read(module, vswitch_id) or {"VSwitchId": vswitch_id, "Status": "Pending"}
+
+
+def send_create(module, request):
+    """CreateVSwitch, sent again while the VPC is busy with another vSwitch (within wait_timeout)."""
+    deadline = time.monotonic() + module.params["wait_timeout"]
+    delays = poll_delays(first=1.0, longest=5.0)
+    while True:
+        try:
+            return module.call("vpc", "CreateVSwitch", request, client_token=True)["VSwitchId"]
+        except AlicloudApiError as error:
+            if is_code(error, "InvalidZoneId.NotFound"):
+                module.fail("zone_id: zone %s does not exist in region %s" % (request["ZoneId"], module.region_id))
+            if is_code(error, "InvalidCidrBlock.Overlapped"):
+                module.fail(
+                    "cidr_block: %s overlaps another vSwitch of VPC %s; choose a free block"
+                    % (request["CidrBlock"], request["VpcId"])
+                )
+            if not is_code(error, *BUSY_CODES) or time.monotonic() >= deadline:
+                raise
+        time.sleep(next(delays))
+
+
+def update(module, vswitch):
+    params = module.params
+    fixed = (("cidr_block", "CidrBlock", "block"), ("zone_id", "ZoneId", "zone"), ("vpc_id", "VpcId", "VPC"))
+    for option, field, what in fixed:
+        if params[option] and params[option] != vswitch.get(field):
+            module.fail(
+                "%s: vSwitch %s has %s %s; the %s of a vSwitch cannot change (delete it, or use another name)"
+                % (option, vswitch["VSwitchId"], what, vswitch.get(field), what)
+            )
+    changes = {}
+    if params["name"] is not None and params["name"] != vswitch.get("VSwitchName"):
+        changes["VSwitchName"] = params["name"]
+    if params["description"] is not None and params["description"] != (vswitch.get("Description") or ""):
+        changes["Description"] = params["description"]
+    if changes and not module.check_mode:
+        module.call(
+            "vpc", "ModifyVSwitchAttribute", dict(changes, RegionId=module.region_id, VSwitchId=vswitch["VSwitchId"])
+        )
+    current_tags = tags_from_api(vswitch.get("Tags"))
+    tags_changed = module.update_tags("vpc", "VSWITCH", vswitch["VSwitchId"], current_tags, "UnTagResources")
+    changed = bool(changes) or tags_changed
+    if changed and module.check_mode:
+        return changed, planned_update(module, vswitch, changes)
+    if changed:
+        vswitch = read(module, vswitch["VSwitchId"]) or vswitch
+    if params["wait"] and vswitch.get("Status") != "Available" and not module.check_mode:
+        vswitch = module.wait(AVAILABLE, lambda: read(module, vswitch["VSwitchId"]), params["wait_timeout"])
+    return changed, vswitch
+
+
+def planned_update(module, vswitch, changes):
+    """The vSwitch as check mode reports it: with the changes it would make."""
+    projected = dict(vswitch, **changes)
+    tags = tags_from_api(vswitch.get("Tags"))
+    if module.params["tags"] is not None:
+        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
+    projected["Tags"] = tags_to_api(tags)
+    return projected
+
+
+def delete(module, vswitch):
+    if module.check_mode:
+        return True
+    vswitch_id = vswitch["VSwitchId"]
+    deadline = time.monotonic() + module.params["wait_timeout"]
+    # What was deleted from the vSwitch a moment ago may still hold it for a while; wait that long at most.
+    release_deadline = time.monotonic() + min(module.params["wait_timeout"], RELEASE_SECONDS)
+    delays = poll_delays(first=1.0, longest=5.0)
+    while True:
+        try:
+            module.call("vpc", "DeleteVSwitch", {"RegionId": module.region_id, "VSwitchId": vswitch_id})
+            break
+        except AlicloudApiError as error:
+            if is_code(error, *NOT_FOUND_CODES):
+                break
+            if is_code(error, "DependencyViolation.*"):
+                dependants = list_dependants(module, vswitch)
+                # Nothing left in it: what was there is still being released; try again for a while.
+                if dependants == [] and module.params["wait"] and time.monotonic() < release_deadline:
+                    time.sleep(next(delays))
+                    continue
+                module.fail(dependency_message(vswitch, dependants, error), error=error.as_dict())
+            busy = is_code(error, "IncorrectVSwitchStatus", "IncorrectVpcStatus", "OperationConflict")
+            if busy and time.monotonic() < deadline:
+                time.sleep(next(delays))
+                continue
+            raise
+    if module.params["wait"]:
+        module.wait(DELETED, lambda: read(module, vswitch_id), module.params["wait_timeout"])
+    return True
+
+
+def dependency_message(vswitch, dependants, error):
+    text = "vSwitch %s cannot be deleted: %s. " % (vswitch["VSwitchId"], error.describe())
+    if dependants:
+        return text + "Delete these first: %s" % "; ".join(dependants)
+    return text + (
+        "Delete what is still in it first: its ECS instances, load balancers (CLB) and NAS mount targets "
+        "(then run this task again)"
+    )
+
+
+def _sdk_installed(product):
+    try:
+        importlib.import_module(clients.PRODUCTS[product][0])
+    except ImportError:
+        return False
+    return True
+
+
+def list_dependants(module, vswitch):
+    """What is still in the vSwitch, as descriptions, e.g. "ECS instances i-1, i-2"; None when unknown.
+
+    Best effort, on the failure path only: a product whose SDK is missing or whose call fails is skipped,
+    and then the answer is None (unknown), never an empty list.
+    """
+    vswitch_id, vpc_id = vswitch["VSwitchId"], vswitch["VpcId"]
+    region = module.region_id
+    checks = (
+        (
+            "ECS instances",
+            "ecs",
+            lambda: [
+                i["InstanceId"]
+                for i in module.paginate(
+                    "ecs",
+                    "DescribeInstances",
+                    {"RegionId": region, "VSwitchId": vswitch_id},
+                    ("Instances", "Instance"),
+                    page_size=100,
+                )
+                if dig(i, "VpcAttributes", "VSwitchId") in (None, vswitch_id)
+            ],
+        ),
+        (
+            "load balancers",
+            "slb",
+            lambda: [
+                lb["LoadBalancerId"]
+                for lb in module.paginate(
+                    "slb",
+                    "DescribeLoadBalancers",
+                    {"RegionId": region, "VSwitchId": vswitch_id},
+                    ("LoadBalancers", "LoadBalancer"),
+                    page_size=100,
+                )
+                if lb.get("VSwitchId") in (None, vswitch_id)
+            ],
+        ),
+        (
+            "NAS mount targets",
+            "nas",
+            lambda: [
+                m.get("MountTargetDomain")
+                for fs in module.paginate(
+                    "nas", "DescribeFileSystems", {"VpcId": vpc_id}, ("FileSystems", "FileSystem"), page_size=100
+                )
+                for m in dig(fs, "MountTargets", "MountTarget") or []
+                if m.get("VswId") == vswitch_id
+            ],
+        ),
+    )
+    found, known = [], True
+    for label, product, lister in checks:
+        if not _sdk_installed(product):
+            known = False
+            continue
+        try:
+            ids = lister()
+        except AlicloudApiError:
+            known = False
+            continue
+        if ids:
+            found.append("%s %s" % (label, ", ".join(ids)))
+    if found or known:
+        return found
+    return None
+
+
+def main():
+    module = AlicloudModule(
+        argument_spec=dict(
+            v_switch_id=dict(type="str", aliases=["vswitch_id"]),
+            vpc_id=dict(type="str"),
+            name=dict(type="str", aliases=["vswitch_name"]),
+            cidr_block=dict(type="str"),
+            zone_id=dict(type="str"),
+            description=dict(type="str"),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            tags=dict(type="dict"),
+            purge_tags=dict(type="bool", default=True),
+            wait=dict(type="bool", default=True),
+            wait_timeout=dict(type="int", default=600),
+        ),
+        required_one_of=[["name", "v_switch_id"]],
+        supports_check_mode=True,
+    )
+    validate(module)
+    try:
+        vswitch = find(module)
+        before = snake_resource(vswitch)
+        if module.params["state"] == "absent":
+            changed = delete(module, vswitch) if vswitch else False
+            module.exit(changed, {}, key="vswitch", before=before, after={})
+        if vswitch is None:
+            changed, vswitch = create(module)
+        else:
+            changed, vswitch = update(module, vswitch)
+    except AlicloudApiError as error:
+        module.fail_api(error, "vSwitch %s" % (module.params["v_switch_id"] or module.params["name"]))
+    after = snake_resource(vswitch) if vswitch else planned(module)
+    module.exit(changed, after, key="vswitch", before=before, after=after)
+
+
+def planned(module):
+    """What check mode would create."""
+    params = module.params
+    return {
+        "v_switch_name": params["name"],
+        "vpc_id": params["vpc_id"],
+        "cidr_block": params["cidr_block"],
+        "zone_id": params["zone_id"],
+        "description": params["description"] or "",
+        "status": "Available",
+        "tags": params["tags"] or {},
+    }
+
+
+if __name__ == "__main__":
+    main()
