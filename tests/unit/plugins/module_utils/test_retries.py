@@ -59,10 +59,10 @@ def test_backoff_grows_within_bounds_and_is_jittered():
     rng = random.Random(1)
     for attempt in range(1, 20):
         ceiling = min(retries.MAX_DELAY, retries.BASE_DELAY * 2 ** (attempt - 1))
-        delays = [retries.backoff_delay(attempt, rng=rng) for _ in range(50)]
+        delays = [retries.backoff_delay(attempt, rng=rng) for _sample in range(50)]
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert len(set(delays)) > 1
-    assert max(retries.backoff_delay(30, rng=rng) for _ in range(100)) <= retries.MAX_DELAY
+    assert max(retries.backoff_delay(30, rng=rng) for _sample in range(100)) <= retries.MAX_DELAY
 
 
 def test_backoff_honours_retry_after():
@@ -97,7 +97,7 @@ def test_retries_until_an_answer():
 
 
 def test_gives_up_after_max_attempts():
-    script = Script(*[api_error("Throttling.User") for _ in range(10)])
+    script = Script(*[api_error("Throttling.User") for _attempt in range(10)])
     with pytest.raises(AlicloudApiError) as raised:
         run(script, max_attempts=3)
     assert raised.value.code == "Throttling.User" and script.calls == 3
@@ -114,8 +114,8 @@ def test_a_lost_answer_is_verified_before_resending():
     lost = AlicloudApiError("ConnectionError", "reset", lost=True)
     script = Script(lost)
     found = {"RuleId": "1"}
-    result, _ = run(script, verify_lost=lambda: found)
+    result = run(script, verify_lost=lambda: found)[0]
     assert result is found and script.calls == 1
     script = Script(lost)
-    result, _ = run(script, verify_lost=lambda: None)
+    result = run(script, verify_lost=lambda: None)[0]
     assert result == {"RequestId": "ok"} and script.calls == 2

@@ -61,7 +61,7 @@ def test_timeout_names_the_state_and_the_fix():
 
 def test_polls_start_short_and_stay_bounded():
     delays = poll_delays()
-    first = [next(delays) for _ in range(10)]
+    first = [next(delays) for _poll in range(10)]
     assert first[0] == 0.25 and first == sorted(first) and max(first) == 2.0
 
 

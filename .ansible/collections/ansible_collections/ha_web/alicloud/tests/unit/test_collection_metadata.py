@@ -18,7 +18,7 @@ def _yaml(relative):
 def test_galaxy_metadata():
     galaxy = _yaml("galaxy.yml")
     assert (galaxy["namespace"], galaxy["name"]) == ("ha_web", "alicloud")
-    major = int(str(galaxy["version"]).split(".")[0])
+    major = int(str(galaxy["version"]).split(".", maxsplit=1)[0])
     assert major >= 1
     assert galaxy["license"] and galaxy["readme"] == "README.md"
 

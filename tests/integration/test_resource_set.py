@@ -1,0 +1,69 @@
+"""The whole resource set under injected faults: it converges, with no failure and no duplicate resource."""
+
+import json
+
+import pytest
+from test_targets import HERE, run_playbook
+
+from alicloud_emulator.testing import EmulatorProcess
+
+PLAYBOOK = HERE / "playbooks" / "resource_set.yml"
+EXPECTED = {
+    "vpc": 1,
+    "vswitch": 2,
+    "security_group": 1,
+    "key_pair": 1,
+    "instance": 2,
+    "load_balancer": 1,
+    "listener": 1,
+    "file_system": 2,
+    "mount_target": 2,
+}
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    process = EmulatorProcess(
+        state_dir=str(tmp_path_factory.mktemp("emulator")), extra_args=["--timing", "fast", "--time-scale", "0.5"]
+    ).start()
+    yield process
+    process.stop()
+
+
+def resource_counts(emulator):
+    state = emulator.admin.state()
+    counts = {kind: len(items) for kind, items in state.items()}
+    for kind in ("access_group", "access_rule"):  # the built-in group and its rule are always there
+        custom = [r for r in state.get(kind, {}).values() if r["AccessGroupName"] != "DEFAULT_VPC_GROUP_NAME"]
+        counts[kind] = len(custom)
+    return counts
+
+
+def converge(emulator, **extra):
+    result = run_playbook(emulator, PLAYBOOK, {"prefix": "rs", **extra})
+    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-3000:]
+    return result
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_converges_under_faults_without_duplicates(emulator, seed):
+    emulator.admin.reset()
+    emulator.admin.faults(throttle_rate=0.3, error_rate=0.1, lost_rate=0.1, scope="mutating", seed=seed)
+    converge(emulator)
+    outcomes = emulator.admin.requests()["outcomes"]
+    faults_met = sum(n for per_action in outcomes.values() for o, n in per_action.items() if o != "ok")
+    assert faults_met > 10, json.dumps(outcomes)
+    counts = resource_counts(emulator)
+    for kind, expected in EXPECTED.items():
+        assert counts.get(kind, 0) == expected, (kind, counts)
+    assert counts["access_group"] == 1 and counts["access_rule"] == 1
+
+    emulator.admin.faults(throttle_rate=0.0, error_rate=0.0, lost_rate=0.0)
+    emulator.admin.reset_requests()
+    converge(emulator)
+    assert emulator.admin.requests()["mutating"] == 0
+
+    emulator.admin.faults(throttle_rate=0.3, error_rate=0.1, lost_rate=0.1, scope="mutating", seed=seed + 100)
+    converge(emulator, resource_state="absent")
+    counts = resource_counts(emulator)
+    assert {kind: n for kind, n in counts.items() if n} == {}, counts
