@@ -82,6 +82,8 @@ integration: setup
 
 bench: setup
 	$(BIN)/python bench/emulator_bench.py --output bench/results/emulator.json
+	$(BIN)/python bench/modules_bench.py --output bench/results/modules.json
+	$(BIN)/python bench/peer_bench.py --output bench/results/peer.json
 
 clean: emulator-stop
 	rm -rf $(VENV) $(SANITY_ROOT) build .pytest_cache .ruff_cache
