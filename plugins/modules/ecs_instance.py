@@ -368,8 +368,9 @@ import json
 import re
 import time
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import instance_result
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
@@ -601,19 +602,6 @@ def find(module, vpc_id):
             % (len(found), params["name"], vpc_id, ", ".join(sorted(i["InstanceId"] for i in found)))
         )
     return found[0] if found else None
-
-
-def instance_result(instance):
-    """The instance as the module returns it: snake_case, tags as a dict, plain private/public addresses."""
-    if not instance:
-        return {}
-    result = snake_resource(instance)
-    private = dig(instance, "VpcAttributes", "PrivateIpAddress", "IpAddress") or []
-    public = dig(instance, "PublicIpAddress", "IpAddress") or []
-    eip = dig(instance, "EipAddress", "IpAddress") or ""
-    result["private_ip_address"] = private[0] if private else ""
-    result["public_ip_address"] = public[0] if public else eip
-    return result
 
 
 # waiting ----------------------------------------------------------------------------------------

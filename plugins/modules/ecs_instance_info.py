@@ -190,8 +190,9 @@ instances:
 
 import json
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import instance_result
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
@@ -279,17 +280,6 @@ def list_instances(module, instance_ids):
             module.paginate("ecs", "DescribeInstances", request, ("Instances", "Instance"), page_size=100, token=True)
         )
     return [i for i in found if tags_match(i, module.params["tags"])]
-
-
-def instance_result(instance):
-    """The instance as the module returns it: snake_case, tags as a dict, plain private/public addresses."""
-    result = snake_resource(instance)
-    private = dig(instance, "VpcAttributes", "PrivateIpAddress", "IpAddress") or []
-    public = dig(instance, "PublicIpAddress", "IpAddress") or []
-    eip = dig(instance, "EipAddress", "IpAddress") or ""
-    result["private_ip_address"] = private[0] if private else ""
-    result["public_ip_address"] = public[0] if public else eip
-    return result
 
 
 def main():
