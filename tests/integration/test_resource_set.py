@@ -3,9 +3,7 @@
 import json
 
 import pytest
-from test_targets import HERE, run_playbook
-
-from alicloud_emulator.testing import EmulatorProcess
+from conftest import HERE, run_playbook
 
 PLAYBOOK = HERE / "playbooks" / "resource_set.yml"
 EXPECTED = {
@@ -19,15 +17,6 @@ EXPECTED = {
     "file_system": 2,
     "mount_target": 2,
 }
-
-
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    process = EmulatorProcess(
-        state_dir=str(tmp_path_factory.mktemp("emulator")), extra_args=["--timing", "fast", "--time-scale", "0.5"]
-    ).start()
-    yield process
-    process.stop()
 
 
 def resource_counts(emulator):

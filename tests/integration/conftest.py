@@ -1,0 +1,41 @@
+"""Shared by the integration tests: an emulator process per test module, and ansible-playbook against it."""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+from alicloud_emulator.testing import ACCESS_KEY_ID, ACCESS_KEY_SECRET, EmulatorProcess
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+ANSIBLE_PLAYBOOK = str(pathlib.Path(sys.executable).with_name("ansible-playbook"))
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    process = EmulatorProcess(
+        state_dir=str(tmp_path_factory.mktemp("emulator")), extra_args=["--timing", "fast", "--time-scale", "0.5"]
+    ).start()
+    yield process
+    process.stop()
+
+
+def run_playbook(emulator, playbook, extra_vars, secret=ACCESS_KEY_SECRET, verbosity=()):
+    env = dict(
+        os.environ,
+        ALIBABA_CLOUD_ACCESS_KEY_ID=ACCESS_KEY_ID,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET=secret,
+        ALIBABA_CLOUD_REGION_ID="cn-hangzhou",
+        ALIBABA_CLOUD_ENDPOINT_URL=f"http://{emulator.endpoint}",
+        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCALHOST_WARNING="false",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+    )
+    arguments = [f"{k}={v}" for k, v in extra_vars.items()]
+    command = [ANSIBLE_PLAYBOOK, str(playbook), *verbosity]
+    for argument in arguments:
+        command += ["-e", argument]
+    return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
