@@ -30,6 +30,7 @@ help:
 setup: $(STAMP)
 
 $(STAMP): requirements/runtime.txt requirements/dev.txt emulator/pyproject.toml Makefile
+	command -v shellcheck >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt -e emulator

@@ -13,11 +13,14 @@ ROOT = HERE.parents[1]
 ANSIBLE_PLAYBOOK = str(pathlib.Path(sys.executable).with_name("ansible-playbook"))
 
 
+DEFAULT_EMULATOR_ARGS = ["--timing", "fast", "--time-scale", "0.5"]
+
+
 @pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    process = EmulatorProcess(
-        state_dir=str(tmp_path_factory.mktemp("emulator")), extra_args=["--timing", "fast", "--time-scale", "0.5"]
-    ).start()
+def emulator(request, tmp_path_factory):
+    """An emulator for the test module; a module may set EMULATOR_ARGS (e.g. another timing)."""
+    arguments = getattr(request.module, "EMULATOR_ARGS", DEFAULT_EMULATOR_ARGS)
+    process = EmulatorProcess(state_dir=str(tmp_path_factory.mktemp("emulator")), extra_args=arguments).start()
     yield process
     process.stop()
 
