@@ -68,7 +68,7 @@ sanity: setup
 	v=$$(sed -n "s/^ *pip='\([0-9.]*\)',/\1/p" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py); \
 	  mkdir -p ~/.ansible/test/cache && cp tools/ansible_test_pip_bootstrap.py ~/.ansible/test/cache/get_pip_$${v//./_}.py
 	rm -rf $(SANITY_DIR) && mkdir -p $(SANITY_DIR)
-	tar -c --exclude-vcs --exclude=./.venv --exclude=./emulator --exclude=./.emulator --exclude=./build \
+	tar -c --exclude-vcs --exclude='./.venv*' --exclude=./emulator --exclude=./.emulator --exclude=./build \
 	    --exclude=./.ansible --exclude=__pycache__ --exclude=.pytest_cache --exclude=.ruff_cache -C $(CURDIR) . | tar -x -C $(SANITY_DIR)
 	cd $(SANITY_DIR) && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
 
