@@ -626,6 +626,14 @@ def test_backend_servers_add_set_remove(emulator, slb, m, network, web):
     set_request.backend_servers = backends_json(("i-web3", 10))
     raises(lambda: slb.set_backend_servers(set_request), "InvalidParameter")
 
+    with emulator.emulator.store.lock:  # a stopped member can still be drained (weight 0)
+        emulator.emulator.store.get("instance", "i-web1")["Status"] = "Stopped"
+    set_request.backend_servers = backends_json(("i-web1", 0))
+    drained = slb.set_backend_servers(set_request).body
+    assert [(s.server_id, s.weight) for s in drained.backend_servers.backend_server][0] == ("i-web1", "0")
+    with emulator.emulator.store.lock:
+        emulator.emulator.store.get("instance", "i-web1")["Status"] = "Running"
+
     remove = m.RemoveBackendServersRequest(
         region_id=REGION,
         load_balancer_id=lb_id,

@@ -25,10 +25,10 @@ def emulator(request, tmp_path_factory):
     process.stop()
 
 
-def run_playbook(emulator, playbook, extra_vars, secret=ACCESS_KEY_SECRET, verbosity=()):
+def run_playbook(emulator, playbook, extra_vars, secret=ACCESS_KEY_SECRET, verbosity=(), key_id=ACCESS_KEY_ID):
     env = dict(
         os.environ,
-        ALIBABA_CLOUD_ACCESS_KEY_ID=ACCESS_KEY_ID,
+        ALIBABA_CLOUD_ACCESS_KEY_ID=key_id,
         ALIBABA_CLOUD_ACCESS_KEY_SECRET=secret,
         ALIBABA_CLOUD_REGION_ID="cn-hangzhou",
         ALIBABA_CLOUD_ENDPOINT_URL=f"http://{emulator.endpoint}",

@@ -821,7 +821,8 @@ def set_backend_servers(ctx):
     missing = [e["ServerId"] for e in entries if e["ServerId"] not in attached]
     if missing:
         raise _invalid_backends(f"Not backend servers of the load balancer: {', '.join(missing)}.")
-    _check_members(ctx, lb, entries)
+    # Members are checked when they join (AddBackendServers); a stopped member may still be re-weighted,
+    # which is how a server is drained before maintenance.
     for entry in entries:
         attached[entry["ServerId"]].update(entry)
     _changed(ctx, "backends_updated", lb)
