@@ -44,6 +44,9 @@ demo: setup emulator-start
 	@echo "  access key id: emulator-ak    access key secret: emulator-sk    region: cn-hangzhou"
 	@echo "  export ALIBABA_CLOUD_ENDPOINT_URL=http://127.0.0.1:$(EMULATOR_PORT)"
 	@echo "  export ALIBABA_CLOUD_ACCESS_KEY_ID=emulator-ak ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-sk"
+	@echo "  export ALIBABA_CLOUD_REGION_ID=cn-hangzhou"
+	@echo "  then, e.g., the whole resource set of the service with the collection's modules:"
+	@echo "  .venv/bin/ansible-playbook tests/integration/playbooks/resource_set.yml"
 	@echo "  state: curl -s http://127.0.0.1:$(EMULATOR_PORT)/_emulator/state"
 	@echo "  stop:  make emulator-stop"
 
