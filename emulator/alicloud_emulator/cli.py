@@ -5,11 +5,15 @@ alicloud-emulator start ...same options...    (background; returns once it answe
 alicloud-emulator status --state-dir .emulator
 alicloud-emulator stop --state-dir .emulator
 alicloud-emulator down --state-dir .emulator  (stop, and remove what its runtime created)
+
+--runtime docker --image REF runs every ECS instance as a systemd container (see docker_runtime.py);
+REF is what tools/build-image.sh prints.
 """
 
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,7 +49,13 @@ def _add_server_options(parser):
         help="an accepted key pair (repeatable; default emulator-ak:emulator-sk)",
     )
     parser.add_argument("--region", default="cn-hangzhou", help="region of calls that name none (NAS)")
-    parser.add_argument("--runtime", default="none", help="what runs the resources: none (API only)")
+    parser.add_argument(
+        "--runtime",
+        choices=("none", "docker"),
+        default="none",
+        help="what runs the resources: none (API only), docker (instances are systemd containers)",
+    )
+    parser.add_argument("--image", help="with --runtime docker: the local ECS image (tools/build-image.sh prints it)")
     faults = parser.add_argument_group("fault injection (also at run time: POST /_emulator/faults)")
     faults.add_argument("--throttle-rate", type=float, default=0.0)
     faults.add_argument("--error-rate", type=float, default=0.0, help="share of 500/503 answers")
@@ -66,12 +76,16 @@ def _health(host, port, timeout=1.0):
         return None
 
 
-def _build_runtime(name):
-    if name == "none":
-        from .runtime import NullRuntime
+def _build_runtime(args):
+    if args.runtime == "docker":
+        from .docker_runtime import DockerRuntime
 
-        return NullRuntime()
-    raise SystemExit(f"alicloud-emulator: unknown runtime {name!r} (available: none)")
+        if not args.image:
+            raise SystemExit("alicloud-emulator: --runtime docker needs --image (tools/build-image.sh prints it)")
+        return DockerRuntime(args.image, args.state_dir)
+    from .runtime import NullRuntime
+
+    return NullRuntime()
 
 
 def serve(args):
@@ -91,14 +105,17 @@ def serve(args):
             seed=args.seed,
         )
     )
-    emulator = Emulator(
-        state_dir=args.state_dir,
-        timing=Timing(args.timing, args.time_scale),
-        keys=dict(args.access_key) if args.access_key else None,
-        faults=faults,
-        runtime=_build_runtime(args.runtime),
-        default_region=args.region,
-    )
+    try:
+        emulator = Emulator(
+            state_dir=args.state_dir,
+            timing=Timing(args.timing, args.time_scale),
+            keys=dict(args.access_key) if args.access_key else None,
+            faults=faults,
+            runtime=_build_runtime(args),
+            default_region=args.region,
+        )
+    except RuntimeError as error:  # the runtime could not start, e.g. its image is not built
+        raise SystemExit(f"alicloud-emulator: {error}") from None
     server = EmulatorServer(emulator, args.host, args.port)
 
     def stop(signum, frame):
@@ -174,6 +191,22 @@ def stop(args):
     return 0
 
 
+def down(args):
+    """Stop the emulator, then remove the containers and networks labelled with its state directory."""
+    from .docker_runtime import owner_of, remove_owned
+
+    stop(args)
+    if shutil.which("docker") is None:
+        return 0
+    try:
+        containers, networks = remove_owned(owner_of(args.state_dir))
+    except RuntimeError as error:
+        print(f"alicloud-emulator down: {error}")
+        return 1
+    print(f"alicloud-emulator down: removed {containers} container(s) and {networks} network(s)")
+    return 0
+
+
 def status(args):
     running = _read_pid(args.state_dir)
     health = running and _health(running["host"], running["port"])
@@ -204,7 +237,7 @@ def main(argv=None):
         Timing(getattr(args, "timing", "fast"), getattr(args, "time_scale", 1.0))
     except ValueError as error:
         parser.error(str(error))
-    handler = {"serve": serve, "start": start, "stop": stop, "down": stop, "status": status}[args.command]
+    handler = {"serve": serve, "start": start, "stop": stop, "down": down, "status": status}[args.command]
     return handler(args)
 
 

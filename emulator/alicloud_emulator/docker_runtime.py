@@ -1,0 +1,281 @@
+"""`--runtime docker`: every ECS instance is a systemd container on a Docker network of its VPC.
+
+Driven through the `docker` command. Every object it creates carries the label `ha-web.emulator=<owner>`,
+the owner being a hash of the state directory, so that `alicloud-emulator down` removes exactly what this
+emulator created (`remove_owned`) and nothing else.
+
+- One bridge network per VPC: subnet = the VPC's CIDR, gateway = the VPC's last usable address (inside the
+  last three addresses of any vSwitch, which no vSwitch hands out), named `ha-web-<owner>-<vpc id>`.
+- One container per instance, named by the instance ID (so `community.docker.docker` reaches it by ID),
+  with the instance's host name and private IP (not its MAC address: Docker engines before API 1.44 take
+  no `--mac-address` together with a network), from the local ECS image (tools/build-image.sh) whatever
+  ImageId the API call named; the image is listed by DescribeImages under `image_id(reference)`.
+- Container operations run on a worker thread per instance, in order, so that the API answers at once and
+  keeps its own timing; a failed operation is reported on stderr (the emulator's log).
+- Failures are also kept for GET /_emulator/runtime/errors (the latest 100).
+- `observe` reports Stopped for an instance the API says is Running when its container is not running
+  (crashed: POST /_emulator/runtime/instances/<id>/crash kills it without a graceful shutdown).
+- Start (and StartInstance) creates a missing container: an emulator started again on a state directory
+  whose containers `down` removed brings back the instances its state says are running.
+- The emulator stopping leaves the containers as they are (the cloud's machines outlive its API);
+  `down` removes them.
+"""
+
+import hashlib
+import ipaddress
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+
+LABEL = "ha-web.emulator"
+SYSTEMD_OPTIONS = [
+    "--cap-add", "SYS_ADMIN", "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+    "--tmpfs", "/run", "--tmpfs", "/run/lock", "--stop-signal", "SIGRTMIN+3", "-e", "container=docker",
+]  # fmt: skip
+STOP_TIMEOUT = 30  # seconds systemd gets to shut down before docker kills the container
+COMMAND_TIMEOUT = 120
+MAX_ERRORS = 100
+STATE_TTL = 0.5  # seconds a `docker ps` listing of container states is reused by observe()
+
+
+def owner_of(state_dir):
+    """The label value of everything an emulator with this state directory creates."""
+    return hashlib.sha256(os.path.realpath(state_dir).encode()).hexdigest()[:12]
+
+
+def image_id(reference):
+    """A custom-image-looking ID (m-...) for the local image, stable across restarts."""
+    return "m-" + hashlib.sha256(reference.encode()).hexdigest()[:20]
+
+
+def docker(*args, timeout=COMMAND_TIMEOUT):
+    """Run `docker args...`; returns its stdout; raises RuntimeError with docker's message on failure."""
+    try:
+        done = subprocess.run(  # noqa: S603 - arguments we built
+            ["docker", *args],  # noqa: S607 - docker from PATH
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise RuntimeError(f"docker {args[0]}: {error}") from None
+    if done.returncode != 0:
+        raise RuntimeError(f"docker {' '.join(args[:2])}: {done.stderr.strip() or done.returncode}")
+    return done.stdout
+
+
+def remove_owned(owner):
+    """Remove the containers, then the networks, labelled with this owner. Returns (containers, networks)."""
+    label = f"label={LABEL}={owner}"
+    containers = docker("ps", "-aq", "--filter", label).split()
+    if containers:
+        docker("rm", "-f", "-v", *containers)
+    networks = docker("network", "ls", "-q", "--filter", label).split()
+    if networks:
+        docker("network", "rm", *networks)
+    return len(containers), len(networks)
+
+
+def _network_name(owner, vpc_id):
+    return f"ha-web-{owner}-{vpc_id}"
+
+
+def _gateway(cidr):
+    network = ipaddress.ip_network(cidr)
+    return str(network.broadcast_address - 1)
+
+
+class _Worker:
+    """Runs one instance's container operations in order, on its own thread."""
+
+    def __init__(self, runtime, instance_id):
+        self.runtime = runtime
+        self.instance_id = instance_id
+        self.jobs = queue.Queue()
+        self.pending = 0  # queued or running jobs (read by observe)
+        self.thread = threading.Thread(target=self._loop, name=f"docker-{instance_id}", daemon=True)
+        self.thread.start()
+
+    def put(self, job):
+        with self.runtime.lock:
+            self.pending += 1
+        self.jobs.put(job)
+
+    def _loop(self):
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            name, function, args = job
+            try:
+                function(*args)
+            except RuntimeError as error:
+                self.runtime.log(f"instance {self.instance_id} {name} failed: {error}")
+            finally:
+                with self.runtime.lock:
+                    self.pending -= 1
+                    self.runtime.states_at = 0.0  # the next observe() lists the containers again
+
+    def close(self):
+        self.jobs.put(None)
+        self.thread.join()
+
+
+class DockerRuntime:
+    name = "docker"
+
+    def __init__(self, image, state_dir, log=None):
+        self.image = image
+        self.owner = owner_of(state_dir)
+        self.write_log = log or (lambda message: print(f"docker runtime: {message}", file=sys.stderr, flush=True))
+        self.errors = []  # the latest failures, for GET /_emulator/runtime/errors
+        self.lock = threading.Lock()
+        self.network_lock = threading.Lock()
+        self.workers = {}
+        self.states = {}  # container name -> docker state (running, exited, created, ...)
+        self.states_at = 0.0
+
+    # the seam --------------------------------------------------------------------------------
+    def start(self, emulator):
+        # fails early, with docker's message, if the image is not built
+        created = docker("image", "inspect", "--format", "{{.Created}}", self.image).strip()
+        emulator.catalog.add_image(
+            {
+                "ImageId": image_id(self.image),
+                "ImageName": "ha-web-debian12-ecs-" + self.image.rsplit(":", 1)[-1],
+                "ImageFamily": "ha-web-debian12-ecs",
+                "OSName": "Debian  12 64位",
+                "OSNameEn": "Debian  12 64 bit",
+                "Platform": "Debian",
+                "CreationTime": created[:19] + "Z",
+                "Size": 20,
+                "ImageOwnerAlias": "self",
+                "IsPublic": False,
+                "Description": f"local ECS image {self.image} (tools/build-image.sh)",
+            }
+        )
+        with emulator.store.lock:
+            for instance in emulator.store.all("instance"):
+                if not instance["_deleting"] and instance["Status"] in ("Pending", "Starting", "Running"):
+                    self.changed("instance", "restored", instance, emulator.store)
+
+    def changed(self, kind, event, resource, store):
+        if kind != "instance":
+            return
+        instance_id = resource["InstanceId"]
+        if event in ("created", "started", "restored"):
+            vpc = store.get("vpc", resource["_vpc_id"])
+            spec = (resource["_vpc_id"], vpc["CidrBlock"], resource["HostName"], resource["_private_ip"])
+            self._worker(instance_id).put((event, self._run, (instance_id, *spec)))
+        elif event == "stopped":
+            self._worker(instance_id).put(("stop", docker, ("stop", "-t", str(STOP_TIMEOUT), instance_id)))
+        elif event == "rebooted":
+            self._worker(instance_id).put(("reboot", docker, ("restart", "-t", str(STOP_TIMEOUT), instance_id)))
+        elif event == "deleted":
+            worker = self._worker(instance_id)
+            worker.put(("delete", docker, ("rm", "-f", "-v", instance_id)))
+            with self.lock:
+                self.workers.pop(instance_id, None)
+            worker.jobs.put(None)  # the thread ends once the container is removed
+
+    def observe(self, kind, resource):
+        if kind != "instance" or resource.get("Status") != "Running":
+            return {}
+        instance_id = resource["InstanceId"]
+        with self.lock:
+            worker = self.workers.get(instance_id)
+            if worker is not None and worker.pending:
+                return {}  # the container is being changed: the API's own timeline holds
+        if self._container_states().get(instance_id) != "running":
+            return {"Status": "Stopped"}
+        return {}
+
+    def backend_health(self, load_balancer, listener, server):
+        return None
+
+    def admin(self, method, path, body):
+        parts = path.strip("/").split("/")
+        if method == "POST" and len(parts) == 3 and parts[0] == "instances" and parts[2] == "crash":
+            instance_id = parts[1]
+            if self._container_states(fresh=True).get(instance_id) != "running":
+                return 409, {"error": f"no running container for instance {instance_id}"}
+            try:
+                docker("kill", instance_id)
+            except RuntimeError as error:
+                return 500, {"error": str(error)}
+            with self.lock:
+                self.states_at = 0.0
+            return 200, {"instance": instance_id, "crashed": True}
+        if method == "GET" and parts == ["errors"]:
+            with self.lock:
+                return 200, {"errors": list(self.errors)}
+        return None
+
+    def shutdown(self, remove=False):
+        """Let queued container operations finish; with `remove`, remove every container and network."""
+        with self.lock:
+            workers, self.workers = list(self.workers.values()), {}
+        for worker in workers:
+            worker.close()
+        if remove:
+            remove_owned(self.owner)
+
+    # helpers ---------------------------------------------------------------------------------
+    def log(self, message):
+        """A failure: to the emulator's log, and kept for GET /_emulator/runtime/errors."""
+        with self.lock:
+            self.errors = [*self.errors[-(MAX_ERRORS - 1) :], {"at": time.time(), "error": message}]
+        self.write_log(message)
+
+    def _worker(self, instance_id):
+        with self.lock:
+            worker = self.workers.get(instance_id)
+            if worker is None:
+                worker = self.workers[instance_id] = _Worker(self, instance_id)
+            return worker
+
+    def _container_states(self, fresh=False):
+        with self.lock:
+            if not fresh and time.monotonic() - self.states_at < STATE_TTL:
+                return self.states
+        try:
+            listing = docker("ps", "-a", "--filter", f"label={LABEL}={self.owner}", "--format", "{{.Names}} {{.State}}")
+        except RuntimeError as error:
+            self.log(f"listing containers failed: {error}")
+            return self.states
+        states = dict(line.split(" ", 1) for line in listing.splitlines() if " " in line)
+        with self.lock:
+            self.states, self.states_at = states, time.monotonic()
+        return states
+
+    def _network(self, vpc_id, cidr):
+        name = _network_name(self.owner, vpc_id)
+        with self.network_lock:
+            found = docker("network", "ls", "-q", "--filter", f"name=^{name}$")
+            if not found.strip():
+                docker(
+                    "network", "create", "--driver", "bridge", "--subnet", cidr, "--gateway", _gateway(cidr),
+                    "--label", f"{LABEL}={self.owner}", "--label", f"ha-web.vpc={vpc_id}", name,
+                )  # fmt: skip
+        return name
+
+    def _run(self, instance_id, *spec):
+        """Start the instance's container, creating it when there is none (new, or removed by `down`)."""
+        state = self._container_states(fresh=True).get(instance_id)
+        if state is None:
+            self._create(instance_id, *spec)
+        elif state != "running":
+            docker("start", instance_id)
+
+    def _create(self, instance_id, vpc_id, cidr, host_name, private_ip):
+        network = self._network(vpc_id, cidr)
+        fuse = ["--device", "/dev/fuse"] if os.path.exists("/dev/fuse") else []
+        docker(
+            "run", "-d", "--name", instance_id, "--hostname", host_name, "--network", network, "--ip", private_ip,
+            "--label", f"{LABEL}={self.owner}", "--label", f"ha-web.instance={instance_id}",
+            *SYSTEMD_OPTIONS, *fuse, self.image, "/sbin/init",
+        )  # fmt: skip

@@ -1,0 +1,144 @@
+"""Helpers for tests and benchmarks of `--runtime docker`: the local image, an emulator process that
+cleans up after itself, waiting for an API status and for systemd in a container."""
+
+import ipaddress
+import os
+import random
+import subprocess
+import time
+from pathlib import Path
+
+from .cli import main as cli_main
+from .docker_runtime import docker, owner_of, remove_owned
+from .testing import EmulatorProcess, sdk_models
+
+REGION = "cn-hangzhou"
+BUILD_IMAGE = Path(__file__).resolve().parents[2] / "tools" / "build-image.sh"
+
+
+def local_image():
+    """The reference of the local ECS image, built by tools/build-image.sh if needed (cached)."""
+    done = subprocess.run([str(BUILD_IMAGE)], capture_output=True, text=True, check=True)  # noqa: S603
+    return done.stdout.strip().splitlines()[-1]
+
+
+class DockerEmulator(EmulatorProcess):
+    """`alicloud-emulator serve --runtime docker`; `down()` stops it and removes what it created."""
+
+    def __init__(self, state_dir, image, timing="fast"):
+        super().__init__(state_dir=state_dir, extra_args=["--runtime", "docker", "--image", image, "--timing", timing])
+        self.owner = owner_of(state_dir)
+
+    def down(self):
+        """What `alicloud-emulator down` does; returns its exit status."""
+        self.stop()
+        return cli_main(["down", "--state-dir", self.state_dir])
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is not None and self.process and self.process.poll() is None:
+            self.process.terminate()  # a test failed: show the emulator's log (pytest prints captured output)
+            print(self.process.stdout.read().decode())
+        self.stop()
+        remove_owned(self.owner)  # even when the test failed half-way
+
+
+def wait_for(check, timeout, interval=0.2, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def network(cloud):
+    """A VPC (a random 10.x.0.0/16, so that concurrent runs do not collide) with two vSwitches, Available."""
+    vpc, m = cloud.client("vpc"), sdk_models("vpc")
+    block = ipaddress.ip_network(f"10.{random.randint(64, 250)}.0.0/16")  # noqa: S311 - not for secrets
+    vpc_id = vpc.create_vpc(m.CreateVpcRequest(region_id=REGION, cidr_block=str(block))).body.vpc_id
+    wait_for(
+        lambda: vpc.describe_vpcs(m.DescribeVpcsRequest(region_id=REGION, vpc_id=vpc_id)).body.vpcs.vpc[0].status
+        == "Available",
+        30,
+        what="the VPC",
+    )
+    subnets = list(block.subnets(new_prefix=24))
+    vswitch_ids = []
+    for zone, subnet in (("cn-hangzhou-j", subnets[1]), ("cn-hangzhou-k", subnets[2])):
+        request = m.CreateVSwitchRequest(region_id=REGION, vpc_id=vpc_id, zone_id=zone, cidr_block=str(subnet))
+        vswitch_ids.append(vpc.create_vswitch(request).body.v_switch_id)
+    ecs, em = cloud.client("ecs"), sdk_models("ecs")
+    group_id = ecs.create_security_group(
+        em.CreateSecurityGroupRequest(region_id=REGION, vpc_id=vpc_id, security_group_name="web")
+    ).body.security_group_id
+    wait_for(
+        lambda: all(
+            v.status == "Available"
+            for v in vpc.describe_vswitches(
+                m.DescribeVSwitchesRequest(region_id=REGION, vpc_id=vpc_id)
+            ).body.v_switches.v_switch
+        ),
+        30,
+        what="the vSwitches",
+    )
+    return {"vpc_id": vpc_id, "cidr": str(block), "vswitch_ids": vswitch_ids, "group_id": group_id}
+
+
+def run_instance(cloud, net, zone_index=0, host_name=None, image_id="debian_12_9_x64_20G_alibase_20250117.vhd"):
+    ecs, m = cloud.client("ecs"), sdk_models("ecs")
+    request = m.RunInstancesRequest(
+        region_id=REGION,
+        image_id=image_id,
+        instance_type="ecs.g7.large",
+        v_switch_id=net["vswitch_ids"][zone_index],
+        security_group_id=net["group_id"],
+        host_name=host_name,
+    )
+    return ecs.run_instances(request).body.instance_id_sets.instance_id_set[0]
+
+
+def describe(cloud, instance_id):
+    ecs, m = cloud.client("ecs"), sdk_models("ecs")
+    request = m.DescribeInstancesRequest(region_id=REGION, instance_ids=f'["{instance_id}"]')
+    return ecs.describe_instances(request).body.instances.instance[0]
+
+
+def wait_status(cloud, instance_id, status, timeout=60):
+    wait_for(lambda: describe(cloud, instance_id).status == status, timeout, what=f"{instance_id} {status}")
+
+
+def container_state(name):
+    """`running`, `exited`, ... or None when there is no such container."""
+    try:
+        return docker("inspect", "--format", "{{.State.Status}}", name).strip()
+    except RuntimeError:
+        return None
+
+
+def systemd_state(name):
+    """What `systemctl is-system-running` says in the container (running, degraded, starting, ...)."""
+    command = ["docker", "exec", name, "systemctl", "is-system-running"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - docker from PATH
+    return done.stdout.strip()
+
+
+def wait_systemd(name, timeout=120):
+    """Until systemd in the container finished booting (running, or degraded: some unit failed)."""
+    return wait_for(lambda: systemd_state(name) in ("running", "degraded"), timeout, what=f"systemd in {name}")
+
+
+def foreign_objects(image):
+    """A network and a container labelled as another emulator's: what `down` must leave alone."""
+    label = f"ha-web.emulator=other{os.getpid()}"
+    name = f"ha-web-foreign-{os.getpid()}"
+    docker("network", "create", "--label", label, name)
+    try:
+        docker("create", "--name", name, "--label", label, image, "/sbin/init")
+    except RuntimeError:
+        docker("network", "rm", name)
+        raise
+    return name
