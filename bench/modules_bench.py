@@ -1,5 +1,6 @@
 """Module measures against the emulator: API calls for the whole resource set (create, and a no-op re-run),
-the per-task overhead of a no-op module run and the share of it spent importing the SDK.
+the per-task overhead of a no-op module run and the share of it spent importing the SDK, and how the time to
+create instances grows from one to two (their waits overlap) on the realistic timing profile.
 
     .venv/bin/python bench/modules_bench.py [--output bench/results/modules.json]
 """
@@ -19,6 +20,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
 RESOURCE_SET = ROOT / "tests" / "integration" / "playbooks" / "resource_set.yml"
 NOOP = ROOT / "bench" / "playbooks" / "noop_tasks.yml"
+INSTANCES = ROOT / "bench" / "playbooks" / "instances.yml"
 # vpc, 2 vswitches, security group, key pair, 2 instances, 2 file systems, access group, 2 mount targets,
 # load balancer, listener, backend set
 RESOURCES = 15
@@ -63,6 +65,18 @@ def import_seconds(runs=5):
     return statistics.median(samples)
 
 
+def instance_times():
+    """Seconds to create 1 and 2 instances (each run in a fresh emulator, realistic timing scaled by 0.2)."""
+    times = {}
+    for count in (1, 2):
+        emulator = EmulatorProcess(extra_args=["--timing", "realistic", "--time-scale", "0.2"]).start()
+        try:
+            times[str(count)] = round(playbook(emulator, INSTANCES, count=count), 2)
+        finally:
+            emulator.stop()
+    return times
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output")
@@ -104,6 +118,9 @@ def main():
         )
     finally:
         emulator.stop()
+    results["instances_seconds"] = instance_times()
+    one, two = results["instances_seconds"]["1"], results["instances_seconds"]["2"]
+    print(f"instances on realistic timing x0.2: one {one} s, two {two} s (ratio {two / one:.2f})")
     if args.output:
         pathlib.Path(args.output).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 0

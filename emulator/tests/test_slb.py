@@ -630,7 +630,7 @@ def test_backend_servers_add_set_remove(emulator, slb, m, network, web):
         emulator.emulator.store.get("instance", "i-web1")["Status"] = "Stopped"
     set_request.backend_servers = backends_json(("i-web1", 0))
     drained = slb.set_backend_servers(set_request).body
-    assert [(s.server_id, s.weight) for s in drained.backend_servers.backend_server][0] == ("i-web1", "0")
+    assert {s.server_id: s.weight for s in drained.backend_servers.backend_server} == {"i-web1": "0", "i-web2": "0"}
     with emulator.emulator.store.lock:
         emulator.emulator.store.get("instance", "i-web1")["Status"] = "Running"
 

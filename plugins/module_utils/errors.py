@@ -45,6 +45,9 @@ def from_sdk_exception(error, action=None):
     """Turn whatever the Alibaba SDK raised into an AlicloudApiError."""
     code = getattr(error, "code", None)
     status = getattr(error, "status_code", None) or getattr(error, "statusCode", None)
+    if _is_credential_error(error):
+        # No usable credentials: no request was sent, and retrying cannot help.
+        return AlicloudApiError("InvalidCredentials", str(error) or error.__class__.__name__, action=action)
     if not code:
         # darabonba's UnretryableException and plain socket errors: the request got no answer.
         return AlicloudApiError("ConnectionError", str(error) or error.__class__.__name__, action=action, lost=True)
@@ -59,6 +62,14 @@ def from_sdk_exception(error, action=None):
     return AlicloudApiError(
         code, message, request_id=request_id, status=status, action=action, retry_after_ms=retry_after
     )
+
+
+def _is_credential_error(error):
+    """True for the credential chain's failure, raised directly or wrapped by the SDK's retry loop."""
+    for candidate in (error, getattr(error, "inner_exception", None)):
+        if candidate is not None and candidate.__class__.__name__ == "CredentialException":
+            return True
+    return False
 
 
 def is_code(error, *codes):

@@ -150,6 +150,17 @@ class AlicloudModule(object):
                 return items
             number += 1
 
+    def at_most_one(self, found, id_field, option, what, choose_with):
+        """The one resource found (None for none); several is an error naming all of them.
+
+        E.g. at_most_one(vpcs, "VpcId", "name", "VPCs are named 'web'", "vpc_id") fails with
+        "name: 2 VPCs are named 'web' (vpc-1, vpc-2); give vpc_id to choose one".
+        """
+        if len(found) > 1:
+            ids = ", ".join(sorted(resource[id_field] for resource in found))
+            self.fail("%s: %d %s (%s); give %s to choose one" % (option, len(found), what, ids, choose_with))
+        return found[0] if found else None
+
     def wait(self, waiter, read, timeout):
         try:
             return wait_for(waiter, read, timeout)

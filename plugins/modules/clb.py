@@ -347,14 +347,12 @@ def find(module):
         page_size=100,
     )
     found = [lb for lb in found if lb.get("LoadBalancerName") == params["name"]]
-    if len(found) > 1:
-        module.fail(
-            "name: %d load balancers are named %r (%s); give load_balancer_id to choose one"
-            % (len(found), params["name"], ", ".join(sorted(lb["LoadBalancerId"] for lb in found)))
-        )
-    if not found:
+    match = module.at_most_one(
+        found, "LoadBalancerId", "name", "load balancers are named %r" % params["name"], "load_balancer_id"
+    )
+    if match is None:
         return None
-    lb = read(module, found[0]["LoadBalancerId"])
+    lb = read(module, match["LoadBalancerId"])
     if lb is not None and "Tags" not in lb:
         lb["Tags"] = found[0].get("Tags")
     return lb

@@ -596,12 +596,8 @@ def find(module, vpc_id):
     if vpc_id is None:
         return None  # state=absent and the vSwitch is gone: nothing can be in it
     found = named(module, vpc_id, params["name"])
-    if len(found) > 1:
-        module.fail(
-            "name: %d instances are named %r in VPC %s (%s); give instance_id to choose one"
-            % (len(found), params["name"], vpc_id, ", ".join(sorted(i["InstanceId"] for i in found)))
-        )
-    return found[0] if found else None
+    what = "instances are named %r in VPC %s" % (params["name"], vpc_id)
+    return module.at_most_one(found, "InstanceId", "name", what, "instance_id")
 
 
 # waiting ----------------------------------------------------------------------------------------

@@ -259,12 +259,8 @@ def find(module):
         return read(module, params["file_system_id"])
     found = module.paginate("nas", "DescribeFileSystems", {}, ("FileSystems", "FileSystem"), page_size=100)
     found = [f for f in found if f.get("Description") == params["description"]]
-    if len(found) > 1:
-        module.fail(
-            "description: %d file systems are described %r (%s); give file_system_id to choose one"
-            % (len(found), params["description"], ", ".join(f["FileSystemId"] for f in found))
-        )
-    return found[0] if found else None
+    what = "file systems are described %r" % params["description"]
+    return module.at_most_one(found, "FileSystemId", "description", what, "file_system_id")
 
 
 def list_mount_targets(module, file_system_id):

@@ -232,18 +232,8 @@ def find(module):
         found = [m for m in mount_targets if m.get("MountTargetDomain") == params["mount_target_domain"]]
     else:
         found = in_vswitch(mount_targets, params["v_switch_id"])
-    if len(found) > 1:
-        module.fail(
-            "v_switch_id: file system %s has %d mount targets in vSwitch %s (%s); give mount_target_domain to "
-            "choose one"
-            % (
-                params["file_system_id"],
-                len(found),
-                params["v_switch_id"],
-                ", ".join(m["MountTargetDomain"] for m in found),
-            )
-        )
-    return True, (found[0] if found else None)
+    what = "mount targets of file system %s are in vSwitch %s" % (params["file_system_id"], params["v_switch_id"])
+    return True, module.at_most_one(found, "MountTargetDomain", "v_switch_id", what, "mount_target_domain")
 
 
 def vswitch_vpc(module):

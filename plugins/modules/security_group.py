@@ -469,12 +469,8 @@ def find(module):
         found = [g for g in found if g.get("SecurityGroupId") == params["security_group_id"]]
     else:
         found = [g for g in found if g.get("SecurityGroupName") == params["name"]]
-    if len(found) > 1:
-        module.fail(
-            "name: %d security groups in VPC %s are named %r (%s); give security_group_id to choose one"
-            % (len(found), params["vpc_id"], params["name"], ", ".join(g["SecurityGroupId"] for g in found))
-        )
-    return found[0] if found else None
+    what = "security groups in VPC %s are named %r" % (params["vpc_id"], params["name"])
+    return module.at_most_one(found, "SecurityGroupId", "name", what, "security_group_id")
 
 
 def read_group(module, group_id):

@@ -143,12 +143,7 @@ def find(module):
     found = module.paginate("vpc", "DescribeVpcs", query, ("Vpcs", "Vpc"))
     if not params["vpc_id"]:
         found = [v for v in found if v.get("VpcName") == params["name"]]
-    if len(found) > 1:
-        module.fail(
-            "name: %d VPCs are named %r (%s); give vpc_id to choose one"
-            % (len(found), params["name"], ", ".join(v["VpcId"] for v in found))
-        )
-    return found[0] if found else None
+    return module.at_most_one(found, "VpcId", "name", "VPCs are named %r" % params["name"], "vpc_id")
 
 
 def read(module, vpc_id):

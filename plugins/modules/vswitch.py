@@ -197,12 +197,8 @@ def find(module):
         found = [v for v in found if v.get("VSwitchId") == params["v_switch_id"]]
     else:
         found = [v for v in found if v.get("VSwitchName") == params["name"]]
-    if len(found) > 1:
-        module.fail(
-            "name: %d vSwitches in VPC %s are named %r (%s); give v_switch_id to choose one"
-            % (len(found), params["vpc_id"], params["name"], ", ".join(v["VSwitchId"] for v in found))
-        )
-    return found[0] if found else None
+    what = "vSwitches in VPC %s are named %r" % (params["vpc_id"], params["name"])
+    return module.at_most_one(found, "VSwitchId", "name", what, "v_switch_id")
 
 
 def read(module, vswitch_id):

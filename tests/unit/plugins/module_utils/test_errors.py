@@ -53,3 +53,13 @@ def test_code_families():
     assert is_code(AlicloudApiError("DependencyViolation", "x"), "DependencyViolation.*")
     assert not is_code(error, "DependencyViolation")
     assert not is_code(AlicloudApiError("InvalidParameter", "x"), "DependencyViolation.*")
+
+
+def test_missing_credentials_fail_at_once():
+    from alibabacloud_credentials.exceptions import CredentialException
+
+    wrapped = UnretryableException(RetryPolicyContext(exception=CredentialException("no credential found")))
+    for raised in (CredentialException("no credential found"), wrapped):
+        error = from_sdk_exception(raised)
+        assert not error.lost and error.code == "InvalidCredentials"
+        assert "no credential found" in error.message

@@ -118,3 +118,15 @@ def test_snake_resource_keeps_tag_keys_as_they_are():
         "v_switch_ids": {"v_switch_id": ["vsw-1"]},
         "tags": {"CostCenter": "A"},
     }
+
+
+def test_at_most_one_match(make_module, capsys):
+    the_module = make_module()
+    assert the_module.at_most_one([], "VpcId", "name", "VPCs are named 'web'", "vpc_id") is None
+    assert the_module.at_most_one([{"VpcId": "vpc-1"}], "VpcId", "name", "x", "vpc_id") == {"VpcId": "vpc-1"}
+    with pytest.raises(SystemExit):
+        the_module.at_most_one(
+            [{"VpcId": "vpc-2"}, {"VpcId": "vpc-1"}], "VpcId", "name", "VPCs are named 'web'", "vpc_id"
+        )
+    message = json.loads(capsys.readouterr().out)["msg"]
+    assert message == "name: 2 VPCs are named 'web' (vpc-1, vpc-2); give vpc_id to choose one"
