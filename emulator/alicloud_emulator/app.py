@@ -211,6 +211,7 @@ class Emulator:
             self.store.reset()
             self.log.reset()
             self.faults.reset()
+            self.runtime.reset(self.store)
 
     def close(self):
         self.store.save()

@@ -56,6 +56,11 @@ def _add_server_options(parser):
         help="what runs the resources: none (API only), docker (instances are systemd containers)",
     )
     parser.add_argument("--image", help="with --runtime docker: the local ECS image (tools/build-image.sh prints it)")
+    parser.add_argument(
+        "--lb-addresses",
+        default="127.0.0.10-127.0.0.250",
+        help="with --runtime docker: the loopback addresses load balancers get, FIRST-LAST",
+    )
     faults = parser.add_argument_group("fault injection (also at run time: POST /_emulator/faults)")
     faults.add_argument("--throttle-rate", type=float, default=0.0)
     faults.add_argument("--error-rate", type=float, default=0.0, help="share of 500/503 answers")
@@ -82,7 +87,10 @@ def _build_runtime(args):
 
         if not args.image:
             raise SystemExit("alicloud-emulator: --runtime docker needs --image (tools/build-image.sh prints it)")
-        return DockerRuntime(args.image, args.state_dir)
+        try:
+            return DockerRuntime(args.image, args.state_dir, lb_addresses=args.lb_addresses)
+        except ValueError as error:
+            raise SystemExit(f"alicloud-emulator: {error}") from None
     from .runtime import NullRuntime
 
     return NullRuntime()
@@ -192,10 +200,12 @@ def stop(args):
 
 
 def down(args):
-    """Stop the emulator, then remove the containers and networks labelled with its state directory."""
+    """Stop the emulator, then remove its HAProxy and the containers and networks labelled with its state directory."""
+    from .clb_haproxy import stop_haproxy
     from .docker_runtime import owner_of, remove_owned
 
     stop(args)
+    stop_haproxy(os.path.join(os.path.realpath(args.state_dir), "haproxy"))
     if shutil.which("docker") is None:
         return 0
     try:

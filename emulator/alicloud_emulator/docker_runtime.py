@@ -17,8 +17,9 @@ emulator created (`remove_owned`) and nothing else.
   (crashed: POST /_emulator/runtime/instances/<id>/crash kills it without a graceful shutdown).
 - Start (and StartInstance) creates a missing container: an emulator started again on a state directory
   whose containers `down` removed brings back the instances its state says are running.
-- The emulator stopping leaves the containers as they are (the cloud's machines outlive its API);
-  `down` removes them.
+- Load balancers are served by one HAProxy (clb_haproxy.py), each on a loopback address of its own.
+- The emulator stopping leaves the containers and HAProxy as they are (the cloud's machines outlive its
+  API); `down` removes them.
 """
 
 import hashlib
@@ -29,6 +30,8 @@ import subprocess
 import sys
 import threading
 import time
+
+from .clb_haproxy import DEFAULT_ADDRESSES, HaproxyClb
 
 LABEL = "ha-web.emulator"
 SYSTEMD_OPTIONS = [
@@ -128,8 +131,9 @@ class _Worker:
 class DockerRuntime:
     name = "docker"
 
-    def __init__(self, image, state_dir, log=None):
+    def __init__(self, image, state_dir, log=None, lb_addresses=DEFAULT_ADDRESSES):
         self.image = image
+        self.state_dir = state_dir
         self.owner = owner_of(state_dir)
         self.write_log = log or (lambda message: print(f"docker runtime: {message}", file=sys.stderr, flush=True))
         self.errors = []  # the latest failures, for GET /_emulator/runtime/errors
@@ -138,6 +142,7 @@ class DockerRuntime:
         self.workers = {}
         self.states = {}  # container name -> docker state (running, exited, created, ...)
         self.states_at = 0.0
+        self.clb = HaproxyClb(state_dir, lb_addresses, log=self.log)
 
     # the seam --------------------------------------------------------------------------------
     def start(self, emulator):
@@ -162,8 +167,18 @@ class DockerRuntime:
             for instance in emulator.store.all("instance"):
                 if not instance["_deleting"] and instance["Status"] in ("Pending", "Starting", "Running"):
                     self.changed("instance", "restored", instance, emulator.store)
+            self.clb.update(emulator.store)
 
     def changed(self, kind, event, resource, store):
+        if kind == "load_balancer":
+            if event == "created" and resource.get("AddressType") == "internet":
+                resource["Address"] = self.clb.allocate_address(store)
+            self.clb.update(store)
+            return
+        if kind == "vpc" and event == "deleted":
+            name = _network_name(self.owner, resource["VpcId"])
+            threading.Thread(target=self._remove_network, args=(name,), daemon=True).start()
+            return
         if kind != "instance":
             return
         instance_id = resource["InstanceId"]
@@ -173,6 +188,8 @@ class DockerRuntime:
             self._worker(instance_id).put((event, self._run, (instance_id, *spec)))
         elif event == "stopped":
             self._worker(instance_id).put(("stop", docker, ("stop", "-t", str(STOP_TIMEOUT), instance_id)))
+        elif event == "force_stopped":
+            self._worker(instance_id).put(("force stop", docker, ("kill", instance_id)))
         elif event == "rebooted":
             self._worker(instance_id).put(("reboot", docker, ("restart", "-t", str(STOP_TIMEOUT), instance_id)))
         elif event == "deleted":
@@ -181,6 +198,7 @@ class DockerRuntime:
             with self.lock:
                 self.workers.pop(instance_id, None)
             worker.jobs.put(None)  # the thread ends once the container is removed
+            self.clb.update(store)  # its backend entries go with it
 
     def observe(self, kind, resource):
         if kind != "instance" or resource.get("Status") != "Running":
@@ -195,7 +213,15 @@ class DockerRuntime:
         return {}
 
     def backend_health(self, load_balancer, listener, server):
-        return None
+        if listener.get("Status") != "running" or listener.get("HealthCheck") != "on":
+            return None  # the control plane's rules: unavailable
+        return self.clb.health(load_balancer["LoadBalancerId"], listener["ListenerPort"], server["ServerId"])
+
+    def reset(self, store):
+        """The admin reset: every container, network and load balancer of this emulator goes."""
+        self._close_workers()
+        remove_owned(self.owner)
+        self.clb.update(store)
 
     def admin(self, method, path, body):
         parts = path.strip("/").split("/")
@@ -216,13 +242,17 @@ class DockerRuntime:
         return None
 
     def shutdown(self, remove=False):
-        """Let queued container operations finish; with `remove`, remove every container and network."""
+        """Let queued container operations finish; with `remove`, remove every container, network and HAProxy."""
+        self._close_workers()
+        self.clb.close(remove=remove)
+        if remove:
+            remove_owned(self.owner)
+
+    def _close_workers(self):
         with self.lock:
             workers, self.workers = list(self.workers.values()), {}
         for worker in workers:
             worker.close()
-        if remove:
-            remove_owned(self.owner)
 
     # helpers ---------------------------------------------------------------------------------
     def log(self, message):
@@ -262,6 +292,14 @@ class DockerRuntime:
                     "--label", f"{LABEL}={self.owner}", "--label", f"ha-web.vpc={vpc_id}", name,
                 )  # fmt: skip
         return name
+
+    def _remove_network(self, name):
+        with self.network_lock:
+            try:
+                if docker("network", "ls", "-q", "--filter", f"name=^{name}$").strip():
+                    docker("network", "rm", name)
+            except RuntimeError as error:
+                self.log(f"removing network {name} failed: {error}")
 
     def _run(self, instance_id, *spec):
         """Start the instance's container, creating it when there is none (new, or removed by `down`)."""

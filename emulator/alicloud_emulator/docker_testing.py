@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from .clb_haproxy import stop_haproxy
 from .cli import main as cli_main
 from .docker_runtime import docker, owner_of, remove_owned
 from .testing import EmulatorProcess, sdk_models
@@ -42,6 +43,7 @@ class DockerEmulator(EmulatorProcess):
             self.process.terminate()  # a test failed: show the emulator's log (pytest prints captured output)
             print(self.process.stdout.read().decode())
         self.stop()
+        stop_haproxy(os.path.join(os.path.realpath(self.state_dir), "haproxy"))
         remove_owned(self.owner)  # even when the test failed half-way
 
 
@@ -55,10 +57,10 @@ def wait_for(check, timeout, interval=0.2, what="condition"):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-def network(cloud):
-    """A VPC (a random 10.x.0.0/16, so that concurrent runs do not collide) with two vSwitches, Available."""
+def network(cloud, cidr=None):
+    """A VPC (`cidr`, else a random 10.x.0.0/16 so that concurrent runs do not collide) with two vSwitches."""
     vpc, m = cloud.client("vpc"), sdk_models("vpc")
-    block = ipaddress.ip_network(f"10.{random.randint(64, 250)}.0.0/16")  # noqa: S311 - not for secrets
+    block = ipaddress.ip_network(cidr or f"10.{random.randint(64, 250)}.0.0/16")  # noqa: S311 - not for secrets
     vpc_id = vpc.create_vpc(m.CreateVpcRequest(region_id=REGION, cidr_block=str(block))).body.vpc_id
     wait_for(
         lambda: vpc.describe_vpcs(m.DescribeVpcsRequest(region_id=REGION, vpc_id=vpc_id)).body.vpcs.vpc[0].status

@@ -15,6 +15,9 @@ class NullRuntime:
     def changed(self, kind, event, resource, store):
         """After an action changed a resource: kind e.g. `instance`, event e.g. `created`, `stopped`."""
 
+    def reset(self, store):
+        """After the admin reset emptied `store`: forget (and remove) what the runtime runs."""
+
     def observe(self, kind, resource):
         """Fields the runtime sees differently from the API state (e.g. a crashed instance's Status)."""
         return {}

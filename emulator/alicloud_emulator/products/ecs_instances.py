@@ -806,12 +806,12 @@ def _start(ctx, instance):
     ctx.runtime.changed("instance", "started", instance, ctx.store)
 
 
-def _stopper(stopped_mode):
+def _stopper(stopped_mode, force=False):
     def stop(ctx, instance):
         instance["Status"] = "Stopping"
         instance["_stopped_mode"] = stopped_mode
         ctx.schedule(instance, [("instance.stop", "Status", "Stopped")])
-        ctx.runtime.changed("instance", "stopped", instance, ctx.store)
+        ctx.runtime.changed("instance", "force_stopped" if force else "stopped", instance, ctx.store)
 
     return stop
 
@@ -872,11 +872,11 @@ def start_instance(ctx):
 def stop_instance(ctx):
     p = ctx.params
     instance = _instance(ctx, p.str("InstanceId", required=True))
-    p.bool("ForceStop")
+    force = p.bool("ForceStop", default=False)
     stopped_mode = _stopped_mode(p)
     _require_status(ctx, instance, ("Running",))
     _dry_run(p)
-    _stopper(stopped_mode)(ctx, instance)
+    _stopper(stopped_mode, force)(ctx, instance)
     return {}
 
 
@@ -956,8 +956,8 @@ def start_instances(ctx):
 
 @ECS.action("StopInstances")
 def stop_instances(ctx):
-    ctx.params.bool("ForceStop")
-    return _run_batch(ctx, ("Running",), _stopper(_stopped_mode(ctx.params)))
+    force = ctx.params.bool("ForceStop")
+    return _run_batch(ctx, ("Running",), _stopper(_stopped_mode(ctx.params), force))
 
 
 @ECS.action("DeleteInstances", client_token=True)

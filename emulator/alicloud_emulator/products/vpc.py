@@ -171,6 +171,7 @@ def delete_vpc(ctx):
         )
     _dry_run(p)
     ctx.store.remove("vpc", vpc["VpcId"])
+    ctx.runtime.changed("vpc", "deleted", vpc, ctx.store)
     return {}
 
 

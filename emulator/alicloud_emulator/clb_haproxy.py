@@ -1,0 +1,320 @@
+"""The CLB data plane: one HAProxy process serves every load balancer of the emulator.
+
+- Each internet load balancer gets a loopback address of its own (`--lb-addresses`, default
+  127.0.0.10-127.0.0.250) as its Address; each running HTTP listener of an active load balancer is a
+  frontend bound to `<Address>:<ListenerPort>` with a backend of the load balancer's servers (the
+  instances' private IPs on BackendServerPort, with their weights: weight 0 takes no new requests).
+- Health checks as the listener sets them: HEAD or GET of HealthCheckURI (Host: HealthCheckDomain),
+  every HealthCheckInterval seconds, HealthCheckTimeout per check, HealthyThreshold -> rise,
+  UnhealthyThreshold -> fall, HealthCheckHttpCode -> the accepted status classes. No retry and no
+  redispatch: a request sent to a backend that fails, fails, as it does on a real CLB.
+- Every change renders the whole configuration from the API state, checks it (`haproxy -c`) and
+  reloads the master process (SIGUSR2, master-worker mode): the old worker finishes its connections, and
+  the servers' health states carry over (server-state-file), so a reload does not bring a dead backend
+  back. Renders and reloads happen on one thread, the newest configuration winning.
+- `health()` reads HAProxy's own view (`show stat` on its admin socket) for DescribeHealthStatus.
+- Known difference: a server HAProxy has just been given starts UP and needs UnhealthyThreshold failed
+  checks before it is taken out; a real CLB sends it nothing before its first successful checks.
+"""
+
+import contextlib
+import csv
+import io
+import ipaddress
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+DEFAULT_ADDRESSES = "127.0.0.10-127.0.0.250"
+SCHEDULERS = {"wrr": "roundrobin", "rr": "roundrobin", "wlc": "leastconn"}
+SERVING_LISTENER = ("running", "starting")
+START_TIMEOUT = 10.0
+
+
+def parse_address_range(text):
+    """'127.0.0.10-127.0.0.250' -> the list of addresses; every one must be a loopback address."""
+    try:
+        first, last = (ipaddress.ip_address(part.strip()) for part in text.split("-", 1))
+    except ValueError:
+        raise ValueError(f"--lb-addresses {text!r}: expected FIRST-LAST, e.g. {DEFAULT_ADDRESSES}") from None
+    if not (first.is_loopback and last.is_loopback) or last < first:
+        raise ValueError(f"--lb-addresses {text!r}: a range of loopback addresses, e.g. {DEFAULT_ADDRESSES}")
+    return [str(ipaddress.ip_address(n)) for n in range(int(first), int(last) + 1)]
+
+
+def section_name(lb_id, port):
+    return f"clb_{lb_id}_{port}"
+
+
+def _expect_status(codes):
+    """'http_2xx,http_3xx' -> an HAProxy status regex."""
+    classes = sorted({code.strip()[5] for code in codes.split(",") if code.strip().startswith("http_")})
+    return "^[" + "".join(classes or ["2"]) + "][0-9][0-9]$"
+
+
+def _health_check_lines(listener):
+    if listener.get("HealthCheck") != "on":
+        return []
+    method = "GET" if listener.get("HealthCheckMethod") == "get" else "HEAD"
+    send = f"http-check send meth {method} uri {listener.get('HealthCheckURI') or '/'} ver HTTP/1.1"
+    domain = listener.get("HealthCheckDomain")
+    send += f" hdr Host {domain}" if domain else " hdr Host health-check.local"
+    interval_ms = int(listener.get("HealthCheckInterval") or 2) * 1000
+    # A CLB starts a check every interval whatever the last one is doing; HAProxy starts the next check
+    # `inter` after the last one ended. A check is given at most one interval (the connect timeout of a
+    # check is min(timeout connect, inter)), and once checks fail, the next comes `fastinter` later, so that
+    # a backend that stopped answering is checked about once per interval, as the CLB would.
+    timeout_ms = min(int(listener.get("HealthCheckTimeout") or 5) * 1000, interval_ms)
+    fastinter_ms = max(200, interval_ms - timeout_ms)
+    return [
+        "    option httpchk",
+        f"    {send}",
+        f"    http-check expect rstatus {_expect_status(listener.get('HealthCheckHttpCode') or 'http_2xx')}",
+        f"    timeout check {timeout_ms}ms",
+        f"    default-server inter {interval_ms}ms fastinter {fastinter_ms}ms downinter {interval_ms}ms"
+        f" fall {int(listener.get('UnhealthyThreshold') or 3)} rise {int(listener.get('HealthyThreshold') or 3)}",
+    ]
+
+
+def render(store, paths):
+    """The whole HAProxy configuration for the load balancers in `store` (called under the store's lock)."""
+    lines = [
+        "# Rendered by the alicloud emulator from its API state; every change rewrites it.",
+        "global",
+        "    master-worker",
+        f"    stats socket {paths['socket']} mode 600 level admin",
+        f"    server-state-file {paths['server_state']}",
+        "defaults",
+        "    mode http",
+        "    timeout connect 5s",
+        "    timeout client 60s",
+        "    timeout server 60s",
+        "    retries 0",
+        "    load-server-state-from-file global",
+    ]
+    for lb in store.all("load_balancer"):
+        if lb.get("LoadBalancerStatus") != "active":
+            continue
+        for listener in store.find("listener", LoadBalancerId=lb["LoadBalancerId"]):
+            if listener.get("Status") not in SERVING_LISTENER or listener.get("ListenerProtocol") != "http":
+                continue
+            lines += _listener_lines(store, lb, listener)
+    return "\n".join(lines) + "\n"
+
+
+def _listener_lines(store, lb, listener):
+    name = section_name(lb["LoadBalancerId"], listener["ListenerPort"])
+    lines = [
+        f"frontend {name}",
+        f"    bind {lb['Address']}:{listener['ListenerPort']}",
+        f"    default_backend {name}",
+    ]
+    if listener.get("XForwardedFor", "on") == "on":
+        lines.append("    option forwardfor")
+    lines += [f"backend {name}", f"    balance {SCHEDULERS.get(listener.get('Scheduler'), 'roundrobin')}"]
+    lines += _health_check_lines(listener)
+    check = " check" if listener.get("HealthCheck") == "on" else ""
+    port = listener.get("HealthCheckConnectPort")
+    check_port = f" port {port}" if check and port else ""
+    for backend in lb.get("_backends", []):
+        instance = store.get("instance", backend["ServerId"])
+        if instance is None or not instance.get("_private_ip"):
+            continue
+        lines.append(
+            f"    server {backend['ServerId']} {instance['_private_ip']}:{listener['BackendServerPort']}"
+            f" weight {int(backend.get('Weight', 100))}{check}{check_port}"
+        )
+    return lines
+
+
+class HaproxyClb:
+    """Owns the HAProxy process of one emulator (files under `<state-dir>/haproxy/`)."""
+
+    def __init__(self, state_dir, addresses=DEFAULT_ADDRESSES, log=print):
+        self.directory = os.path.join(os.path.realpath(state_dir), "haproxy")
+        self.paths = {
+            "config": os.path.join(self.directory, "haproxy.cfg"),
+            "pid": os.path.join(self.directory, "haproxy.pid"),
+            "socket": os.path.join(self.directory, "admin.sock"),
+            "server_state": os.path.join(self.directory, "server-state"),
+        }
+        self.addresses = parse_address_range(addresses)
+        self.log = log
+        self.condition = threading.Condition()
+        self.wanted = None  # the newest rendered configuration not yet applied
+        self.applied = None
+        self.applying = False
+        self.closed = False
+        self.thread = threading.Thread(target=self._loop, name="haproxy", daemon=True)
+        self.thread.start()
+
+    # called by the runtime under the store's lock ---------------------------------------------
+    def allocate_address(self, store):
+        used = {lb.get("Address") for lb in store.all("load_balancer")}
+        for address in self.addresses:
+            if address not in used:
+                return address
+        raise RuntimeError(f"no free load balancer address left in {self.addresses[0]}-{self.addresses[-1]}")
+
+    def update(self, store):
+        """Render from the API state; the worker thread applies it."""
+        text = render(store, self.paths)
+        with self.condition:
+            self.wanted = text
+            self.condition.notify()
+
+    def health(self, lb_id, port, server_id):
+        """normal / abnormal / unavailable from HAProxy's checks; None when HAProxy does not know the server."""
+        row = self.stats().get((section_name(lb_id, port), server_id))
+        if row is None:
+            return None
+        status, check = row.get("status", ""), row.get("check_status", "")
+        if status.startswith("DOWN") or status == "NOLB":
+            return "abnormal"
+        if status.startswith(("UP", "DRAIN")) and check and not check.startswith("INI"):
+            return "normal"
+        return "unavailable"
+
+    def wait_applied(self, timeout=10.0):
+        """Until the newest configuration is live (for tests and benchmarks)."""
+        deadline = time.monotonic() + timeout
+        with self.condition:
+            while self.wanted is not None or self.applying:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.condition.wait(left)
+        return True
+
+    # HAProxy ----------------------------------------------------------------------------------
+    def stats(self):
+        answer = self._command("show stat")
+        if not answer.startswith("# "):
+            return {}
+        rows = csv.DictReader(io.StringIO(answer[2:]))
+        return {(row["pxname"], row["svname"]): row for row in rows}
+
+    def _command(self, command):
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+                client.settimeout(2.0)
+                client.connect(self.paths["socket"])
+                client.sendall(command.encode() + b"\n")
+                chunks = []
+                while True:
+                    chunk = client.recv(65536)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+        except OSError:
+            return ""
+        return b"".join(chunks).decode(errors="replace")
+
+    def master_pid(self):
+        try:
+            with open(self.paths["pid"]) as handle:
+                pid = int(handle.read().split()[0])
+            os.kill(pid, 0)
+        except (OSError, ValueError, IndexError):
+            return None
+        return pid
+
+    def _loop(self):
+        while True:
+            with self.condition:
+                while self.wanted is None and not self.closed:
+                    self.condition.wait()
+                if self.closed:
+                    return
+                text, self.wanted = self.wanted, None
+                self.applying = True
+            try:
+                if text != self.applied or self.master_pid() is None:
+                    self._apply(text)
+                    self.applied = text
+            except RuntimeError as error:
+                self.log(f"haproxy: {error}")
+            finally:
+                with self.condition:
+                    self.applying = False
+                    self.condition.notify_all()
+
+    def _apply(self, text):
+        os.makedirs(self.directory, exist_ok=True)
+        candidate = self.paths["config"] + ".new"
+        with open(candidate, "w") as handle:
+            handle.write(text)
+        checked = _haproxy("-c", "-q", "-f", candidate)
+        if checked.returncode != 0:
+            raise RuntimeError(f"configuration refused, kept the previous one: {checked.stderr.strip()}")
+        pid = self.master_pid()
+        if pid is not None:
+            self._save_server_state()
+        os.replace(candidate, self.paths["config"])
+        if pid is None:
+            started = _haproxy("-W", "-D", "-p", self.paths["pid"], "-f", self.paths["config"])
+            if started.returncode != 0:
+                raise RuntimeError(f"could not start: {started.stderr.strip()}")
+            return
+        os.kill(pid, signal.SIGUSR2)  # the master re-reads the configuration; the old worker drains
+        self._wait_reloaded(text)
+
+    def _save_server_state(self):
+        state = self._command("show servers state")
+        if state.strip():
+            with open(self.paths["server_state"], "w") as handle:
+                handle.write(state)
+
+    def _wait_reloaded(self, text):
+        """Until the new worker answers with the new frontends (or a short timeout)."""
+        wanted = {line.split()[1] for line in text.splitlines() if line.startswith("frontend ")}
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            live = {name for name, server in self.stats() if server == "FRONTEND"}
+            if live == wanted:
+                return
+            time.sleep(0.05)
+
+    def close(self, remove=False):
+        """Stop the worker thread; with `remove`, stop HAProxy and remove its files."""
+        with self.condition:
+            self.closed = True
+            self.condition.notify_all()
+        self.thread.join(timeout=5)
+        if remove:
+            stop_haproxy(self.directory)
+
+
+def stop_haproxy(directory):
+    """Stop the HAProxy whose files are in `directory` (if it runs) and remove the files."""
+    pid_file = os.path.join(directory, "haproxy.pid")
+    try:
+        with open(pid_file) as handle:
+            pid = int(handle.read().split()[0])
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            os.kill(pid, 0)
+            time.sleep(0.05)
+    except (OSError, ValueError, IndexError):
+        pass
+    for name in ("haproxy.cfg", "haproxy.cfg.new", "haproxy.pid", "admin.sock", "server-state"):
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(directory, name))
+    with contextlib.suppress(OSError):
+        os.rmdir(directory)
+
+
+def _haproxy(*args):
+    try:
+        return subprocess.run(  # noqa: S603 - arguments we built
+            ["haproxy", *args],  # noqa: S607 - haproxy from PATH (Debian package, installed by make setup)
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise RuntimeError(f"haproxy {' '.join(args[:1])}: {error}") from None

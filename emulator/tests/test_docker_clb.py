@@ -1,0 +1,168 @@
+"""The CLB data plane through the real SDK: a load balancer is HAProxy on a loopback address of its own.
+
+Two instances run a small web server (python3 in the container, a page naming the host, a health file);
+the load balancer's listener forwards to both, checks them as configured, stops sending to a stopped one
+within interval x unhealthy threshold, drains a weight-0 one, and stops serving when its listener stops.
+Needs the Docker engine and the local image, as test_docker_runtime.py does; everything it creates is
+removed at the end (DockerEmulator's exit stops HAProxy and removes the containers), also on failure.
+"""
+
+import http.client
+import subprocess
+import time
+
+import pytest
+from alicloud_emulator.docker_testing import (
+    REGION,
+    DockerEmulator,
+    container_state,
+    describe,
+    local_image,
+    network,
+    run_instance,
+    wait_for,
+    wait_status,
+    wait_systemd,
+)
+from alicloud_emulator.testing import sdk_models
+
+pytestmark = pytest.mark.timeout(900)
+
+INTERVAL, UNHEALTHY, HEALTHY = 2, 3, 2
+MARGIN = 4.0  # seconds: one check's connect timeout plus the time to read HAProxy's state
+
+WEB_SERVER = (
+    "mkdir -p /srv/www && hostname > /srv/www/index.html && echo ok > /srv/www/health && "
+    "systemd-run --unit=web python3 -m http.server 80 --directory /srv/www"
+)
+
+
+@pytest.fixture(scope="module")
+def cloud(tmp_path_factory):
+    with DockerEmulator(str(tmp_path_factory.mktemp("clb-emulator")), local_image()) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def site(cloud):
+    """Two running instances with a web server each, behind a load balancer with a running listener."""
+    net = network(cloud, "10.60.0.0/16")
+    instances = [run_instance(cloud, net, i, host_name=f"web-{i + 1}") for i in (0, 1)]
+    for instance_id in instances:
+        wait_status(cloud, instance_id, "Running")
+        wait_systemd(instance_id)
+        subprocess.run(["docker", "exec", instance_id, "sh", "-c", WEB_SERVER], check=True)  # noqa: S607
+    slb, m = cloud.client("slb"), sdk_models("slb")
+    request = m.CreateLoadBalancerRequest(region_id=REGION, load_balancer_name="web", instance_charge_type="PayByCLCU")
+    lb = slb.create_load_balancer(request).body
+    slb.create_load_balancer_httplistener(
+        m.CreateLoadBalancerHTTPListenerRequest(
+            region_id=REGION,
+            load_balancer_id=lb.load_balancer_id,
+            listener_port=80,
+            backend_server_port=80,
+            bandwidth=-1,
+            health_check="on",
+            health_check_uri="/health",
+            health_check_interval=INTERVAL,
+            healthy_threshold=HEALTHY,
+            unhealthy_threshold=UNHEALTHY,
+            health_check_timeout=2,
+            sticky_session="off",
+        )
+    )
+    slb.start_load_balancer_listener(
+        m.StartLoadBalancerListenerRequest(region_id=REGION, load_balancer_id=lb.load_balancer_id, listener_port=80)
+    )
+    _set_backends(cloud, lb.load_balancer_id, dict.fromkeys(instances, 100))
+    site = {"lb_id": lb.load_balancer_id, "address": lb.address, "instances": instances}
+    wait_for(lambda: set(_health(cloud, site).values()) == {"normal"}, 30, what="both backends normal")
+    return site
+
+
+def _set_backends(cloud, lb_id, weights):
+    slb, m = cloud.client("slb"), sdk_models("slb")
+    servers = "[" + ",".join(f'{{"ServerId":"{i}","Weight":"{w}"}}' for i, w in weights.items()) + "]"
+    request = m.AddBackendServersRequest(region_id=REGION, load_balancer_id=lb_id, backend_servers=servers)
+    slb.add_backend_servers(request)
+
+
+def _health(cloud, site):
+    slb, m = cloud.client("slb"), sdk_models("slb")
+    request = m.DescribeHealthStatusRequest(region_id=REGION, load_balancer_id=site["lb_id"])
+    rows = slb.describe_health_status(request).body.backend_servers.backend_server
+    return {row.server_id: row.server_health_status for row in rows}
+
+
+def _get(address, path="/"):
+    """(status, body) of one request, or (None, error) when it failed."""
+    connection = http.client.HTTPConnection(address, 80, timeout=3)
+    try:
+        connection.request("GET", path)
+        answer = connection.getresponse()
+        return answer.status, answer.read().decode().strip()
+    except OSError as error:
+        return None, str(error)
+    finally:
+        connection.close()
+
+
+def _answers(site, count=12):
+    return [_get(site["address"]) for _ in range(count)]
+
+
+def test_the_load_balancer_has_a_loopback_address_of_its_own(cloud, site):
+    assert site["address"].startswith("127.0.0.")
+    slb, m = cloud.client("slb"), sdk_models("slb")
+    request = m.DescribeLoadBalancerAttributeRequest(region_id=REGION, load_balancer_id=site["lb_id"])
+    assert slb.describe_load_balancer_attribute(request).body.address == site["address"]
+
+
+def test_both_backends_answer_through_the_load_balancer(site):
+    answers = _answers(site)
+    assert {status for status, _ in answers} == {200}
+    assert {body for _, body in answers} == {"web-1", "web-2"}
+
+
+def test_a_stopped_backend_turns_abnormal_within_its_thresholds_and_the_other_serves(cloud, site):
+    ecs, m = cloud.client("ecs"), sdk_models("ecs")
+    stopped, survivor = site["instances"]
+    ecs.stop_instance(m.StopInstanceRequest(instance_id=stopped))
+    wait_for(lambda: container_state(stopped) == "exited", 60, what="the container to stop")
+    down_at = time.monotonic()
+    wait_for(lambda: _health(cloud, site)[stopped] == "abnormal", INTERVAL * UNHEALTHY + MARGIN, what="abnormal")
+    detected = time.monotonic() - down_at
+    assert detected <= INTERVAL * UNHEALTHY + MARGIN
+    assert _health(cloud, site)[survivor] == "normal"
+    answers = _answers(site)
+    assert answers == [(200, "web-2")] * len(answers)
+
+    ecs.start_instance(m.StartInstanceRequest(instance_id=stopped))
+    wait_status(cloud, stopped, "Running")
+    wait_systemd(stopped)
+    subprocess.run(["docker", "exec", stopped, "sh", "-c", WEB_SERVER], check=True)  # noqa: S607
+    wait_for(lambda: _health(cloud, site)[stopped] == "normal", 30, what="normal again")
+    assert {body for _, body in _answers(site)} == {"web-1", "web-2"}
+
+
+def test_weight_zero_drains_a_backend(cloud, site):
+    first, second = site["instances"]
+    _set_backends(cloud, site["lb_id"], {first: 0, second: 100})
+    try:
+        wait_for(lambda: {b for _, b in _answers(site, 6)} == {"web-2"}, 10, what="web-1 drained")
+        assert _health(cloud, site)[first] == "normal"  # still checked, just sent nothing
+    finally:
+        _set_backends(cloud, site["lb_id"], {first: 100, second: 100})
+    wait_for(lambda: {b for _, b in _answers(site)} == {"web-1", "web-2"}, 10, what="web-1 back")
+
+
+def test_a_stopped_listener_serves_nothing_and_a_deleted_load_balancer_neither(cloud, site):
+    slb, m = cloud.client("slb"), sdk_models("slb")
+    key = {"region_id": REGION, "load_balancer_id": site["lb_id"], "listener_port": 80}
+    slb.stop_load_balancer_listener(m.StopLoadBalancerListenerRequest(**key))
+    wait_for(lambda: _get(site["address"])[0] is None, 10, what="the listener to stop serving")
+    slb.start_load_balancer_listener(m.StartLoadBalancerListenerRequest(**key))
+    wait_for(lambda: _get(site["address"])[0] == 200, 10, what="the listener to serve again")
+    slb.delete_load_balancer(m.DeleteLoadBalancerRequest(region_id=REGION, load_balancer_id=site["lb_id"]))
+    wait_for(lambda: _get(site["address"])[0] is None, 10, what="the deleted load balancer to stop serving")
+    assert describe(cloud, site["instances"][0]).status == "Running"
