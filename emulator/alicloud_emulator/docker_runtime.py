@@ -32,6 +32,7 @@ import threading
 import time
 
 from .clb_haproxy import DEFAULT_ADDRESSES, HaproxyClb
+from .nas_shares import NasShares
 
 LABEL = "ha-web.emulator"
 SYSTEMD_OPTIONS = [
@@ -143,6 +144,7 @@ class DockerRuntime:
         self.states = {}  # container name -> docker state (running, exited, created, ...)
         self.states_at = 0.0
         self.clb = HaproxyClb(state_dir, lb_addresses, log=self.log)
+        self.nas = NasShares(state_dir, self._container_ids, log=self.log)
 
     # the seam --------------------------------------------------------------------------------
     def start(self, emulator):
@@ -174,6 +176,9 @@ class DockerRuntime:
             if event == "created" and resource.get("AddressType") == "internet":
                 resource["Address"] = self.clb.allocate_address(store)
             self.clb.update(store)
+            return
+        if kind in ("mount_target", "file_system"):
+            self.nas.changed(kind, event, resource, store)
             return
         if kind == "vpc" and event == "deleted":
             name = _network_name(self.owner, resource["VpcId"])
@@ -220,6 +225,7 @@ class DockerRuntime:
     def reset(self, store):
         """The admin reset: every container, network and load balancer of this emulator goes."""
         self._close_workers()
+        self.nas.reset()
         remove_owned(self.owner)
         self.clb.update(store)
 
@@ -236,6 +242,8 @@ class DockerRuntime:
             with self.lock:
                 self.states_at = 0.0
             return 200, {"instance": instance_id, "crashed": True}
+        if parts[0] == "nas":
+            return self.nas.admin(method, path, body)
         if method == "GET" and parts == ["errors"]:
             with self.lock:
                 return 200, {"errors": list(self.errors)}
@@ -244,6 +252,7 @@ class DockerRuntime:
     def shutdown(self, remove=False):
         """Let queued container operations finish; with `remove`, remove every container, network and HAProxy."""
         self._close_workers()
+        self.nas.shutdown(remove=remove)
         self.clb.close(remove=remove)
         if remove:
             remove_owned(self.owner)
@@ -293,6 +302,9 @@ class DockerRuntime:
                 )  # fmt: skip
         return name
 
+    def _container_ids(self):
+        return docker("ps", "-q", "--no-trunc", "--filter", f"label={LABEL}={self.owner}").split()
+
     def _remove_network(self, name):
         with self.network_lock:
             try:
@@ -315,5 +327,5 @@ class DockerRuntime:
         docker(
             "run", "-d", "--name", instance_id, "--hostname", host_name, "--network", network, "--ip", private_ip,
             "--label", f"{LABEL}={self.owner}", "--label", f"ha-web.instance={instance_id}",
-            *SYSTEMD_OPTIONS, *fuse, self.image, "/sbin/init",
+            *SYSTEMD_OPTIONS, *fuse, *self.nas.volume_args(vpc_id), self.image, "/sbin/init",
         )  # fmt: skip
