@@ -20,7 +20,7 @@ EMULATOR_TIMING ?= fast
 SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity
 SANITY_DIR := $(SANITY_ROOT)/ansible_collections/ha_web/alicloud
 
-.PHONY: help setup demo test lint sanity unit emulator-test integration bench emulator-start emulator-stop clean
+.PHONY: help setup demo test lint sanity unit docker-ready emulator-test integration bench emulator-start emulator-stop clean
 
 help:
 	@echo "make demo    - set up, start the local emulator, show how to use it"
@@ -30,7 +30,7 @@ help:
 setup: $(STAMP)
 
 $(STAMP): requirements/runtime.txt requirements/dev.txt emulator/pyproject.toml Makefile
-	command -v shellcheck >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; }
+	tools/host-packages.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt -e emulator
@@ -78,7 +78,12 @@ sanity: setup
 unit: setup
 	$(BIN)/pytest -q tests/unit
 
-emulator-test: setup
+# The data-plane tests (emulator/tests/test_docker_*.py) need the Docker engine and the local ECS image.
+docker-ready: setup
+	tools/docker-engine.sh
+	tools/build-image.sh >/dev/null
+
+emulator-test: setup docker-ready
 	$(BIN)/pytest -q emulator/tests
 
 integration: setup
@@ -88,6 +93,7 @@ bench: setup
 	$(BIN)/python bench/emulator_bench.py --output bench/results/emulator.json
 	$(BIN)/python bench/modules_bench.py --output bench/results/modules.json
 	$(BIN)/python bench/peer_bench.py --output bench/results/peer.json
+	$(BIN)/python bench/dataplane_bench.py --build-image --output bench/results/dataplane.json
 
 clean: emulator-stop
 	rm -rf $(VENV) $(SANITY_ROOT) build .pytest_cache .ruff_cache

@@ -144,3 +144,58 @@ def foreign_objects(image):
         docker("network", "rm", name)
         raise
     return name
+
+
+WEB_SERVER = (
+    "mkdir -p /srv/www && hostname > /srv/www/index.html && echo ok > /srv/www/health && "
+    "systemd-run --unit=web python3 -m http.server 80 --directory /srv/www"
+)
+
+
+def start_web_server(instance_id):
+    """A small web server in the instance: / answers its host name, /health answers ok."""
+    command = ["docker", "exec", instance_id, "sh", "-c", WEB_SERVER]
+    subprocess.run(command, check=True, capture_output=True)  # noqa: S603
+
+
+def load_balancer(cloud, instances, interval=2, healthy=3, unhealthy=3, timeout=5):
+    """A load balancer with a running HTTP listener 80 -> 80 (health check /health) and `instances` at weight 100."""
+    slb, m = cloud.client("slb"), sdk_models("slb")
+    request = m.CreateLoadBalancerRequest(region_id=REGION, load_balancer_name="web", instance_charge_type="PayByCLCU")
+    lb = slb.create_load_balancer(request).body
+    slb.create_load_balancer_httplistener(
+        m.CreateLoadBalancerHTTPListenerRequest(
+            region_id=REGION,
+            load_balancer_id=lb.load_balancer_id,
+            listener_port=80,
+            backend_server_port=80,
+            bandwidth=-1,
+            health_check="on",
+            health_check_uri="/health",
+            health_check_interval=interval,
+            healthy_threshold=healthy,
+            unhealthy_threshold=unhealthy,
+            health_check_timeout=timeout,
+            sticky_session="off",
+        )
+    )
+    slb.start_load_balancer_listener(
+        m.StartLoadBalancerListenerRequest(region_id=REGION, load_balancer_id=lb.load_balancer_id, listener_port=80)
+    )
+    set_backends(cloud, lb.load_balancer_id, dict.fromkeys(instances, 100))
+    return {"lb_id": lb.load_balancer_id, "address": lb.address, "instances": list(instances)}
+
+
+def set_backends(cloud, lb_id, weights):
+    slb, m = cloud.client("slb"), sdk_models("slb")
+    servers = "[" + ",".join(f'{{"ServerId":"{i}","Weight":"{w}"}}' for i, w in weights.items()) + "]"
+    request = m.AddBackendServersRequest(region_id=REGION, load_balancer_id=lb_id, backend_servers=servers)
+    slb.add_backend_servers(request)
+
+
+def health(cloud, lb_id):
+    """{instance id: normal | abnormal | unavailable} as DescribeHealthStatus reports it."""
+    slb, m = cloud.client("slb"), sdk_models("slb")
+    request = m.DescribeHealthStatusRequest(region_id=REGION, load_balancer_id=lb_id)
+    rows = slb.describe_health_status(request).body.backend_servers.backend_server
+    return {row.server_id: row.server_health_status for row in rows}

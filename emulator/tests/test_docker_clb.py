@@ -8,7 +8,6 @@ removed at the end (DockerEmulator's exit stops HAProxy and removes the containe
 """
 
 import http.client
-import subprocess
 import time
 
 import pytest
@@ -17,9 +16,13 @@ from alicloud_emulator.docker_testing import (
     DockerEmulator,
     container_state,
     describe,
+    health,
+    load_balancer,
     local_image,
     network,
     run_instance,
+    set_backends,
+    start_web_server,
     wait_for,
     wait_status,
     wait_systemd,
@@ -30,11 +33,6 @@ pytestmark = pytest.mark.timeout(900)
 
 INTERVAL, UNHEALTHY, HEALTHY = 2, 3, 2
 MARGIN = 4.0  # seconds: one check's connect timeout plus the time to read HAProxy's state
-
-WEB_SERVER = (
-    "mkdir -p /srv/www && hostname > /srv/www/index.html && echo ok > /srv/www/health && "
-    "systemd-run --unit=web python3 -m http.server 80 --directory /srv/www"
-)
 
 
 @pytest.fixture(scope="module")
@@ -51,47 +49,14 @@ def site(cloud):
     for instance_id in instances:
         wait_status(cloud, instance_id, "Running")
         wait_systemd(instance_id)
-        subprocess.run(["docker", "exec", instance_id, "sh", "-c", WEB_SERVER], check=True)  # noqa: S607
-    slb, m = cloud.client("slb"), sdk_models("slb")
-    request = m.CreateLoadBalancerRequest(region_id=REGION, load_balancer_name="web", instance_charge_type="PayByCLCU")
-    lb = slb.create_load_balancer(request).body
-    slb.create_load_balancer_httplistener(
-        m.CreateLoadBalancerHTTPListenerRequest(
-            region_id=REGION,
-            load_balancer_id=lb.load_balancer_id,
-            listener_port=80,
-            backend_server_port=80,
-            bandwidth=-1,
-            health_check="on",
-            health_check_uri="/health",
-            health_check_interval=INTERVAL,
-            healthy_threshold=HEALTHY,
-            unhealthy_threshold=UNHEALTHY,
-            health_check_timeout=2,
-            sticky_session="off",
-        )
-    )
-    slb.start_load_balancer_listener(
-        m.StartLoadBalancerListenerRequest(region_id=REGION, load_balancer_id=lb.load_balancer_id, listener_port=80)
-    )
-    _set_backends(cloud, lb.load_balancer_id, dict.fromkeys(instances, 100))
-    site = {"lb_id": lb.load_balancer_id, "address": lb.address, "instances": instances}
+        start_web_server(instance_id)
+    site = load_balancer(cloud, instances, interval=INTERVAL, healthy=HEALTHY, unhealthy=UNHEALTHY, timeout=2)
     wait_for(lambda: set(_health(cloud, site).values()) == {"normal"}, 30, what="both backends normal")
     return site
 
 
-def _set_backends(cloud, lb_id, weights):
-    slb, m = cloud.client("slb"), sdk_models("slb")
-    servers = "[" + ",".join(f'{{"ServerId":"{i}","Weight":"{w}"}}' for i, w in weights.items()) + "]"
-    request = m.AddBackendServersRequest(region_id=REGION, load_balancer_id=lb_id, backend_servers=servers)
-    slb.add_backend_servers(request)
-
-
 def _health(cloud, site):
-    slb, m = cloud.client("slb"), sdk_models("slb")
-    request = m.DescribeHealthStatusRequest(region_id=REGION, load_balancer_id=site["lb_id"])
-    rows = slb.describe_health_status(request).body.backend_servers.backend_server
-    return {row.server_id: row.server_health_status for row in rows}
+    return health(cloud, site["lb_id"])
 
 
 def _get(address, path="/"):
@@ -140,19 +105,19 @@ def test_a_stopped_backend_turns_abnormal_within_its_thresholds_and_the_other_se
     ecs.start_instance(m.StartInstanceRequest(instance_id=stopped))
     wait_status(cloud, stopped, "Running")
     wait_systemd(stopped)
-    subprocess.run(["docker", "exec", stopped, "sh", "-c", WEB_SERVER], check=True)  # noqa: S607
+    start_web_server(stopped)
     wait_for(lambda: _health(cloud, site)[stopped] == "normal", 30, what="normal again")
     assert {body for _, body in _answers(site)} == {"web-1", "web-2"}
 
 
 def test_weight_zero_drains_a_backend(cloud, site):
     first, second = site["instances"]
-    _set_backends(cloud, site["lb_id"], {first: 0, second: 100})
+    set_backends(cloud, site["lb_id"], {first: 0, second: 100})
     try:
         wait_for(lambda: {b for _, b in _answers(site, 6)} == {"web-2"}, 10, what="web-1 drained")
         assert _health(cloud, site)[first] == "normal"  # still checked, just sent nothing
     finally:
-        _set_backends(cloud, site["lb_id"], {first: 100, second: 100})
+        set_backends(cloud, site["lb_id"], {first: 100, second: 100})
     wait_for(lambda: {b for _, b in _answers(site)} == {"web-1", "web-2"}, 10, what="web-1 back")
 
 
