@@ -20,12 +20,12 @@ EMULATOR_TIMING ?= fast
 SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity
 SANITY_DIR := $(SANITY_ROOT)/ansible_collections/ha_web/alicloud
 
-.PHONY: help setup demo test lint sanity unit docker-ready emulator-test integration bench emulator-start emulator-stop clean
+.PHONY: help setup demo test lint sanity unit docker-ready emulator-test integration molecule bench emulator-start emulator-stop clean
 
 help:
 	@echo "make demo    - set up, start the local emulator, show how to use it"
 	@echo "make test    - set up and run every test (lint, sanity, unit, emulator, module integration)"
-	@echo "make setup | lint | sanity | unit | emulator-test | integration | bench | emulator-start | emulator-stop | clean"
+	@echo "make setup | lint | sanity | unit | emulator-test | integration | molecule | bench | emulator-start | emulator-stop | clean"
 
 setup: $(STAMP)
 
@@ -88,6 +88,11 @@ emulator-test: setup docker-ready
 
 integration: setup
 	$(BIN)/pytest -q tests/integration
+
+# Every role's Molecule scenario (molecule/*, base config in .config/molecule/config.yml): systemd containers from
+# the local ECS image, built here if needed; each scenario is destroyed at its end, also when it fails.
+molecule: setup docker-ready
+	image=$$(tools/build-image.sh) && MOLECULE_IMAGE=$$image $(BIN)/molecule test --all
 
 bench: setup
 	$(BIN)/python bench/emulator_bench.py --output bench/results/emulator.json

@@ -1,0 +1,86 @@
+"""Verify role ha_web.alicloud.nas_mount with the bindfs backend, including a hung share."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+testinfra_hosts = ["ansible://nas-bindfs"]
+
+SHARES = {"/nas_master": "/srv/nas/master", "/nas_backup": "/srv/nas/backup"}
+HOST_DIRS = {"/nas_master": "nas/master", "/nas_backup": "nas/backup"}
+
+
+@pytest.mark.parametrize("path", SHARES)
+def test_share_is_mounted_with_bindfs(host, path):
+    mount = host.mount_point(path)
+    assert mount.exists
+    assert mount.filesystem.startswith("fuse")
+    assert mount.device == SHARES[path]
+
+
+@pytest.mark.parametrize("path", SHARES)
+def test_fstab_entry(host, path):
+    line = f"{SHARES[path]} {path} fuse.bindfs _netdev 0 0"
+    assert line in host.file("/etc/fstab").content_string.splitlines()
+
+
+@pytest.mark.parametrize("path", SHARES)
+def test_a_file_written_on_the_share_is_in_the_host_directory(host, path):
+    name = f"written-{uuid.uuid4().hex}"
+    host.check_output("echo %s > %s", name, f"{path}/{name}")
+    on_host = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], HOST_DIRS[path], name)
+    try:
+        assert on_host.read_text() == name + "\n"
+        assert host.check_output("runuser -u www-data -- cat %s", f"{path}/{name}") == name
+    finally:
+        host.run("rm -f %s", f"{path}/{name}")
+
+
+def bindfs_pid(host, path):
+    for line in host.check_output("pgrep -a -x bindfs").splitlines():
+        pid, *argv = line.split()
+        if path in argv:
+            return pid
+    raise AssertionError(f"no bindfs process serves {path}")
+
+
+@pytest.fixture
+def master_frozen(host):
+    """Freeze the bindfs process that serves /nas_master, as the emulator does for a NAS outage."""
+    pid = bindfs_pid(host, "/nas_master")
+    host.check_output("kill -STOP %s", pid)
+    try:
+        yield
+    finally:
+        host.check_output("kill -CONT %s", pid)
+
+
+@pytest.mark.usefixtures("master_frozen")
+def test_a_hung_share_is_reported_without_hanging_the_play(host):
+    assert host.run("timeout -s KILL 3 stat -f /nas_master").rc == 137, "the share should be hung"
+    converge = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml")
+    ansible_playbook = Path(sys.executable).with_name("ansible-playbook")
+    started = time.monotonic()
+    play = subprocess.run(
+        [ansible_playbook, "-i", os.environ["MOLECULE_INVENTORY_FILE"], "--limit", "nas-bindfs", str(converge)],
+        env={**os.environ, "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_NOCOLOR": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    output = " ".join(play.stdout.split())
+    assert play.returncode == 2, output
+    assert "NAS share(s) not usable, left as they are: " in output, output
+    report = output.split("NAS share(s) not usable, left as they are: ")[1]
+    assert report.startswith("/nas_master is hung (no answer to statfs within 5 s);"), output
+    assert "/nas_backup" not in report.split('"')[0]
+    assert elapsed < 90
+    assert host.run("timeout -s KILL 3 stat -f /nas_backup").rc == 0
