@@ -1,0 +1,70 @@
+"""Helpers of the nas_sync scenario: commands in the two containers (docker exec), and the master outage."""
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+DOCKER = shutil.which("docker") or "/usr/bin/docker"
+PGREP = shutil.which("pgrep") or "/usr/bin/pgrep"
+HOSTS = ["hw-mol-sync-web1", "hw-mol-sync-web2"]
+MASTER_DOMAIN = "0a1b2c3d4e-sync1.cn-hangzhou.nas.aliyuncs.com"
+MASTER_SITE = "/nas_master/www"
+BACKUP_SITE = "/nas_backup/www"
+
+
+def sh(host, script, check=True, timeout=60, stdin=None):
+    """Runs a shell script in a container (stdin: text fed to it); returns its stdout (stripped)."""
+    done = subprocess.run(
+        [DOCKER, "exec", "-i", host, "sh", "-c", script],
+        input=stdin or "",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(f"{host}: {script!r} exited {done.returncode}: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def master_bindfs_pids():
+    """The bindfs processes (in every container of the scenario) serving the master share, seen from the host."""
+    found = subprocess.run(
+        [PGREP, "-f", f"^bindfs .*/alicloud-nas/{MASTER_DOMAIN} "], capture_output=True, text=True, check=False
+    )
+    return [int(pid) for pid in found.stdout.split()]
+
+
+@contextlib.contextmanager
+def master_frozen():
+    """The master NAS out: its bindfs processes stopped (SIGSTOP) from the host; always resumed (SIGCONT)."""
+    pids = master_bindfs_pids()
+    assert len(pids) == len(HOSTS), f"expected one master bindfs per host, found {pids}"
+    frozen_at = time.time()
+    try:
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        yield frozen_at
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+
+
+def switch_state(host):
+    return json.loads(sh(host, "cat /var/lib/ha_web/nas_sync/state.json"))
+
+
+def wait_until(condition, timeout, interval=0.05):
+    """Polls condition() until it returns something true; returns (value, seconds waited) or fails."""
+    start = time.monotonic()
+    while True:
+        value = condition()
+        if value:
+            return value, time.monotonic() - start
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"not true within {timeout} s: {condition.__doc__ or condition}")
+        time.sleep(interval)

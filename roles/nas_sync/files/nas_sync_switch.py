@@ -1,0 +1,241 @@
+"""nas-switch (role ha_web.alicloud.nas_sync): probes the master NAS every interval and points the web root at the
+backup while the master is out, then back at the master once it answers again.
+
+A probe writes a per-host file on the master, renames it and reads it back, in a process killed after
+probe_kill_timeout; only one probe is in flight at a time, and one still running counts as failed. Mount presence is
+read from /proc/self/mountinfo, never from the share. Each event is one JSON line on stdout (the journal); the state
+is kept in <state_dir>/state.json, on local disk.
+"""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+
+CONFIG_PATH = "/etc/ha_web/nas_sync/config.json"
+PROBE_SCRIPT = 'set -e; test -f "$3"; printf %s "$1" > "$2.tmp"; mv -f "$2.tmp" "$2"; cat "$2"'
+SWITCHES_KEPT = 50
+TIMEOUT = "/usr/bin/timeout"
+
+
+def now_iso():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def log(event, **fields):
+    print(json.dumps({"event": event, "at": now_iso(), **fields}), flush=True)
+
+
+def is_mounted(path):
+    with open("/proc/self/mountinfo") as mountinfo:
+        return any(line.split()[4] == path for line in mountinfo)
+
+
+def run(argv, timeout):
+    """Runs argv killed after timeout seconds; returns (ok, output)."""
+    command = [TIMEOUT, "-s", "KILL", str(timeout), *argv]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - our own commands
+    return done.returncode == 0, (done.stdout + done.stderr).strip()
+
+
+class Switch:
+    def __init__(self, config):
+        self.config = config
+        self.host = config["host"]
+        self.master_site = os.path.join(config["master_path"], config["site_dir"])
+        self.backup_site = os.path.join(config["backup_path"], config["site_dir"])
+        self.probe_file = os.path.join(config["master_path"], ".nas_sync", f"probe.{self.host}")
+        self.backup_state_file = os.path.join(config["backup_path"], ".nas_sync", f"state.{self.host}")
+        self.state_path = os.path.join(config["state_dir"], "state.json")
+        self.failover_flag = os.path.join(config["state_dir"], "failover")
+        self.probe = None
+        self.probe_token = None
+        self.fails = 0
+        self.successes = 0
+        self.last_success = time.monotonic()
+        self.state = self.load_state()
+
+    def load_state(self):
+        try:
+            with open(self.state_path) as file:
+                state = json.load(file)
+        except (OSError, ValueError):
+            state = {"state": "normal", "serving": "master", "since": now_iso(), "switches": []}
+        state.update(host=self.host, mode=self.config["mode"], lsyncd_pending=state.get("lsyncd_pending", False))
+        return state
+
+    def save_state(self):
+        self.state.update(updated=now_iso(), fails=self.fails, successes=self.successes)
+        tmp = self.state_path + ".tmp"
+        with open(tmp, "w") as file:
+            json.dump(self.state, file, indent=2)
+        os.replace(tmp, self.state_path)
+
+    # Probing.
+    def probe_once(self):
+        """One tick: (ok, reason)."""
+        if self.probe is not None:
+            if self.probe.poll() is None:
+                return False, "previous probe still running"
+            self.probe.communicate()
+            self.probe = None
+        for path in (self.config["master_path"], self.config["backup_path"]):
+            if not is_mounted(path):
+                return False, f"{path} is not mounted"
+        self.probe_token = f"{self.host} {time.time_ns()}"
+        sentinel = os.path.join(self.master_site, self.config["sentinel"])
+        argv = [TIMEOUT, "-s", "KILL", str(self.config["probe_kill_timeout"]), "/bin/sh", "-c", PROBE_SCRIPT, "probe"]
+        self.probe = subprocess.Popen(  # noqa: S603 - our own probe script
+            [*argv, self.probe_token, self.probe_file, sentinel],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + self.config["probe_deadline"]
+        while self.probe.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if self.probe.poll() is None:
+            return False, f"probe not done within {self.config['probe_deadline']} s"
+        out, err = self.probe.communicate()
+        rc, self.probe = self.probe.returncode, None
+        if rc != 0:
+            return False, f"probe failed (exit {rc}): {err.strip()[:200]}"
+        if out != self.probe_token:
+            return False, "probe read back something else"
+        return True, "ok"
+
+    # Switching.
+    def point_docroot_at(self, target):
+        link = self.config["docroot_link"]
+        tmp = link + ".nas_sync.tmp"
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        os.symlink(target, tmp)
+        os.replace(tmp, link)
+        ok, out = run(["systemctl", "reload", "nginx"], 15)
+        if not ok:
+            log("nginx_reload_failed", output=out)
+
+    def remount_backup(self, access):
+        ok, out = run(["mount", "-o", f"remount,bind,{access}", self.config["backup_path"]], 10)
+        if not ok:
+            log("backup_remount_failed", access=access, output=out)
+        return ok
+
+    def publish(self, state):
+        """The host's state on the backup (reachable while the master is out), read by the other hosts' guards."""
+        ok, out = run(["sh", "-c", 'printf "%s\\n" "$1" > "$2"', "publish", state, self.backup_state_file], 5)
+        if not ok:
+            log("publish_failed", state=state, output=out)
+
+    def record_switch(self, to, reason):
+        switch = {"at": now_iso(), "to": to, "reason": reason}
+        self.state["switches"] = (self.state["switches"] + [switch])[-SWITCHES_KEPT:]
+        log("switch", to=to, reason=reason, mode=self.config["mode"])
+
+    def fail_over(self, reason):
+        self.state.update(state="failover", serving="backup", since=now_iso(), lsyncd_pending=False)
+        open(self.failover_flag, "w").close()
+        self.save_state()
+        run(["systemctl", "stop", "--no-block", "nas-sync.service"], 10)
+        self.publish("failover")
+        if self.config["mode"] == "read_only":
+            self.remount_backup("ro")
+        self.point_docroot_at(self.backup_site)
+        self.record_switch("backup", reason)
+        self.save_state()
+
+    def copy_back(self, what):
+        ok, out = run(
+            ["rsync", "-a", "--update", f"{self.backup_site}/", f"{self.master_site}/"],
+            self.config["copy_back_timeout"],
+        )
+        log("copy_back", what=what, ok=ok, output=out[-500:])
+        return ok
+
+    def fail_back(self):
+        if self.config["mode"] == "read_write":
+            self.state["state"] = "failing_back"
+            self.save_state()
+            if not self.copy_back("bulk"):
+                return self.abort_fail_back("bulk copy back failed")
+            if not self.remount_backup("ro"):
+                return self.abort_fail_back("could not fence the backup")
+            if not self.copy_back("final, fenced"):
+                self.remount_backup("rw")
+                return self.abort_fail_back("final copy back failed")
+        self.point_docroot_at(self.master_site)
+        self.remount_backup("rw")
+        self.publish("normal")
+        if os.path.exists(self.failover_flag):
+            os.unlink(self.failover_flag)
+        self.state.update(state="normal", serving="master", since=now_iso(), lsyncd_pending=True)
+        self.record_switch("master", f"{self.config['rise']} probes in a row succeeded")
+        self.save_state()
+
+    def abort_fail_back(self, reason):
+        log("failback_aborted", reason=reason)
+        self.state["state"] = "failover"
+        self.successes = 0
+        self.save_state()
+
+    def restart_lsyncd_when_all_back(self):
+        """lsyncd starts again only when no host of the group still serves the backup."""
+        files = [os.path.join(self.config["backup_path"], ".nas_sync", f"state.{h}") for h in self.config["hosts"]]
+        ok, out = run(["sh", "-c", 'cat "$@" 2>/dev/null; true', "states", *files], 5)
+        if not ok or "failover" in out.split():
+            return
+        run(["systemctl", "start", "--no-block", "nas-sync.service"], 10)
+        self.state["lsyncd_pending"] = False
+        log("lsyncd_restarted")
+        self.save_state()
+
+    def resume(self):
+        """After a restart of the service: re-apply a failover in progress."""
+        log("started", state=self.state["state"], mode=self.config["mode"])
+        if self.state["state"] != "normal":
+            self.state["state"] = "failover"
+            # read_write: a failback cut short may have left the fence (read-only backup) in place.
+            self.remount_backup("ro" if self.config["mode"] == "read_only" else "rw")
+            self.point_docroot_at(self.backup_site)
+        self.save_state()
+
+    def tick(self):
+        ok, reason = self.probe_once()
+        if ok:
+            self.successes, self.fails = self.successes + 1, 0
+            self.last_success = time.monotonic()
+        else:
+            self.fails, self.successes = self.fails + 1, 0
+            log("probe_failed", reason=reason, fails=self.fails)
+        if self.state["state"] == "normal" and self.fails >= self.config["fall"]:
+            self.fail_over(f"{self.fails} probes in a row failed, last: {reason}")
+        elif self.state["state"] != "normal" and self.successes >= self.config["rise"]:
+            self.fail_back()
+        elif self.state["state"] == "normal" and self.state["lsyncd_pending"]:
+            self.restart_lsyncd_when_all_back()
+
+    def loop(self):
+        self.resume()
+        interval = self.config["probe_interval"]
+        next_tick = time.monotonic()
+        while True:
+            self.tick()
+            next_tick += interval
+            delay = next_tick - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            else:
+                next_tick = time.monotonic()
+
+
+def main():
+    with open(sys.argv[1] if len(sys.argv) > 1 else CONFIG_PATH) as file:
+        config = json.load(file)
+    Switch(config).loop()
+
+
+if __name__ == "__main__":
+    main()
