@@ -70,6 +70,7 @@ def run(emulator, who, site):
             ALIBABA_CLOUD_REGION_ID="cn-hangzhou",
             ALIBABA_CLOUD_ENDPOINT_URL=f"http://{emulator.endpoint}",
             ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+            ANSIBLE_INVENTORY="/dev/null",
         )
         playbook = OURS_BIN / "ansible-playbook"
     emulator.admin.reset_requests()

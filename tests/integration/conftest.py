@@ -33,6 +33,7 @@ def run_playbook(emulator, playbook, extra_vars, secret=ACCESS_KEY_SECRET, verbo
         ALIBABA_CLOUD_REGION_ID="cn-hangzhou",
         ALIBABA_CLOUD_ENDPOINT_URL=f"http://{emulator.endpoint}",
         ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+        ANSIBLE_INVENTORY="/dev/null",  # not the default inventories/local: these playbooks run on localhost only
         ANSIBLE_NOCOLOR="1",
         ANSIBLE_LOCALHOST_WARNING="false",
         ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
