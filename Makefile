@@ -38,23 +38,27 @@ $(STAMP): requirements/runtime.txt requirements/dev.txt emulator/pyproject.toml 
 	ln -sfn $(CURDIR) $(VENV)/collections/ansible_collections/ha_web/alicloud
 	touch $@
 
-demo: setup emulator-start
+# The whole site on the local emulator (Docker runtime): site.yml, then the ECS failover drill and its report.
+demo: setup docker-ready
+	$(BIN)/alicloud-emulator start --port $(EMULATOR_PORT) --state-dir $(EMULATOR_STATE) --timing $(EMULATOR_TIMING) \
+	    --runtime docker --image $$(tools/build-image.sh)
+	$(BIN)/ansible-playbook playbooks/site.yml
+	$(BIN)/ansible-playbook playbooks/drill_ecs_stop.yml
 	@echo
-	@echo "The local Alibaba Cloud answers at http://127.0.0.1:$(EMULATOR_PORT)"
-	@echo "  access key id: emulator-ak    access key secret: emulator-sk    region: cn-hangzhou"
-	@echo "  export ALIBABA_CLOUD_ENDPOINT_URL=http://127.0.0.1:$(EMULATOR_PORT)"
-	@echo "  export ALIBABA_CLOUD_ACCESS_KEY_ID=emulator-ak ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-sk"
-	@echo "  export ALIBABA_CLOUD_REGION_ID=cn-hangzhou"
-	@echo "  then, e.g., the whole resource set of the service with the collection's modules:"
-	@echo "  .venv/bin/ansible-playbook tests/integration/playbooks/resource_set.yml"
-	@echo "  state: curl -s http://127.0.0.1:$(EMULATOR_PORT)/_emulator/state"
-	@echo "  stop:  make emulator-stop"
+	@report=$$(ls -t reports/drill_ecs_stop-*.json | grep -v requests | head -1); \
+	  $(BIN)/python -c 'import json,sys; r=json.load(open(sys.argv[1])); print("The site answers at", r["url"]); print("Drill report", sys.argv[1] + ":"); print(json.dumps({k: v for k, v in r.items() if k != "url"}, indent=1))' "$$report"
+	@echo "Next: ansible-playbook playbooks/drill_nas_failover.yml; ansible-playbook playbooks/teardown.yml;"
+	@echo "      $(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)   (removes the containers and HAProxy)"
 
-emulator-start: setup
-	$(BIN)/alicloud-emulator start --port $(EMULATOR_PORT) --state-dir $(EMULATOR_STATE) --timing $(EMULATOR_TIMING)
+emulator-start: setup docker-ready
+	$(BIN)/alicloud-emulator start --port $(EMULATOR_PORT) --state-dir $(EMULATOR_STATE) --timing $(EMULATOR_TIMING) \
+	    --runtime docker --image $$(tools/build-image.sh)
 
 emulator-stop: setup
 	$(BIN)/alicloud-emulator stop --state-dir $(EMULATOR_STATE)
+
+emulator-down: setup
+	$(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)
 
 test: setup lint sanity unit emulator-test integration
 
