@@ -20,12 +20,13 @@ EMULATOR_TIMING ?= fast
 SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity
 SANITY_DIR := $(SANITY_ROOT)/ansible_collections/ha_web/alicloud
 
-.PHONY: help setup demo test lint sanity unit docker-ready emulator-test integration molecule bench emulator-start emulator-stop clean
+.PHONY: help setup demo test lint sanity unit docker-ready emulator-test integration molecule fullstack bench emulator-start emulator-stop clean
 
 help:
-	@echo "make demo    - set up, start the local emulator, show how to use it"
-	@echo "make test    - set up and run every test (lint, sanity, unit, emulator, module integration)"
-	@echo "make setup | lint | sanity | unit | emulator-test | integration | molecule | bench | emulator-start | emulator-stop | clean"
+	@echo "make demo    - set up, start the local emulator (Docker runtime), build the site, run the ECS drill"
+	@echo "make test    - set up and run every test (lint, sanity, unit, emulator, integration, molecule, full stack)"
+	@echo "make setup | lint | sanity | unit | emulator-test | integration | molecule | fullstack | bench"
+	@echo "     emulator-start | emulator-stop | emulator-down | clean"
 
 setup: $(STAMP)
 
@@ -60,7 +61,7 @@ emulator-stop: setup
 emulator-down: setup
 	$(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)
 
-test: setup lint sanity unit emulator-test integration
+test: setup lint sanity unit emulator-test integration molecule fullstack
 
 lint: setup
 	$(BIN)/ruff check .
@@ -98,10 +99,15 @@ integration: setup
 molecule: setup docker-ready
 	image=$$(tools/build-image.sh) && MOLECULE_IMAGE=$$image $(BIN)/molecule test --all
 
+# The whole site on the emulator's Docker runtime: site, re-run, check mode, the ECS drills, teardown.
+fullstack: setup docker-ready
+	$(BIN)/pytest -q tests/fullstack
+
 bench: setup
 	$(BIN)/python bench/emulator_bench.py --output bench/results/emulator.json
 	$(BIN)/python bench/modules_bench.py --output bench/results/modules.json
 	$(BIN)/python bench/peer_bench.py --output bench/results/peer.json
+	$(BIN)/python bench/nas_sync_bench.py --output bench/results/nas_sync.json
 	$(BIN)/python bench/dataplane_bench.py --build-image --output bench/results/dataplane.json
 
 clean: emulator-stop

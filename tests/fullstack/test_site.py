@@ -1,0 +1,106 @@
+"""The whole site on the emulator with the Docker runtime, through the playbooks as a user runs them:
+site.yml -> site.yml again (nothing changes, no mutating call) -> --check (nothing changes) -> the ECS drill ->
+the ECS drill with drain (no failed request) -> teardown.yml -> teardown.yml again (nothing to do).
+
+The emulator runs on its own port, state directory and loopback range, and the site on its own CIDRs, so it does
+not collide with a `make demo` left running; `alicloud-emulator down` removes everything at the end, also when a
+step failed. The inventory is inventories/local with the endpoint rewritten to this emulator.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from alicloud_emulator.docker_testing import DockerEmulator, local_image
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".venv" / "bin"
+SITE_VARS = {
+    "site_name": "fs-web",
+    "site_vpc_cidr": "10.90.0.0/16",
+    "site_vswitch_cidrs": ["10.90.1.0/24", "10.90.2.0/24"],
+}
+
+pytestmark = pytest.mark.timeout(1800)
+
+
+@pytest.fixture(scope="module")
+def cloud(tmp_path_factory):
+    state = tmp_path_factory.mktemp("fullstack-emulator")
+    emulator = DockerEmulator(str(state), local_image())
+    emulator.extra_args += ["--lb-addresses", "127.0.0.200-127.0.0.220"]
+    with emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def inventory(cloud, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("inventory") / "local"
+    shutil.copytree(ROOT / "inventories" / "local", directory)
+    for path in directory.rglob("*.yml"):
+        text = path.read_text().replace("http://127.0.0.1:18080", f"http://{cloud.endpoint}")
+        path.write_text(text.replace("{ha_web_site: ha-web}", "{ha_web_site: fs-web}"))
+    return directory
+
+
+def play(inventory, playbook, *arguments):
+    env = dict(
+        os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", PATH=f"{BIN}:{os.environ['PATH']}"
+    )
+    command = [str(BIN / "ansible-playbook"), "-i", str(inventory), str(ROOT / "playbooks" / playbook)]
+    command += ["-e", json.dumps(SITE_VARS), *arguments]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
+    return done.stdout
+
+
+def changed(output):
+    """{host: changed count} from the PLAY RECAP."""
+    return {m[0]: int(m[1]) for m in re.findall(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)", output, re.MULTILINE)}
+
+
+def report(output):
+    path = re.search(r'"report: (\S+\.json)"', output).group(1)
+    return json.loads(Path(path).read_text())
+
+
+def test_site_builds_and_verifies(inventory):
+    output = play(inventory, "site.yml")
+    assert "Answered by fs-web-web-1, fs-web-web-2" in output
+
+
+def test_a_second_run_changes_nothing(cloud, inventory):
+    cloud.admin.reset_requests()
+    output = play(inventory, "site.yml")
+    assert set(changed(output).values()) == {0}, changed(output)
+    assert cloud.admin.requests()["mutating"] == 0
+
+
+def test_check_mode_after_a_converge_reports_no_change(inventory):
+    assert set(changed(play(inventory, "site.yml", "--check")).values()) == {0}
+
+
+def test_ecs_drill_keeps_the_site_up(inventory, tmp_path):
+    result = report(play(inventory, "drill_ecs_stop.yml", "-e", f"drill_report_dir={tmp_path}"))
+    assert result["requests"] > 50
+    assert result["detect_seconds"] <= result["thresholds"]["max_detect_seconds"]
+    assert result["answered_by"].get("fs-web-web-2", 0) > result["answered_by"].get("fs-web-web-1", 0)
+
+
+def test_ecs_drill_with_drain_fails_no_request(inventory, tmp_path):
+    result = report(
+        play(inventory, "drill_ecs_stop.yml", "-e", "drill_drain=true", "-e", f"drill_report_dir={tmp_path}")
+    )
+    assert result["failed_requests"] == 0 and result["requests"] > 50
+
+
+def test_teardown_removes_everything_and_a_second_run_does_nothing(cloud, inventory):
+    play(inventory, "teardown.yml")
+    state = cloud.admin.call("GET", "/state")
+    left = {kind: list(items) for kind, items in state.items() if isinstance(items, dict) and items}
+    assert not {k: v for k, v in left.items() if k not in ("access_group", "access_rule")}, left
+    assert set(changed(play(inventory, "teardown.yml")).values()) == {0}
