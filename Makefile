@@ -48,7 +48,7 @@ demo: setup docker-ready
 	@echo
 	@report=$$(ls -t reports/drill_ecs_stop-*.json | grep -v requests | head -1); \
 	  $(BIN)/python -c 'import json,sys; r=json.load(open(sys.argv[1])); print("The site answers at", r["url"]); print("Drill report", sys.argv[1] + ":"); print(json.dumps({k: v for k, v in r.items() if k != "url"}, indent=1))' "$$report"
-	@echo "Next: ansible-playbook playbooks/drill_nas_failover.yml; ansible-playbook playbooks/teardown.yml;"
+	@echo "Next: .venv/bin/ansible-playbook playbooks/drill_nas_failover.yml; .venv/bin/ansible-playbook playbooks/teardown.yml;"
 	@echo "      $(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)   (removes the containers and HAProxy)"
 
 emulator-start: setup docker-ready

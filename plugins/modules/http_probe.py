@@ -57,7 +57,7 @@ options:
     type: path
 attributes:
   check_mode:
-    description: Runs in check mode too: it only reads.
+    description: Runs in check mode too, since it only reads.
     support: full
   diff_mode:
     description: Changes nothing.
