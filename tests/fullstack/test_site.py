@@ -1,6 +1,7 @@
 """The whole site on the emulator with the Docker runtime, through the playbooks as a user runs them:
 site.yml -> site.yml again (nothing changes, no mutating call) -> --check (nothing changes) -> the ECS drill ->
-the ECS drill with drain (no failed request) -> teardown.yml -> teardown.yml again (nothing to do).
+the ECS drill with drain (no failed request) -> the NAS drill (read_only, then read_write: no file lost) ->
+teardown.yml -> teardown.yml again (nothing to do).
 
 The emulator runs on its own port, state directory and loopback range, and the site on its own CIDRs, so it does
 not collide with a `make demo` left running; `alicloud-emulator down` removes everything at the end, also when a
@@ -96,6 +97,21 @@ def test_ecs_drill_with_drain_fails_no_request(inventory, tmp_path):
         play(inventory, "drill_ecs_stop.yml", "-e", "drill_drain=true", "-e", f"drill_report_dir={tmp_path}")
     )
     assert result["failed_requests"] == 0 and result["requests"] > 50
+
+
+def test_nas_drill_read_only_serves_from_the_backup_in_time(inventory, tmp_path):
+    result = report(play(inventory, "drill_nas_failover.yml", "-e", f"drill_report_dir={tmp_path}"))
+    assert max(result["switch_to_backup_seconds"].values()) <= 3.0
+    assert result["mode"] == "read_only" and result["files_lost"] == 0
+
+
+def test_nas_drill_read_write_loses_no_file(inventory, tmp_path):
+    play(inventory, "site.yml", "-e", "site_failover_mode=read_write")
+    output = play(
+        inventory, "drill_nas_failover.yml", "-e", "site_failover_mode=read_write", "-e", f"drill_report_dir={tmp_path}"
+    )
+    result = report(output)
+    assert result["files_written_during_outage"] == 40 and result["files_lost"] == 0
 
 
 def test_teardown_removes_everything_and_a_second_run_does_nothing(cloud, inventory):
