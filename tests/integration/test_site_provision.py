@@ -1,0 +1,86 @@
+"""The site's cloud side (playbooks/provision.yml, playbooks/teardown.yml, with the variables of inventories/local)
+against the emulator's control plane: under injected faults, and interrupted at a random point then run again,
+it converges with no duplicate resource, and teardown leaves nothing."""
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+from conftest import ANSIBLE_PLAYBOOK, ROOT
+from test_resource_set import EXPECTED, resource_counts
+
+EXPECTED_SITE = {**EXPECTED, "access_group": 1, "access_rule": 1}
+
+
+@pytest.fixture(scope="module")
+def inventory(tmp_path_factory):
+    """inventories/local's variables without its ECS inventory source: provisioning runs on the controller only."""
+    directory = tmp_path_factory.mktemp("inventory") / "local"
+    shutil.copytree(ROOT / "inventories" / "local" / "group_vars", directory / "group_vars")
+    (directory / "hosts.yml").write_text("all: {}\n")
+    return directory
+
+
+def command(emulator, inventory, playbook):
+    extra = {"alicloud_endpoint_url": f"http://{emulator.endpoint}"}
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    argv = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(ROOT / "playbooks" / playbook), "-e", json.dumps(extra)]
+    return argv, env
+
+
+def run(emulator, inventory, playbook):
+    argv, env = command(emulator, inventory, playbook)
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-3000:]
+
+
+def assert_exactly_the_site(emulator):
+    counts = resource_counts(emulator)
+    for kind, expected in EXPECTED_SITE.items():
+        assert counts.get(kind, 0) == expected, (kind, counts)
+
+
+def assert_nothing_left(emulator):
+    counts = resource_counts(emulator)
+    assert {kind: n for kind, n in counts.items() if n} == {}, counts
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_provision_converges_under_faults_and_teardown_leaves_nothing(emulator, inventory, seed):
+    emulator.admin.reset()
+    emulator.admin.faults(throttle_rate=0.3, error_rate=0.1, lost_rate=0.1, scope="mutating", seed=seed)
+    run(emulator, inventory, "provision.yml")
+    assert_exactly_the_site(emulator)
+    emulator.admin.faults(throttle_rate=0.0, error_rate=0.0, lost_rate=0.0)
+    emulator.admin.reset_requests()
+    run(emulator, inventory, "provision.yml")
+    assert emulator.admin.requests()["mutating"] == 0
+    emulator.admin.faults(throttle_rate=0.3, error_rate=0.1, lost_rate=0.1, scope="mutating", seed=seed + 100)
+    run(emulator, inventory, "teardown.yml")
+    assert_nothing_left(emulator)
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_an_interrupted_provision_run_again_converges_without_duplicates(emulator, inventory, seed):
+    emulator.admin.reset()
+    stop_after = random.Random(seed).randint(1, 16)  # mutating calls before the kill (a full run makes ~18)
+    argv, env = command(emulator, inventory, "provision.yml")
+    process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while emulator.admin.requests()["mutating"] < stop_after and process.poll() is None:
+            assert time.monotonic() < deadline, "provisioning made no progress"
+            time.sleep(0.05)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    run(emulator, inventory, "provision.yml")
+    assert_exactly_the_site(emulator)
+    run(emulator, inventory, "teardown.yml")
+    assert_nothing_left(emulator)
