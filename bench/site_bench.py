@@ -1,0 +1,91 @@
+"""Site measures on the emulator's control plane: provisioning wall time against the critical path of its
+cloud-side waits, the no-op re-run, and how provisioning grows with 4 and 8 web instances.
+
+.venv/bin/python bench/site_bench.py [--time-scale 0.2] [--output bench/results/site.json]
+
+The emulator runs the `realistic` timing profile scaled by --time-scale. The critical path is the longest
+chain of cloud-side waits the site cannot avoid: VPC -> vSwitch -> instance (pending + start), and
+max(VPC -> vSwitch, file system) -> mount target, and the listener's start; the ratio wall / critical path
+shows how much of provisioning is waiting on our side (target <= 1.25). Provisioning is playbooks/provision.yml
+with the variables of inventories/local (its ECS inventory source left out); each run starts from nothing.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from alicloud_emulator.testing import EmulatorProcess
+from alicloud_emulator.timing import REALISTIC
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
+
+
+def critical_path(scale):
+    t = REALISTIC
+    network = t["vpc.create"] + t["vswitch.create"]
+    instances = network + t["instance.pending"] + t["instance.start"]
+    storage = max(network, t["filesystem.create"]) + t["mount_target.create"]
+    return max(instances, storage, t["listener.start"]) * scale
+
+
+def run(emulator, inventory, playbook, **extra):
+    extra = {"alicloud_endpoint_url": f"http://{emulator.endpoint}", **extra}
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"))
+    argv = [PLAYBOOK, "-i", str(inventory), str(ROOT / "playbooks" / playbook), "-e", json.dumps(extra)]
+    began = time.monotonic()
+    subprocess.run(argv, env=env, cwd=ROOT, check=True, capture_output=True)
+    return time.monotonic() - began
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--time-scale", type=float, default=0.2)
+    parser.add_argument("--output")
+    args = parser.parse_args()
+    results = {"python": platform.python_version(), "time_scale": args.time_scale}
+    with tempfile.TemporaryDirectory(prefix="site-bench-") as scratch:
+        inventory = Path(scratch) / "local"
+        shutil.copytree(ROOT / "inventories" / "local" / "group_vars", inventory / "group_vars")
+        (inventory / "hosts.yml").write_text("all: {}\n")
+        timing = ["--timing", "realistic", "--time-scale", str(args.time_scale)]
+        emulator = EmulatorProcess(state_dir=str(Path(scratch) / "state"), extra_args=timing).start()
+        try:
+            bound = critical_path(args.time_scale)
+            wall = run(emulator, inventory, "provision.yml")
+            results["provision"] = {
+                "wall_seconds": round(wall, 1),
+                "critical_path_seconds": round(bound, 1),
+                "ratio": round(wall / bound, 2),
+            }
+            emulator.admin.reset_requests()
+            noop = run(emulator, inventory, "provision.yml")
+            counts = emulator.admin.requests()
+            results["noop"] = {"wall_seconds": round(noop, 1), "calls": counts["total"], "mutating": counts["mutating"]}
+            run(emulator, inventory, "teardown.yml")
+            results["instances"] = {"2": round(wall, 1)}
+            for count in (4, 8):
+                emulator.admin.reset()
+                results["instances"][str(count)] = round(
+                    run(emulator, inventory, "provision.yml", site_web_instance_count=count), 1
+                )
+        finally:
+            emulator.stop()
+    p = results["provision"]
+    print(f"provision: {p['wall_seconds']} s, critical path {p['critical_path_seconds']} s, ratio {p['ratio']}")
+    print(f"no-op re-run: {results['noop']['wall_seconds']} s, {results['noop']['calls']} calls, 0 mutating")
+    print(f"provision with 2 / 4 / 8 web instances: {results['instances']}")
+    if args.output:
+        Path(args.output).write_text(json.dumps(results, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
