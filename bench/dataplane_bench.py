@@ -62,7 +62,7 @@ def detection_times(cloud, instances, runs):
     wait_for(lambda: set(health(cloud, site["lb_id"]).values()) == {"normal"}, 60, what="both normal")
     target = instances[0]
     detected = []
-    for _ in range(runs):
+    for _run in range(runs):
         ecs.stop_instance(m.StopInstanceRequest(instance_id=target))
         wait_for(lambda: container_state(target) == "exited", 60, interval=0.05)
         stopped_at = time.monotonic()
