@@ -110,6 +110,7 @@ bench: setup
 	$(BIN)/python bench/nas_sync_bench.py --output bench/results/nas_sync.json
 	$(BIN)/python bench/dataplane_bench.py --build-image --output bench/results/dataplane.json
 	$(BIN)/python bench/site_bench.py --output bench/results/site.json
+	$(BIN)/python bench/site_bench.py --time-scale 1.0 --output bench/results/site_realistic.json
 
 clean: emulator-stop
 	rm -rf $(VENV) $(SANITY_ROOT) build .pytest_cache .ruff_cache
