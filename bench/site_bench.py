@@ -80,7 +80,8 @@ def main():
             emulator.stop()
     p = results["provision"]
     print(f"provision: {p['wall_seconds']} s, critical path {p['critical_path_seconds']} s, ratio {p['ratio']}")
-    print(f"no-op re-run: {results['noop']['wall_seconds']} s, {results['noop']['calls']} calls, 0 mutating")
+    noop = results["noop"]
+    print(f"no-op re-run: {noop['wall_seconds']} s, {noop['calls']} calls, {noop['mutating']} mutating")
     print(f"provision with 2 / 4 / 8 web instances: {results['instances']}")
     if args.output:
         Path(args.output).write_text(json.dumps(results, indent=1) + "\n")

@@ -259,9 +259,10 @@ def create(module):
 
 
 def send_create(module, request):
-    """CreateVSwitch, sent again while the VPC is busy with another vSwitch (within wait_timeout)."""
+    """CreateVSwitch, sent again while the VPC is still being created or busy with another vSwitch (within
+    wait_timeout): a playbook may request its vSwitches right after CreateVpc."""
     deadline = time.monotonic() + module.params["wait_timeout"]
-    delays = poll_delays(first=1.0, longest=5.0)
+    delays = poll_delays(first=0.5, longest=5.0)
     while True:
         try:
             return module.call("vpc", "CreateVSwitch", request, client_token=True)["VSwitchId"]

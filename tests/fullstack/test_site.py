@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from alicloud_emulator.docker_testing import DockerEmulator, local_image
+from site_resources import SITE_RESOURCES, resource_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -69,9 +70,21 @@ def report(output):
     return json.loads(Path(path).read_text())
 
 
-def test_site_builds_and_verifies(inventory):
-    output = play(inventory, "site.yml")
+def test_site_builds_and_verifies_under_injected_faults(cloud, inventory):
+    """The first run meets throttling, server errors and lost answers on every API call (the inventory's too),
+    and still converges with exactly the site's resources; the runs after it see no fault."""
+    cloud.admin.reset_requests()
+    cloud.admin.faults(throttle_rate=0.2, error_rate=0.1, lost_rate=0.1, scope="all", seed=31)
+    try:
+        output = play(inventory, "site.yml")
+        outcomes = cloud.admin.requests()["outcomes"]
+    finally:
+        cloud.admin.faults(throttle_rate=0.0, error_rate=0.0, lost_rate=0.0)
     assert "Answered by fs-web-web-1, fs-web-web-2" in output
+    counts = resource_counts(cloud.admin.state())
+    assert {kind: counts.get(kind, 0) for kind in SITE_RESOURCES} == SITE_RESOURCES
+    injected = {kind for by_outcome in outcomes.values() for kind in by_outcome}
+    assert {"throttled", "server_error", "lost"} <= injected, outcomes
 
 
 def test_a_second_run_changes_nothing(cloud, inventory):

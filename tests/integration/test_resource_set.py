@@ -4,28 +4,15 @@ import json
 
 import pytest
 from conftest import HERE, run_playbook
+from site_resources import SITE_RESOURCES
+from site_resources import resource_counts as count_resources
 
 PLAYBOOK = HERE / "playbooks" / "resource_set.yml"
-EXPECTED = {
-    "vpc": 1,
-    "vswitch": 2,
-    "security_group": 1,
-    "key_pair": 1,
-    "instance": 2,
-    "load_balancer": 1,
-    "listener": 1,
-    "file_system": 2,
-    "mount_target": 2,
-}
+EXPECTED = SITE_RESOURCES
 
 
 def resource_counts(emulator):
-    state = emulator.admin.state()
-    counts = {kind: len(items) for kind, items in state.items()}
-    for kind in ("access_group", "access_rule"):  # the built-in group and its rule are always there
-        custom = [r for r in state.get(kind, {}).values() if r["AccessGroupName"] != "DEFAULT_VPC_GROUP_NAME"]
-        counts[kind] = len(custom)
-    return counts
+    return count_resources(emulator.admin.state())
 
 
 def converge(emulator, **extra):

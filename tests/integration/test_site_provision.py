@@ -2,6 +2,7 @@
 against the emulator's control plane: under injected faults, and interrupted at a random point then run again,
 it converges with no duplicate resource, and teardown leaves nothing."""
 
+import contextlib
 import json
 import os
 import random
@@ -9,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from conftest import ANSIBLE_PLAYBOOK, ROOT
@@ -65,11 +67,38 @@ def test_provision_converges_under_faults_and_teardown_leaves_nothing(emulator, 
     assert_nothing_left(emulator)
 
 
+def kill_everything(process, module_dir):
+    """The controller dies: ansible-playbook, its workers, and the background (async) jobs, which ran from
+    module_dir and left ansible-playbook's session."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while pids := processes_running_from(module_dir):
+        assert time.monotonic() < deadline, "background jobs survived SIGKILL"
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.1)
+
+
+def processes_running_from(directory):
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if str(directory).encode() in (entry / "cmdline").read_bytes():
+                    pids.append(int(entry.name))
+    return pids
+
+
 @pytest.mark.parametrize("seed", [21, 22, 23])
-def test_an_interrupted_provision_run_again_converges_without_duplicates(emulator, inventory, seed):
+def test_an_interrupted_provision_run_again_converges_without_duplicates(emulator, inventory, seed, tmp_path):
     emulator.admin.reset()
     stop_after = random.Random(seed).randint(1, 16)  # mutating calls before the kill (a full run makes ~18)
     argv, env = command(emulator, inventory, "provision.yml")
+    module_dir = tmp_path / "modules"
+    env = dict(env, ANSIBLE_REMOTE_TMP=str(module_dir), ANSIBLE_ASYNC_DIR=str(tmp_path / "async"))
     process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 300
@@ -77,9 +106,7 @@ def test_an_interrupted_provision_run_again_converges_without_duplicates(emulato
             assert time.monotonic() < deadline, "provisioning made no progress"
             time.sleep(0.05)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_everything(process, module_dir)
     run(emulator, inventory, "provision.yml")
     assert_exactly_the_site(emulator)
     run(emulator, inventory, "teardown.yml")

@@ -60,14 +60,13 @@ def master_frozen(host):
         host.check_output("kill -CONT %s", pid)
 
 
-@pytest.mark.usefixtures("master_frozen")
-def test_a_hung_share_is_reported_without_hanging_the_play(host):
-    assert host.run("timeout -s KILL 3 stat -f /nas_master").rc == 137, "the share should be hung"
-    converge = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml")
+def converge(*arguments):
+    """The scenario's converge playbook again, on the bindfs host only; (exit status, output on one line)."""
+    playbook = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml")
     ansible_playbook = Path(sys.executable).with_name("ansible-playbook")
-    started = time.monotonic()
+    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
     play = subprocess.run(
-        [ansible_playbook, "-i", os.environ["MOLECULE_INVENTORY_FILE"], "--limit", "nas-bindfs", str(converge)],
+        [ansible_playbook, "-i", inventory, "--limit", "nas-bindfs", str(playbook), *arguments],
         env={**os.environ, "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_NOCOLOR": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -75,12 +74,40 @@ def test_a_hung_share_is_reported_without_hanging_the_play(host):
         timeout=180,
         check=False,
     )
+    return play.returncode, " ".join(play.stdout.split())
+
+
+@pytest.mark.usefixtures("master_frozen")
+def test_a_hung_share_is_reported_without_hanging_the_play(host):
+    assert host.run("timeout -s KILL 3 stat -f /nas_master").rc == 137, "the share should be hung"
+    started = time.monotonic()
+    returncode, output = converge()
     elapsed = time.monotonic() - started
-    output = " ".join(play.stdout.split())
-    assert play.returncode == 2, output
+    assert returncode == 2, output
     assert "NAS share(s) not usable, left as they are: " in output, output
     report = output.split("NAS share(s) not usable, left as they are: ")[1]
     assert report.startswith("/nas_master is hung (no answer to statfs within 5 s);"), output
     assert "/nas_backup" not in report.split('"')[0]
     assert elapsed < 90
     assert host.run("timeout -s KILL 3 stat -f /nas_backup").rc == 0
+
+
+def test_a_hung_and_busy_share_given_a_new_source_is_replaced(host):
+    """A new mount target: a process sits in the old mount, which then hangs; the share is detached and mounted
+    from the new source, and later moved back."""
+    host.check_output("mkdir -p /srv/nas/moved && echo moved > /srv/nas/moved/marker")
+    host.check_output("setsid sh -c 'cd /nas_master && exec sleep 600' >/dev/null 2>&1 < /dev/null &")
+    old_bindfs = bindfs_pid(host, "/nas_master")
+    host.check_output("kill -STOP %s", old_bindfs)
+    try:
+        returncode, output = converge("-e", "nas_mount_master_src=/srv/nas/moved")
+        assert returncode == 0, output
+        assert host.mount_point("/nas_master").device == "/srv/nas/moved"
+        assert host.check_output("timeout -s KILL 3 cat /nas_master/marker") == "moved"
+        assert "/srv/nas/moved /nas_master fuse.bindfs" in host.file("/etc/fstab").content_string
+    finally:
+        host.run("pkill -x -f 'sleep 600'")
+        host.run("kill -CONT %s", old_bindfs)
+    returncode, output = converge()
+    assert returncode == 0, output
+    assert host.mount_point("/nas_master").device == "/srv/nas/master"
