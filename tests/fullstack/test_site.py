@@ -102,6 +102,7 @@ def test_ecs_drill_keeps_the_site_up(inventory, tmp_path):
     result = report(play(inventory, "drill_ecs_stop.yml", "-e", f"drill_report_dir={tmp_path}"))
     assert result["requests"] > 50
     assert result["detect_seconds"] <= result["thresholds"]["max_detect_seconds"]
+    assert result["target"] == "fs-web-web-1"  # the first web host by name
     assert result["answered_by"].get("fs-web-web-2", 0) > result["answered_by"].get("fs-web-web-1", 0)
 
 
