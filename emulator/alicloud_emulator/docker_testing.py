@@ -57,10 +57,23 @@ def wait_for(check, timeout, interval=0.2, what="condition"):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def free_block():
+    """A random 10.x.0.0/16 (x in 64-250, not 70 or 90: fixed ones of other tests) no Docker network overlaps."""
+    ids = docker("network", "ls", "-q").split()
+    subnets = docker("network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}} {{end}}", *ids).split()
+    taken = [ipaddress.ip_network(subnet) for subnet in subnets if "." in subnet]
+    free = [
+        f"10.{x}.0.0/16"
+        for x in range(64, 251)
+        if x not in (70, 90) and not any(ipaddress.ip_network(f"10.{x}.0.0/16").overlaps(t) for t in taken)
+    ]
+    return random.choice(free)  # noqa: S311 - not for secrets
+
+
 def network(cloud, cidr=None):
     """A VPC (`cidr`, else a random 10.x.0.0/16 so that concurrent runs do not collide) with two vSwitches."""
     vpc, m = cloud.client("vpc"), sdk_models("vpc")
-    block = ipaddress.ip_network(cidr or f"10.{random.randint(64, 250)}.0.0/16")  # noqa: S311 - not for secrets
+    block = ipaddress.ip_network(cidr or free_block())
     vpc_id = vpc.create_vpc(m.CreateVpcRequest(region_id=REGION, cidr_block=str(block))).body.vpc_id
     wait_for(
         lambda: vpc.describe_vpcs(m.DescribeVpcsRequest(region_id=REGION, vpc_id=vpc_id)).body.vpcs.vpc[0].status
