@@ -4,15 +4,9 @@ import json
 
 import pytest
 from conftest import HERE, run_playbook
-from site_resources import SITE_RESOURCES
-from site_resources import resource_counts as count_resources
+from site_resources import SITE_RESOURCES, resource_counts
 
 PLAYBOOK = HERE / "playbooks" / "resource_set.yml"
-EXPECTED = SITE_RESOURCES
-
-
-def resource_counts(emulator):
-    return count_resources(emulator.admin.state())
 
 
 def converge(emulator, **extra):
@@ -29,8 +23,8 @@ def test_converges_under_faults_without_duplicates(emulator, seed):
     outcomes = emulator.admin.requests()["outcomes"]
     faults_met = sum(n for per_action in outcomes.values() for o, n in per_action.items() if o != "ok")
     assert faults_met > 10, json.dumps(outcomes)
-    counts = resource_counts(emulator)
-    for kind, expected in EXPECTED.items():
+    counts = resource_counts(emulator.admin.state())
+    for kind, expected in SITE_RESOURCES.items():
         assert counts.get(kind, 0) == expected, (kind, counts)
     assert counts["access_group"] == 1 and counts["access_rule"] == 1
 
@@ -41,5 +35,5 @@ def test_converges_under_faults_without_duplicates(emulator, seed):
 
     emulator.admin.faults(throttle_rate=0.3, error_rate=0.1, lost_rate=0.1, scope="mutating", seed=seed + 100)
     converge(emulator, resource_state="absent")
-    counts = resource_counts(emulator)
+    counts = resource_counts(emulator.admin.state())
     assert {kind: n for kind, n in counts.items() if n} == {}, counts

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ANSIBLE_PLAYBOOK, ROOT
-from test_resource_set import EXPECTED, resource_counts
+from site_resources import SITE_RESOURCES, resource_counts
 
-EXPECTED_SITE = {**EXPECTED, "access_group": 1, "access_rule": 1}
+EXPECTED_SITE = {**SITE_RESOURCES, "access_group": 1, "access_rule": 1}
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +42,13 @@ def run(emulator, inventory, playbook):
 
 
 def assert_exactly_the_site(emulator):
-    counts = resource_counts(emulator)
+    counts = resource_counts(emulator.admin.state())
     for kind, expected in EXPECTED_SITE.items():
         assert counts.get(kind, 0) == expected, (kind, counts)
 
 
 def assert_nothing_left(emulator):
-    counts = resource_counts(emulator)
+    counts = resource_counts(emulator.admin.state())
     assert {kind: n for kind, n in counts.items() if n} == {}, counts
 
 
