@@ -74,15 +74,16 @@ class Emulator:
         self.runtime.start(self)
 
     # entry point ------------------------------------------------------------------------------
-    def handle(self, method, raw_path, headers, body):
-        """`headers` with lower-case names; returns a Response."""
+    def handle(self, method, raw_path, headers, body, endpoint_region=None):
+        """`headers` with lower-case names; endpoint_region: the region of the listener that got the request
+        (None: the default region). Returns a Response."""
         if raw_path.startswith(ADMIN_PREFIX):
             from .admin import handle_admin
 
             return handle_admin(self, method, raw_path, body)
         request = {"request_id": ids.request_id(), "product": None, "action": "-", "mutating": False}
         try:
-            response, outcome = self._handle_api(method, raw_path, headers, body, request)
+            response, outcome = self._handle_api(method, raw_path, headers, body, request, endpoint_region)
         except errors.ApiError as error:
             response, outcome = self._error(error, request, headers), f"error:{error.code}"
         product = request["product"]
@@ -96,7 +97,7 @@ class Emulator:
         )
         return response
 
-    def _handle_api(self, method, raw_path, headers, body, request):
+    def _handle_api(self, method, raw_path, headers, body, request, endpoint_region):
         url = urlsplit(raw_path)
         query_pairs = parse_qsl(url.query, keep_blank_values=True)
         flat = dict(query_pairs)
@@ -124,7 +125,7 @@ class Emulator:
             error = errors.SERVICE_UNAVAILABLE if self.faults.error_status() == 503 else errors.INTERNAL_ERROR
             return self._error(error, request, headers), "server_error"
         params = Params({k: v for k, v in flat.items() if k not in V1_COMMON})
-        result = self._run(product, spec, params, headers, request["request_id"])
+        result = self._run(product, spec, params, headers, request["request_id"], endpoint_region)
         payload = {"RequestId": request["request_id"], **result}
         for hook in self.response_hooks:
             hook(product, action, payload)
@@ -151,20 +152,20 @@ class Emulator:
             return flat["Action"], flat["Version"], nonce
         raise errors.ApiError(400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action.")
 
-    def _region(self, product, params, headers):
+    def _region(self, product, params, headers, endpoint_region):
         region = params.str("RegionId") if product.regional else None
         if region is None:
             match = _HOST_REGION.match(headers.get("host", ""))
-            region = match.group(1) if match else self.default_region
+            region = match.group(1) if match else endpoint_region or self.default_region
         if region not in self.catalog.regions:
             raise errors.ApiError(404, "InvalidRegionId.NotFound", "The specified RegionId does not exist.")
         return region
 
-    def _run(self, product, spec, params, headers, request_id):
+    def _run(self, product, spec, params, headers, request_id, endpoint_region):
         with self.store.lock:
             ctx = Context(
                 params=params,
-                region=self._region(product, params, headers),
+                region=self._region(product, params, headers, endpoint_region),
                 store=self.store,
                 timing=self.timing,
                 runtime=self.runtime,

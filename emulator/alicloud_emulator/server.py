@@ -15,7 +15,7 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in self.headers.items():
             key = name.lower()
             headers[key] = f"{headers[key]},{value}" if key in headers else value
-        response = self.server.emulator.handle(self.command, self.path, headers, body)
+        response = self.server.emulator.handle(self.command, self.path, headers, body, self.server.region)
         if response.drop:
             self.close_connection = True
             return
@@ -37,8 +37,11 @@ class EmulatorServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, emulator, host="127.0.0.1", port=0):
+    def __init__(self, emulator, host="127.0.0.1", port=0, region=None):
+        """region: the region this listener's host stands for (as `nas.cn-shanghai.aliyuncs.com` does), for the
+        products that take no RegionId (NAS); None: the emulator's default region."""
         self.emulator = emulator
+        self.region = region
         super().__init__((host, port), _Handler)
 
     @property

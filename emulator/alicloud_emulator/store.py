@@ -1,9 +1,10 @@
 """The emulated cloud's state: resources by kind, their timed transitions, ClientTokens; saved to disk.
 
 A resource is a dict holding its API fields (PascalCase, as Describe returns them) and private
-fields that start with `_`: `_kind`, `_region`, `_created_at`, `_tags` (a plain dict) and
-`_transitions` (pending `[at, field, value]` changes that apply once their time has come, so
-asynchronous states need no background thread and survive a restart).
+fields that start with `_`: `_kind`, `_id` (its id in the API), `_key` (its key in the store: the id, or
+`region/id` for what the API names only within a region, as key pairs and NAS access groups), `_region`,
+`_created_at`, `_tags` (a plain dict) and `_transitions` (pending `[at, field, value]` changes that apply once
+their time has come, so asynchronous states need no background thread and survive a restart).
 """
 
 import json
@@ -13,6 +14,11 @@ import threading
 import time
 
 GONE = "_gone"  # a transition on this field removes the resource when it comes due
+
+
+def regional_key(region, name):
+    """The store key of something the API names only within its region (the same name may exist in another)."""
+    return f"{region}/{name}"
 
 
 def public_fields(resource):
@@ -54,22 +60,25 @@ class Store:
         self.save()
 
     # resources ------------------------------------------------------------------------------
-    def add(self, kind, resource_id, resource, region=None):
+    def add(self, kind, resource_id, resource, region=None, key=None):
+        """Keep a new resource under `key` (default: its id; see `regional_key`)."""
+        key = resource_id if key is None else key
         resource.update(
             {
                 "_kind": kind,
                 "_id": resource_id,
+                "_key": key,
                 "_region": region,
                 "_created_at": time.time(),
                 "_tags": resource.get("_tags", {}),
                 "_transitions": [],
             }
         )
-        self.resources.setdefault(kind, {})[resource_id] = resource
+        self.resources.setdefault(kind, {})[key] = resource
         return resource
 
-    def get(self, kind, resource_id):
-        resource = self.resources.get(kind, {}).get(resource_id)
+    def get(self, kind, key):
+        resource = self.resources.get(kind, {}).get(key)
         if resource is not None:
             self.settle(resource)
             if resource.get(GONE):
@@ -90,8 +99,8 @@ class Store:
     def find(self, kind, region=None, **fields):
         return [r for r in self.all(kind, region) if all(r.get(k) == v for k, v in fields.items())]
 
-    def remove(self, kind, resource_id):
-        self.resources.get(kind, {}).pop(resource_id, None)
+    def remove(self, kind, key):
+        self.resources.get(kind, {}).pop(key, None)
 
     # timed transitions ----------------------------------------------------------------------
     def schedule(self, resource, steps, now=None):
@@ -117,7 +126,7 @@ class Store:
             old = resource.get(field)
             resource[field] = value
             if field == GONE:
-                self.remove(resource["_kind"], resource["_id"])
+                self.remove(resource["_kind"], resource.get("_key", resource["_id"]))
             if self.on_transition:
                 self.on_transition(resource, field, old, value)
 

@@ -224,6 +224,28 @@ def test_import_describe_delete_key_pair(ecs, m):
     ecs.delete_key_pairs(m.DeleteKeyPairsRequest(region_id=REGION, key_pair_names='["deploy"]'))  # gone: ignored
 
 
+def test_a_key_pair_is_named_within_its_region(ecs, m):
+    """The same name in two regions is two key pairs; each region lists, tags and deletes only its own."""
+    _import(ecs, m, "deploy", ED25519_KEY)
+    ecs.import_key_pair(m.ImportKeyPairRequest(region_id="cn-beijing", key_pair_name="deploy", public_key_body=RSA_KEY))
+
+    def listed(region):
+        body = ecs.describe_key_pairs(m.DescribeKeyPairsRequest(region_id=region)).body
+        return [(k.key_pair_name, k.key_pair_finger_print) for k in body.key_pairs.key_pair]
+
+    assert listed(REGION) == [("deploy", ED25519_FINGERPRINT)]
+    assert listed("cn-beijing") == [("deploy", RSA_FINGERPRINT)]
+    ecs.tag_resources(
+        m.TagResourcesRequest(
+            region_id="cn-beijing", resource_type="keypair", resource_id=["deploy"],
+            tag=[m.TagResourcesRequestTag(key="where", value="beijing")],
+        )
+    )  # fmt: skip
+    assert _key_names(ecs, m, tag=[m.DescribeKeyPairsRequestTag(key="where")]) == []
+    ecs.delete_key_pairs(m.DeleteKeyPairsRequest(region_id="cn-beijing", key_pair_names='["deploy"]'))
+    assert (listed(REGION), listed("cn-beijing")) == ([("deploy", ED25519_FINGERPRINT)], [])
+
+
 def test_import_key_pair_rejects_bad_input(ecs, m):
     _import(ecs, m, "deploy")
     _raises(lambda: _import(ecs, m, "deploy", RSA_KEY), "KeyPair.AlreadyExist", 409)

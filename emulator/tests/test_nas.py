@@ -4,7 +4,8 @@ import time
 
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException
-from alicloud_emulator.testing import sdk_models
+from alicloud_emulator.server import EmulatorServer
+from alicloud_emulator.testing import sdk_client, sdk_models
 from alicloud_emulator.timing import Timing
 
 REGION = "cn-hangzhou"
@@ -373,6 +374,42 @@ def test_default_access_group(nas, m):
     assert _error(nas.create_access_group, create) == ("InvalidAccessGroup.AlreadyExisted", 403)
 
 
+@pytest.fixture
+def nas_shanghai(emulator):
+    """A NAS client of cn-shanghai: NAS takes no RegionId, its region is its endpoint's (nas.cn-shanghai...)."""
+    server = EmulatorServer(emulator.emulator, region="cn-shanghai")
+    server.start_background()
+    yield sdk_client("nas", server.endpoint)
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_access_group_is_named_within_its_region(nas, nas_shanghai, m):
+    """The same name in two regions is two groups, each with its own rules; a region sees only its own."""
+    for client, description, source in ((nas, "hangzhou", "10.0.0.0/8"), (nas_shanghai, "shanghai", "172.16.0.0/12")):
+        client.create_access_group(
+            m.CreateAccessGroupRequest(access_group_name="web", access_group_type="Vpc", description=description)
+        )
+        client.create_access_rule(m.CreateAccessRuleRequest(access_group_name="web", source_cidr_ip=source))
+
+    def seen(client):
+        groups = client.describe_access_groups(m.DescribeAccessGroupsRequest()).body.access_groups.access_group
+        rules = client.describe_access_rules(m.DescribeAccessRulesRequest(access_group_name="web")).body
+        return (
+            [(g.access_group_name, g.description) for g in groups if g.access_group_name != DEFAULT_GROUP],
+            [r.source_cidr_ip for r in rules.access_rules.access_rule],
+        )
+
+    assert seen(nas) == ([("web", "hangzhou")], ["10.0.0.0/8"])
+    assert seen(nas_shanghai) == ([("web", "shanghai")], ["172.16.0.0/12"])
+    nas_shanghai.delete_access_group(m.DeleteAccessGroupRequest(access_group_name="web"))
+    assert seen(nas) == ([("web", "hangzhou")], ["10.0.0.0/8"])
+    assert _error(nas_shanghai.describe_access_groups, m.DescribeAccessGroupsRequest(access_group_name="web")) == (
+        "InvalidAccessGroup.NotFound",
+        404,
+    )
+
+
 def test_access_group_lifecycle(nas, m, network):
     created = nas.create_access_group(
         m.CreateAccessGroupRequest(access_group_name="web-servers", access_group_type="Vpc", description="web:tier")
@@ -547,7 +584,7 @@ def test_tag_untag_list(nas, m):
     missing = m.TagResourcesRequest(
         resource_type="filesystem", resource_id=["0000000000"], tag=[m.TagResourcesRequestTag(key="a", value="b")]
     )
-    assert _error(nas.tag_resources, missing)[0] == "InvalidResourceId.NotFound"
+    assert _error(nas.tag_resources, missing) == ("InvalidResourceId.NotFound", 400)
     wrong_type = m.TagResourcesRequest(
         resource_type="vpc", resource_id=[tagged], tag=[m.TagResourcesRequestTag(key="a", value="b")]
     )

@@ -803,6 +803,33 @@ def test_tag_untag_list(slb, m):
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("resource_type", ["instance", "listener"])
+def test_tagging_an_unknown_resource_is_a_bad_request(slb, m, resource_type):
+    """SLB answers 400 ResourceNotExist (not 404) for a resource it does not have, to all three tag actions."""
+    unknown = ["lb-0000000000000000000000"] if resource_type == "instance" else ["lb-0000000000000000000000_http_80"]
+    raises(
+        lambda: slb.tag_resources(
+            m.TagResourcesRequest(
+                region_id=REGION, resource_type=resource_type, resource_id=unknown,
+                tag=[m.TagResourcesRequestTag(key="a", value="b")],
+            )
+        ),
+        "ResourceNotExist",
+    )  # fmt: skip
+    raises(
+        lambda: slb.untag_resources(
+            m.UntagResourcesRequest(region_id=REGION, resource_type=resource_type, resource_id=unknown, tag_key=["a"])
+        ),
+        "ResourceNotExist",
+    )
+    raises(
+        lambda: slb.list_tag_resources(
+            m.ListTagResourcesRequest(region_id=REGION, resource_type=resource_type, resource_id=unknown)
+        ),
+        "ResourceNotExist",
+    )
+
+
 def test_delete_vswitch_refused_while_a_load_balancer_is_in_it(slb, m, vpc, vpc_models, network):
     vsw = network["vswitch_ids"][0]
     lb_id = create_lb(slb, m, v_switch_id=vsw).load_balancer_id

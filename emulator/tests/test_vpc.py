@@ -202,7 +202,7 @@ def test_tag_untag_list(vpc, vpc_models, network):
                 tag=[m.TagResourcesRequestTag(key="a", value="b")],
             )
         )
-    assert raised.value.status_code == 404
+    assert (raised.value.code, raised.value.status_code) == ("InvalidInstanceIds.NotFound", 400)
 
 
 def test_missing_required_parameter(vpc, vpc_models):

@@ -8,6 +8,7 @@ import re
 import struct
 
 from ..errors import ApiError
+from ..store import regional_key
 from .base import check_tag_limit, iso_minutes, matches_tags, page, tags_with_tag_key
 from .ecs import ECS
 
@@ -239,9 +240,9 @@ def _fingerprint(blob):
     return hashlib.md5(blob).hexdigest()  # noqa: S324 - the fingerprint format, not a security use
 
 
-def _key_pair(ctx, name):
-    key_pair = ctx.store.get("key_pair", name)
-    return key_pair if key_pair is not None and key_pair["_region"] == ctx.region else None
+def key_pair_in_region(ctx, name):
+    """The request region's key pair of that name, or None (a key pair is named within its region)."""
+    return ctx.store.get("key_pair", regional_key(ctx.region, name))
 
 
 @ECS.action("ImportKeyPair")
@@ -257,7 +258,7 @@ def import_key_pair(ctx):
         raise ApiError(400, "InvalidPublicKeyBody.Malformed", "The PublicKeyBody format is not supported.")
     tags = p.tags()
     check_tag_limit(tags)
-    if ctx.store.get("key_pair", name) is not None:  # the store holds one key pair per name, in whichever region
+    if key_pair_in_region(ctx, name) is not None:
         raise ApiError(409, "KeyPair.AlreadyExist", "The key pair already exist.")
     key_pair = ctx.store.add(
         "key_pair",
@@ -270,6 +271,7 @@ def import_key_pair(ctx):
             "_tags": tags,
         },
         region=ctx.region,
+        key=regional_key(ctx.region, name),
     )
     ctx.runtime.changed("key_pair", "created", key_pair, ctx.store)
     return {"KeyPairName": name, "KeyPairFingerPrint": key_pair["KeyPairFingerPrint"]}
@@ -327,7 +329,7 @@ def _key_pair_names(params):
 def delete_key_pairs(ctx):
     p = ctx.params
     p.str("RegionId", required=True)
-    key_pairs = [k for k in (_key_pair(ctx, name) for name in _key_pair_names(p)) if k is not None]
+    key_pairs = [k for k in (key_pair_in_region(ctx, name) for name in _key_pair_names(p)) if k is not None]
     used = {i.get("KeyPairName") for i in ctx.store.all("instance", ctx.region)}
     if any(k["KeyPairName"] in used for k in key_pairs):
         raise ApiError(
@@ -336,6 +338,6 @@ def delete_key_pairs(ctx):
             'The specified parameter "KeyPairNames" attached to instances can not be deleted.',
         )
     for key_pair in key_pairs:
-        ctx.store.remove("key_pair", key_pair["KeyPairName"])
+        ctx.store.remove("key_pair", key_pair["_key"])
         ctx.runtime.changed("key_pair", "deleted", key_pair, ctx.store)
     return {}

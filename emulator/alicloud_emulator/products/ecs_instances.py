@@ -20,6 +20,7 @@ from ..params import Params
 from .addresses import used_addresses
 from .base import check_tag_limit, iso_minutes, matches_tags, page, tags_with_tag_key, token_page, uses_token_paging
 from .ecs import ECS
+from .ecs_catalog import key_pair_in_region
 
 STATUSES = ("Pending", "Running", "Starting", "Stopping", "Stopped")
 DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"
@@ -227,8 +228,7 @@ def _security_groups_for_run(ctx, params, vpc_id):
 def _key_pair_name(ctx, name):
     if name is None:
         return ""
-    key_pair = ctx.store.get("key_pair", name)
-    if key_pair is None or key_pair["_region"] != ctx.region:
+    if key_pair_in_region(ctx, name) is None:
         raise ApiError(
             404, "InvalidKeyPairName.NotFound", "The specified parameter KeyPairName does not exist in our records."
         )

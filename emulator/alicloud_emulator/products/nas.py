@@ -11,12 +11,16 @@ import re
 
 from .. import ids
 from ..errors import ApiError, invalid_parameter
-from ..store import GONE
+from ..store import GONE, regional_key
 from .base import Product, iso, matches_tags, page, tags_with_key
 from .tagging import register_tagging
 
 NAS = Product(code="NAS", version="2017-06-26", endpoint_prefix="nas", regional=False)
-register_tagging(NAS, {"filesystem": "file_system"})
+register_tagging(
+    NAS,
+    {"filesystem": "file_system"},
+    not_found=lambda _id: ApiError(400, "InvalidResourceId.NotFound", "The ResourceId does not exist."),
+)
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
 DEFAULT_GROUP_CREATED = 1577836800.0  # 2020-01-01T00:00:00Z: the default group predates every resource
@@ -74,12 +78,13 @@ def _mount_target(ctx, file_system, domain, code="InvalidMountTarget.NotFound", 
     return found
 
 
-def _group_id(file_system_type, name):
-    return f"{file_system_type}:{name}"
+def _group_id(ctx, file_system_type, name):
+    """An access group is named within its region and file system type."""
+    return regional_key(ctx.region, f"{file_system_type}:{name}")
 
 
 def _ensure_default_group(ctx, file_system_type):
-    group_id = _group_id(file_system_type, DEFAULT_GROUP)
+    group_id = _group_id(ctx, file_system_type, DEFAULT_GROUP)
     if ctx.store.get("access_group", group_id) is not None:
         return
     group = ctx.store.add(
@@ -110,7 +115,7 @@ def _access_group_type(params):
 
 def _access_group(ctx, name, file_system_type):
     _ensure_default_group(ctx, file_system_type)
-    found = ctx.store.get("access_group", _group_id(file_system_type, name))
+    found = ctx.store.get("access_group", _group_id(ctx, file_system_type, name))
     if found is None or found["_region"] != ctx.region:
         raise ApiError(404, "InvalidAccessGroup.NotFound", "The specified AccessGroup does not exist.")
     return found
@@ -472,7 +477,7 @@ def create_access_group(ctx):
         raise invalid_parameter("AccessGroupType", group_type, "Valid values: Vpc.")
     description = _check_description(p)
     _ensure_default_group(ctx, file_system_type)
-    group_id = _group_id(file_system_type, name)
+    group_id = _group_id(ctx, file_system_type, name)
     if ctx.store.get("access_group", group_id) is not None:
         raise ApiError(403, "InvalidAccessGroup.AlreadyExisted", "The specified AccessGroup has been already existed.")
     custom = [g for g in ctx.store.find("access_group", ctx.region) if g["AccessGroupName"] != DEFAULT_GROUP]

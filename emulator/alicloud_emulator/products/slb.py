@@ -37,7 +37,12 @@ from .base import (
 from .tagging import register_tagging
 
 SLB = Product(code="Slb", version="2014-05-15", endpoint_prefix="slb")
-register_tagging(SLB, {"instance": "load_balancer", "listener": "listener"}, max_resources=20)
+register_tagging(
+    SLB,
+    {"instance": "load_balancer", "listener": "listener"},
+    not_found=lambda resource_id: ApiError(400, "ResourceNotExist", f"The resource {resource_id} does not exist."),
+    max_resources=20,
+)
 
 PUBLIC_ADDRESS_POOL = ipaddress.ip_network("47.99.0.0/16")
 DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"

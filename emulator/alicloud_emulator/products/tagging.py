@@ -12,18 +12,22 @@ def _kind_for(params, resource_types):
     raise invalid_parameter("ResourceType", given, f"Valid values: {', '.join(resource_types)}.")
 
 
-def _resources(ctx, kind, ids):
+def _resources(ctx, kind, ids, not_found):
+    region = ctx.region if ctx.product.regional else None
     found = []
     for resource_id in ids:
-        resource = ctx.store.get(kind, resource_id)
-        if resource is None or (ctx.product.regional and resource["_region"] != ctx.region):
-            raise ApiError(404, "InvalidResourceId.NotFound", f"The specified resource {resource_id} is not found.")
-        found.append(resource)
+        matches = ctx.store.find(kind, region, _id=resource_id)
+        if not matches:
+            raise not_found(resource_id)
+        found.append(matches[0])
     return found
 
 
-def register_tagging(product, resource_types, untag_action="UntagResources", max_resources=50):
-    """Add the three tag actions to `product`; `resource_types` maps API ResourceType -> store kind."""
+def register_tagging(product, resource_types, not_found, untag_action="UntagResources", max_resources=50):
+    """Add the three tag actions to `product`; `resource_types` maps API ResourceType -> store kind.
+
+    not_found(resource_id) is the product's ApiError for a resource it does not have (each answers its own).
+    """
 
     @product.action("TagResources")
     def tag_resources(ctx):
@@ -36,7 +40,7 @@ def register_tagging(product, resource_types, untag_action="UntagResources", max
         tags = ctx.params.tags()
         if not tags:
             raise ApiError(400, "MissingTag", "Tag is mandatory for this action.")
-        for resource in _resources(ctx, kind, ids):
+        for resource in _resources(ctx, kind, ids, not_found):
             merged = {**resource["_tags"], **tags}
             check_tag_limit(merged)
             resource["_tags"] = merged
@@ -50,7 +54,7 @@ def register_tagging(product, resource_types, untag_action="UntagResources", max
             raise ApiError(400, "MissingResourceId", "ResourceId is mandatory for this action.")
         keys = ctx.params.list("TagKey")
         remove_all = ctx.params.bool("All")
-        for resource in _resources(ctx, kind, ids):
+        for resource in _resources(ctx, kind, ids, not_found):
             if keys:
                 resource["_tags"] = {k: v for k, v in resource["_tags"].items() if k not in keys}
             elif remove_all:
@@ -64,7 +68,10 @@ def register_tagging(product, resource_types, untag_action="UntagResources", max
         wanted = ctx.params.tags()
         if not ids and not wanted:
             raise ApiError(400, "MissingParameter", "Either ResourceId or Tag must be specified.")
-        resources = [r for r in ctx.list(kind, region=product.regional) if not ids or r["_id"] in ids]
+        if ids:
+            resources = [r for r in _resources(ctx, kind, ids, not_found) if ctx.visible(r)]
+        else:
+            resources = ctx.list(kind, region=product.regional)
         rows = [
             {"ResourceId": r["_id"], "ResourceType": api_type, "TagKey": k, "TagValue": v}
             for r in resources

@@ -8,7 +8,12 @@ from .base import Product, check_tag_limit, iso, matches_tags, page, tags_with_k
 from .tagging import register_tagging
 
 VPC = Product(code="Vpc", version="2016-04-28", endpoint_prefix="vpc")
-register_tagging(VPC, {"VPC": "vpc", "VSWITCH": "vswitch"}, untag_action="UnTagResources")
+register_tagging(
+    VPC,
+    {"VPC": "vpc", "VSWITCH": "vswitch"},
+    not_found=lambda _id: ApiError(400, "InvalidInstanceIds.NotFound", "The instanceIds are not found"),
+    untag_action="UnTagResources",
+)
 
 
 def _check_name(params, name, code):
