@@ -366,6 +366,25 @@ def test_a_stopped_instance_is_released_without_force(emulator, ecs, m, vsw, gro
     assert _statuses_until(ecs, m, instance_id, None) == ["Stopped", None]
 
 
+def test_an_instance_being_released_shows_the_lock_and_refuses_a_second_release(emulator, ecs, m, vsw, group):
+    instance_id = _run_one(ecs, m, vsw, group)
+    assert _find(ecs, m, instance_id).operation_locks.lock_reason == []
+    emulator.emulator.timing = Timing("fast")
+    ecs.delete_instance(m.DeleteInstanceRequest(instance_id=instance_id, force=True))
+    releasing = _find(ecs, m, instance_id)
+    assert releasing.status == "Stopping"
+    assert [lock.lock_reason for lock in releasing.operation_locks.lock_reason] == ["Recycling"]
+    attribute = ecs.describe_instance_attribute(m.DescribeInstanceAttributeRequest(instance_id=instance_id)).body
+    assert [lock.lock_reason for lock in attribute.operation_locks.lock_reason] == ["Recycling"]
+    incorrect = ("IncorrectInstanceStatus", 403)
+    _raises(lambda: ecs.delete_instance(m.DeleteInstanceRequest(instance_id=instance_id, force=True)), *incorrect)
+    _raises(
+        lambda: ecs.delete_instances(m.DeleteInstancesRequest(region_id=REGION, instance_id=[instance_id], force=True)),
+        *incorrect,
+    )
+    assert _statuses_until(ecs, m, instance_id, None)[-1] is None
+
+
 def test_status_preconditions(emulator, ecs, m, vsw, group):
     instance_id = _run_one(ecs, m, vsw, group)  # Running (instant timing)
     incorrect = ("IncorrectInstanceStatus", 403)

@@ -16,7 +16,9 @@ description:
     (V(present), V(running), V(stopped), V(restarted)), or that it does not exist (V(absent)).
   - The instance is found by O(instance_id), else by O(name) within the VPC of O(v_switch_id) (or O(vpc_id));
     a name is unique within its VPC, and several instances with that name is an error that names them.
-    Instances that are being released are not counted.
+    Instances that are being released (C(OperationLocks) with C(LockReason) V(Recycling)) are not counted,
+    by name or by ID; so O(state=absent) run again while the instance is being released changes nothing and
+    does not send C(DeleteInstance) again.
   - A new instance is created with C(RunInstances) and a client token, so a retried request never makes a
     second instance.
   - The name, description, host name, release protection and security groups of an existing instance are
@@ -587,10 +589,12 @@ def find(module, vpc_id):
     params = module.params
     if params["instance_id"]:
         instance = read(module, params["instance_id"])
+        if instance is not None and being_released(instance):
+            instance = None  # on its way out: nothing to converge, and releasing it again would be refused
         if instance is None and params["state"] != "absent":
             module.fail(
-                "instance_id: no instance %s in region %s; leave instance_id out to create one by name"
-                % (params["instance_id"], module.region_id)
+                "instance_id: no instance %s in region %s (or it is being released); leave instance_id out to "
+                "create one by name" % (params["instance_id"], module.region_id)
             )
         return instance
     if vpc_id is None:
@@ -907,7 +911,8 @@ def delete(module, instance, clock):
 
 def gone(module, instance_id):
     def verify():
-        return {} if read(module, instance_id) is None else None
+        instance = read(module, instance_id)
+        return {} if instance is None or being_released(instance) else None
 
     return verify
 

@@ -1,6 +1,6 @@
 """The site's cloud side (playbooks/provision.yml, playbooks/teardown.yml, with the variables of inventories/local)
 against the emulator's control plane: under injected faults, and interrupted at a random point then run again,
-it converges with no duplicate resource, and teardown leaves nothing."""
+it converges with no duplicate resource, and teardown leaves nothing; two runs started together both succeed."""
 
 import contextlib
 import json
@@ -108,6 +108,29 @@ def test_an_interrupted_provision_run_again_converges_without_duplicates(emulato
     finally:
         kill_everything(process, module_dir)
     run(emulator, inventory, "provision.yml")
+    assert_exactly_the_site(emulator)
+    run(emulator, inventory, "teardown.yml")
+    assert_nothing_left(emulator)
+
+
+def test_two_provision_runs_started_together_both_succeed_with_one_site(emulator, inventory, tmp_path):
+    """Two operators (or CI jobs) provision the same site at once: each create that meets what the other run just
+    made adopts it, so both runs succeed and the cloud holds one site."""
+    emulator.admin.reset()
+    processes = []
+    for index in range(2):
+        argv, env = command(emulator, inventory, "provision.yml")
+        env = dict(env, ANSIBLE_ASYNC_DIR=str(tmp_path / f"async-{index}"))
+        log = open(tmp_path / f"run-{index}.log", "w+")  # noqa: SIM115 - read back after the run
+        processes.append((subprocess.Popen(argv, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT), log))
+    outputs = []
+    for process, log in processes:
+        returncode = process.wait(timeout=900)
+        log.seek(0)
+        outputs.append((returncode, log.read()))
+        log.close()
+    for returncode, output in outputs:
+        assert returncode == 0, output[-20000:]
     assert_exactly_the_site(emulator)
     run(emulator, inventory, "teardown.yml")
     assert_nothing_left(emulator)

@@ -2,7 +2,8 @@
 
 Status: RunInstances Pending -> Starting -> Running; Start Stopped -> Starting -> Running; Stop Running ->
 Stopping -> Stopped; Reboot Running -> Stopping -> Starting -> Running; Delete: the instance stays visible
-(Stopped, or Stopping when a Running one is force-released) until it is gone from Describe.
+(Stopped, or Stopping when a Running one is force-released) with the lock RELEASE_LOCK until it is gone from
+Describe, and refuses every action meanwhile, DeleteInstance included.
 """
 
 import base64
@@ -75,6 +76,10 @@ CONSTANT_FIELDS = {
     "SecurityOptions": {"EnableSecureBoot": False},
     "ImageOptions": {"LoginAsNonRoot": False},
 }
+# The OperationLocks entry of an instance being released. The API documents `Recycling` as "locked and pending
+# release" (for spot instances); what a released on-demand instance shows is not documented, and the harsher
+# guess is that it shows the same, so that a client must recognise it (see emulator/README.md).
+RELEASE_LOCK = {"LockReason": "Recycling"}
 # What DescribeInstanceAttribute shows of the DescribeInstances view.
 ATTRIBUTE_FIELDS = (
     "InstanceId", "InstanceName", "HostName", "Description", "Status", "ImageId", "InstanceType", "Cpu", "Memory",
@@ -825,11 +830,10 @@ def _reboot(ctx, instance):
 
 def _delete(ctx, instance):
     """Release: the instance stays visible (a Running one as Stopping) until it is gone from Describe."""
-    if instance["_deleting"]:
-        return
     if _status(ctx, instance) == "Running":
         instance["Status"] = "Stopping"
     instance["_deleting"] = True
+    instance["OperationLocks"] = {"LockReason": [dict(RELEASE_LOCK)]}
     ctx.schedule(instance, [("instance.delete", "_gone", True)])
     ctx.runtime.changed("instance", "deleted", instance, ctx.store)
 
@@ -840,7 +844,7 @@ def _stopped_mode(params):
 
 def _check_deletable(ctx, instance, force):
     if instance["_deleting"]:
-        return
+        raise _incorrect_status()  # being released already: a second release is refused, not ignored
     if instance["DeletionProtection"]:
         raise ApiError(
             403, "InvalidOperation.DeletionProtection", "The operation is not allowed due to deletion protection."
