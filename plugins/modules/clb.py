@@ -240,6 +240,7 @@ import functools
 import re
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
@@ -583,6 +584,7 @@ def main():
         supports_check_mode=True,
     )
     validate(module)
+    hold_resource_lock(module, "clb", module.params["name"])
     params = module.params
     try:
         lb = find(module)

@@ -372,6 +372,7 @@ import time
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import instance_result
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
@@ -961,6 +962,7 @@ def main():
     )
     module.restart_needed = False
     validate(module)
+    hold_resource_lock(module, "ecs_instance", module.params["name"])
     params = module.params
     clock = Clock(module)
     try:

@@ -190,6 +190,7 @@ file_system:
 import re
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
@@ -503,6 +504,7 @@ def main():
         supports_check_mode=True,
     )
     validate(module)
+    hold_resource_lock(module, "nas_file_system", module.params["description"])
     params = module.params
     try:
         file_system = find(module)

@@ -16,6 +16,8 @@ description:
     active or inactive, or that it has none there.
   - The mount target is found among the file system's mount targets by O(mount_target_domain), else as the
     one in the vSwitch O(v_switch_id) (a file system has at most one mount target per vSwitch).
+  - When the creation is refused because the mount target already exists (another run made it since this
+    task looked), the task adopts that mount target and goes on as if it had found it.
   - Mount targets can only be created on a Running file system; with O(wait), the module waits for the file
     system to be Running first.
 author: ha_web.alicloud developers (@ha-web)
@@ -150,6 +152,7 @@ mount_target:
       type: dict
 """
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
@@ -169,6 +172,7 @@ FILE_SYSTEM_RUNNING = Waiter(
 )
 FS_NOT_FOUND = ("InvalidFileSystem.NotFound",)
 NOT_FOUND = ("InvalidMountTarget.NotFound", "InvalidParam.MountTargetDomain")
+ALREADY_EXISTS = ("InvalidMountTarget.AlreadyExisted",)
 
 
 # reading --------------------------------------------------------------------------------------
@@ -437,7 +441,13 @@ def main():
         if not file_system_exists:
             module.fail("file_system_id: no file system %s in region %s" % (params["file_system_id"], module.region_id))
         if mount_target is None:
-            changed, mount_target = create(module)
+            # Another run may have made it since the look-up: one mount target per vSwitch, so it is adopted.
+            changed, mount_target = create_or_adopt(
+                lambda: create(module),
+                lambda: find(module)[1],
+                lambda found: update(module, found),
+                ALREADY_EXISTS,
+            )
         else:
             changed, mount_target = update(module, mount_target)
     except AlicloudApiError as error:

@@ -265,6 +265,7 @@ import time
 from ansible.module_utils.six import text_type
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
 from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import port_range_problem
@@ -721,6 +722,7 @@ def main():
         supports_check_mode=True,
     )
     wanted = validate(module)
+    hold_resource_lock(module, "security_group", module.params["vpc_id"], module.params["name"])
     params = module.params
     try:
         group = find(module)

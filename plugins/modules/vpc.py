@@ -109,6 +109,7 @@ vpc:
 """
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
 from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_problem
@@ -237,6 +238,7 @@ def main():
         supports_check_mode=True,
     )
     validate(module)
+    hold_resource_lock(module, "vpc", module.params["name"])
     try:
         vpc = find(module)
         before = snake_resource(vpc)
