@@ -134,3 +134,19 @@ def test_two_provision_runs_started_together_both_succeed_with_one_site(emulator
     assert_exactly_the_site(emulator)
     run(emulator, inventory, "teardown.yml")
     assert_nothing_left(emulator)
+
+
+def test_a_failed_background_job_reports_its_modules_message_not_the_job_record(emulator, inventory):
+    """The second vSwitch's block is outside the VPC: its background job fails, and its collection says why
+    in the vswitch module's words, without the job record (results file, launch record, arguments)."""
+    emulator.admin.reset()
+    argv, env = command(emulator, inventory, "provision.yml")
+    argv += ["-e", json.dumps({"site_vswitch_cidrs": ["192.168.1.0/24", "10.0.2.0/24"]})]
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output[-5000:]
+    failures = [line for line in output.splitlines() if line.startswith(("fatal:", "failed:"))]
+    assert len(failures) == 1, output[-5000:]
+    assert "cidr_block: 10.0.2.0/24" in failures[0], failures
+    assert "ansible_job_id" not in failures[0] and "results_file" not in failures[0], failures
+    assert len(failures[0]) < 500, failures
