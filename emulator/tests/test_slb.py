@@ -491,8 +491,8 @@ def test_http_listener_validation(slb, m, fields, code):
 def test_http_listener_duplicates_and_missing_load_balancer(slb, m):
     lb_id = create_lb(slb, m).load_balancer_id
     create_listener(slb, m, lb_id, 80)
-    error = raises(lambda: create_listener(slb, m, lb_id, 80), "ListenerAlreadyExists")
-    assert "already exists" in error.message
+    error = raises(lambda: create_listener(slb, m, lb_id, 80), "InvalidParameter.ListenerPortConflict")
+    assert "conflict listener port" in error.message
     raises(lambda: create_listener(slb, m, "lb-nothere", 80), "InvalidLoadBalancerId.NotFound", 404)
     set_request = m.SetLoadBalancerHTTPListenerAttributeRequest(
         region_id=REGION, load_balancer_id=lb_id, listener_port=80, sticky_session="on"

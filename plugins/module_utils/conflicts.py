@@ -21,7 +21,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Wai
 
 # A resource another run has just made may take a moment to be listed (eventual consistency).
 LISTED = Waiter("the resource another run has just made to be listed", field="Listed", success=[True], gone="wait")
-LOOK_AGAIN_SECONDS = 30
+LOOK_AGAIN_SECONDS = 10
 
 
 def create_or_adopt(

@@ -19,6 +19,8 @@ description:
     the cloud's defaults apply to them.
   - A new listener is stopped; with V(present) it is started and, with O(wait), waited for until it is
     C(running).
+  - When the creation is refused because a listener already holds the port (another run made it since this
+    task looked), the task adopts that listener and goes on as if it had found it.
 author: ha_web.alicloud developers (@ha-web)
 options:
   load_balancer_id:
@@ -284,6 +286,7 @@ listener:
 
 import re
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
@@ -291,6 +294,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Wai
 HTTP_CODES = ["http_2xx", "http_3xx", "http_4xx", "http_5xx"]
 LB_NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
 LISTENER_NOT_FOUND = ("ResourceNotFound.Listener", "ListenerNotFound", "InvalidListener.NotFound")
+PORT_TAKEN = ("InvalidParameter.ListenerPortConflict", "ListenerAlreadyExists")
 TRANSIENT = ["starting", "stopping", "configuring"]
 
 RUNNING = Waiter("listener to be running", success=["running"], waiting=["stopped", *TRANSIENT], gone="fail")
@@ -669,8 +673,13 @@ def main():
             changed = delete(module) if listener else False
             module.exit(changed, {}, key="listener", before=before, after={})
         if listener is None:
-            listener = create(module)
-            changed = True
+            # Another run may have made it since the look-up: one listener per port, so it is adopted.
+            changed, listener = create_or_adopt(
+                lambda: (True, create(module)),
+                lambda: read(module),
+                lambda found: update(module, found),
+                PORT_TAKEN,
+            )
         else:
             changed, listener = update(module, listener)
         state_changed, listener = run_state(module, listener)

@@ -18,6 +18,8 @@ description:
   - The group is found by O(access_group_name) among the groups of O(file_system_type) in the region.
   - Rules are matched by source address; a rule whose access or priority differs is changed in place
     with C(ModifyAccessRule), so its clients keep their access throughout.
+  - Two runs at once meet in the cloud: a group another run has just created is adopted, and when both add the
+    same rule (the API accepts a source twice), the newer copies are deleted and the oldest rule is kept.
   - The built-in group V(DEFAULT_VPC_GROUP_NAME) cannot be changed or deleted; it may be named only to read
     it (O(state=present) without O(rules) or O(description)).
 author: ha_web.alicloud developers (@ha-web)
@@ -180,6 +182,7 @@ import re
 
 from ansible.module_utils.six import text_type
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
 
@@ -188,6 +191,7 @@ GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{2,63}$")
 DESCRIPTION = re.compile(r"^[^\W\d_][\w:-]{1,127}$")
 GROUP_NOT_FOUND = ("InvalidAccessGroup.NotFound",)
 RULE_NOT_FOUND = ("InvalidAccessRule.NotFound",)
+GROUP_TAKEN = ("InvalidAccessGroup.AlreadyExisted",)
 RULE_SPEC = dict(
     source_cidr_ip=dict(type="str", required=True),
     rw_access=dict(type="str", default="RDWR", choices=["RDWR", "RDONLY"]),
@@ -444,7 +448,16 @@ def apply_rules(module, current):
         create_rule(module, source, settings, known_ids)
     for rule in to_delete:
         delete_rule(module, rule)
-    return True, read_rules(module)
+    after = read_rules(module)
+    if to_create:
+        # The cloud takes a source twice: another run adding the same rules meanwhile leaves duplicates. Both
+        # runs keep the oldest rule of a source (plan_rules) and delete the rest.
+        duplicates = [r for r in plan_rules(module, after)[0] if rule_key(r) in to_create]
+        for rule in duplicates:
+            delete_rule(module, rule)
+        if duplicates:
+            after = read_rules(module)
+    return True, after
 
 
 def with_settings(rule, settings):
@@ -461,8 +474,10 @@ def present(module, group, current):
     if group is None:
         changed = True
         if not module.check_mode:
-            create_group(module)
-            group = read(module)
+            # Another run may have made it since the look-up: group names are unique, so it is adopted.
+            group = create_or_adopt(
+                lambda: create_group(module) or read(module), lambda: read(module), lambda found: found, GROUP_TAKEN
+            )
         if group is None:
             group = {
                 "AccessGroupName": params["access_group_name"],

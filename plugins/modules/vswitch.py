@@ -18,6 +18,8 @@ description:
     name in the VPC is an error.
   - Before creating, the CIDR block is checked against the VPC's own block, so a block outside the VPC is
     refused with a clear message and no call that changes anything.
+  - When the creation is refused because a vSwitch of that name already holds the block (another run made it
+    since this task looked), the task adopts it and goes on as if it had found it.
 author: ha_web.alicloud developers (@ha-web)
 options:
   v_switch_id:
@@ -150,6 +152,7 @@ import importlib
 import time
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import clients
+from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
@@ -165,6 +168,7 @@ VPC_AVAILABLE = Waiter("the VPC to be Available", success=["Available"], waiting
 BUSY_CODES = ("IncorrectVpcStatus", "IncorrectVSwitchStatus", "OperationConflict", "IncorrectStatus.VpcRouteTable")
 RELEASE_SECONDS = 60
 NOT_FOUND_CODES = ("InvalidVSwitchId.NotFound", "InvalidVswitchID.NotFound", "InvalidVSwitchId.NotExist")
+BLOCK_TAKEN = ("InvalidCidrBlock.Overlapped",)
 
 
 def validate(module):
@@ -269,14 +273,26 @@ def send_create(module, request):
         except AlicloudApiError as error:
             if is_code(error, "InvalidZoneId.NotFound"):
                 module.fail("zone_id: zone %s does not exist in region %s" % (request["ZoneId"], module.region_id))
-            if is_code(error, "InvalidCidrBlock.Overlapped"):
-                module.fail(
-                    "cidr_block: %s overlaps another vSwitch of VPC %s; choose a free block"
-                    % (request["CidrBlock"], request["VpcId"])
-                )
             if not is_code(error, *BUSY_CODES) or time.monotonic() >= deadline:
                 raise
         time.sleep(next(delays))
+
+
+def create_or_adopt_vswitch(module):
+    """Create the vSwitch; when its block is taken by a vSwitch of that name (another run made it since the
+    look-up), adopt that one. A block taken by another vSwitch is the operator's to fix."""
+    try:
+        return create_or_adopt(
+            lambda: create(module), lambda: find(module), lambda found: update(module, found), BLOCK_TAKEN
+        )
+    except AlicloudApiError as error:
+        if not is_code(error, *BLOCK_TAKEN):
+            raise
+        module.fail(
+            "cidr_block: %s overlaps another vSwitch of VPC %s; choose a free block"
+            % (module.params["cidr_block"], module.params["vpc_id"]),
+            error=error.as_dict(),
+        )
 
 
 def update(module, vswitch):
@@ -464,7 +480,7 @@ def main():
             changed = delete(module, vswitch) if vswitch else False
             module.exit(changed, {}, key="vswitch", before=before, after={})
         if vswitch is None:
-            changed, vswitch = create(module)
+            changed, vswitch = create_or_adopt_vswitch(module)
         else:
             changed, vswitch = update(module, vswitch)
     except AlicloudApiError as error:

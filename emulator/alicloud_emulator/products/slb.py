@@ -576,7 +576,8 @@ def create_load_balancer_http_listener(ctx):
     tags = p.tags()
     listener_id = _listener_id(lb["LoadBalancerId"], port)
     if ctx.store.get("listener", listener_id) is not None:
-        raise ApiError(400, "ListenerAlreadyExists", "A listener with the specified port already exists.")
+        # The code of the official API metadata (older answers said ListenerAlreadyExists).
+        raise ApiError(400, "InvalidParameter.ListenerPortConflict", "There is conflict listener port exists.")
     ctx.store.add(
         "listener",
         listener_id,
