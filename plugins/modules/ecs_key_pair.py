@@ -108,6 +108,7 @@ import json
 import re
 import struct
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
@@ -124,6 +125,7 @@ KEY_TYPES = (
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9:._-]{1,127}$")
 PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 NOT_FOUND_CODES = ("InvalidKeyPairName.NotFound", "InvalidKeyPair.NotFound")
+NAME_TAKEN = ("KeyPair.AlreadyExist", "KeyPair.AlreadyExists")
 VISIBLE = Waiter("the imported key pair to be visible", field="Visible", success=[True], gone="wait")
 VISIBLE_SECONDS = 60
 
@@ -211,22 +213,21 @@ def import_key(module, wanted_fingerprint):
             return key_pair
         return None
 
-    try:
+    def send():
         module.call("ecs", "ImportKeyPair", request, verify_lost=imported)
-    except AlicloudApiError as error:
-        if not is_code(error, "KeyPair.AlreadyExist", "KeyPair.AlreadyExists"):
-            raise
-        # Our own earlier attempt that got no answer, or someone else's import: once Describe shows it
-        # (a new key pair may take a moment), its fingerprint tells which.
-        key_pair = module.wait(VISIBLE, lambda: visible(find(module)), VISIBLE_SECONDS)["KeyPair"]
+        # A new key pair may take a moment to show in Describe.
+        return module.wait(VISIBLE, lambda: visible(find(module)), VISIBLE_SECONDS)["KeyPair"]
+
+    def adopt(key_pair):
+        """Our own earlier attempt that got no answer, or another run's import: the fingerprint tells which."""
         if not same_fingerprint(key_pair.get("KeyPairFingerPrint"), wanted_fingerprint):
             module.fail(
                 "key pair %s was just imported by someone else, with another key (fingerprint %s); delete it "
                 "first, or use force: true to replace it" % (params["name"], key_pair.get("KeyPairFingerPrint"))
             )
         return key_pair
-    # A new key pair may take a moment to show in Describe.
-    return module.wait(VISIBLE, lambda: visible(find(module)), VISIBLE_SECONDS)["KeyPair"]
+
+    return create_or_adopt(send, lambda: find(module), adopt, NAME_TAKEN, timeout=VISIBLE_SECONDS)
 
 
 def visible(key_pair):
