@@ -22,7 +22,8 @@ import json
 import os
 import tempfile
 
-LOCK_DIRECTORY = os.path.join(tempfile.gettempdir(), "ha_web.alicloud-locks")
+# One directory per user: another user's directory would not be writable.
+LOCK_DIRECTORY = os.path.join(tempfile.gettempdir(), "ha_web.alicloud-locks-%d" % os.getuid())
 
 
 def lock_path(endpoint, region, kind, names):
@@ -33,7 +34,7 @@ def lock_path(endpoint, region, kind, names):
 def hold_resource_lock(module, kind, *names):
     """Wait for, then hold until the task ends, the lock of the resource `kind` named `names` in the region."""
     try:
-        os.makedirs(LOCK_DIRECTORY)
+        os.makedirs(LOCK_DIRECTORY, 0o700)
     except OSError as error:
         if error.errno != errno.EEXIST:
             raise
