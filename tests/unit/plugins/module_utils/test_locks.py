@@ -1,5 +1,6 @@
 """hold_resource_lock: a second task for the same named resource waits until the first task's process ends."""
 
+import os
 import subprocess
 import sys
 import time
@@ -22,7 +23,9 @@ time.sleep(1.5)
 
 def test_the_second_holder_waits_for_the_first_task_to_end(tmp_path, monkeypatch):
     monkeypatch.setattr(locks, "LOCK_DIRECTORY", str(tmp_path))
-    first = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))  # the collection as this process imports it
+    command = [sys.executable, "-c", HOLDER, str(tmp_path)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     assert first.stdout.readline().strip() == "held"
     began = time.monotonic()
     locks.hold_resource_lock(TASK, "vpc", "other")  # another name: not held
