@@ -67,8 +67,14 @@ def changed(output):
 
 
 def report(output):
+    """The drill's report; its failed figure counts every request not answered 200, each failed outcome timed."""
     path = re.search(r'"report: (\S+\.json)"', output).group(1)
-    return json.loads(Path(path).read_text())
+    result = json.loads(Path(path).read_text())
+    assert result["expected_statuses"] == ["200"]
+    assert result["failed_requests"] == result["requests"] - result["statuses"].get("200", 0), result
+    assert set(result["failures_by_status"]) == set(result["statuses"]) - {"200"}, result
+    assert sum(when["count"] for when in result["failures_by_status"].values()) == result["failed_requests"]
+    return result
 
 
 def test_site_builds_and_verifies_under_injected_faults(cloud, inventory):
