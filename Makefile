@@ -60,7 +60,9 @@ emulator-stop: setup
 emulator-down: setup
 	$(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)
 
-test: setup lint sanity unit emulator-test integration molecule fullstack
+TEST_STAGES := lint sanity unit emulator-test integration molecule fullstack
+test: setup
+	MAKE=$(MAKE) tools/timed-stages.sh $(TEST_STAGES)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -91,8 +93,10 @@ docker-ready: setup
 emulator-test: setup docker-ready
 	$(BIN)/pytest -q emulator/tests
 
+# In parallel workers (INTEGRATION_WORKERS), each with its own emulator per test file, which counts its own calls.
+INTEGRATION_WORKERS ?= 3
 integration: setup
-	$(BIN)/pytest -q tests/integration
+	$(BIN)/pytest -q -n $(INTEGRATION_WORKERS) tests/integration
 
 # Every role's Molecule scenario (molecule/*, base config in .config/molecule/config.yml): systemd containers from
 # the local ECS image, built here if needed, with the apt state of a freshly built one (tools/fresh-apt-image.sh);

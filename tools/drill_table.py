@@ -11,11 +11,12 @@ import sys
 # Keys shown in the "where" lines, not in the table.
 LOCATIONS = {"url": "site", "requests_file": "requests", "picture": "picture"}
 LEFT_OUT = {"drill", "thresholds"}
+FIRST = ("target", "requests", "failed_requests")  # then the rest, in the report's order
 
 
 def flatten(report):
     """(name, value) for every measure: scalars as they are, a dictionary of scalars as one row per key."""
-    for key, value in report.items():
+    for key, value in sorted(report.items(), key=lambda item: FIRST.index(item[0]) if item[0] in FIRST else len(FIRST)):
         if key in LEFT_OUT or key in LOCATIONS or isinstance(value, list):
             continue
         if isinstance(value, dict):
