@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Prints a drill's JSON report (reports/drill_*.json) as a short table: its measures, its thresholds, and where
 the site and the files are. The JSON stays the record; this is what a person reads first.
 
-    tools/drill_table.py reports/drill_ecs_stop-20261201T101500.json
+    python tools/drill_table.py reports/drill_ecs_stop-20261201T101500.json
 """
 
 import json
@@ -28,7 +27,7 @@ def flatten(report):
 
 
 def table(rows):
-    width = max(len(name) for name, _ in rows)
+    width = max(len(row[0]) for row in rows)
     return [f"  {name:<{width}}  {value}" for name, value in rows]
 
 
