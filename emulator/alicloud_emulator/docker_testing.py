@@ -214,9 +214,9 @@ def set_backends(cloud, lb_id, weights):
     slb.add_backend_servers(request)
 
 
-def health(cloud, lb_id):
-    """{instance id: normal | abnormal | unavailable} as DescribeHealthStatus reports it."""
+def health(cloud, lb_id, listener_port=None):
+    """{instance id: normal | abnormal | unavailable} as DescribeHealthStatus reports it (for one listener)."""
     slb, m = cloud.client("slb"), sdk_models("slb")
-    request = m.DescribeHealthStatusRequest(region_id=REGION, load_balancer_id=lb_id)
+    request = m.DescribeHealthStatusRequest(region_id=REGION, load_balancer_id=lb_id, listener_port=listener_port)
     rows = slb.describe_health_status(request).body.backend_servers.backend_server
     return {row.server_id: row.server_health_status for row in rows}
