@@ -12,9 +12,14 @@
   reloads the master process (SIGUSR2, master-worker mode): the old worker finishes its connections, and
   the servers' health states carry over (server-state-file), so a reload does not bring a dead backend
   back. Renders and reloads happen on one thread, the newest configuration winning.
-- `health()` reads HAProxy's own view (`show stat` on its admin socket) for DescribeHealthStatus.
-- Known difference: a server HAProxy has just been given starts UP and needs UnhealthyThreshold failed
-  checks before it is taken out; a real CLB sends it nothing before its first successful checks.
+- A checked server new to its listener (added, or its listener started) gets nothing before its checks
+  pass, as on a CLB: HAProxy 2.6 starts a new server UP (it refuses the newer `init-state`), so the server-state
+  file loaded at the reload also holds, for each checked server the running HAProxy does not have, the
+  state of a server never checked: DOWN (`srv_op_state` 0), check health 0, check status INI. It then
+  needs HealthyThreshold passed checks, about HealthyThreshold x HealthCheckInterval. A listener without
+  health checks has nothing to wait for: its servers serve at once.
+- `health()` reads HAProxy's own view (`show stat` on its admin socket) for DescribeHealthStatus: not
+  checked yet -> unavailable, DOWN -> abnormal (also while a new server passes its first checks), UP -> normal.
 """
 
 import contextlib
@@ -75,8 +80,20 @@ def _health_check_lines(listener):
         f"    http-check expect rstatus {_expect_status(listener.get('HealthCheckHttpCode') or 'http_2xx')}",
         f"    timeout check {timeout_ms}ms",
         f"    default-server inter {interval_ms}ms fastinter {fastinter_ms}ms downinter {interval_ms}ms"
-        f" fall {int(listener.get('UnhealthyThreshold') or 3)} rise {int(listener.get('HealthyThreshold') or 3)}",
+        f" fall {int(listener.get('UnhealthyThreshold') or 3)}"
+        f" rise {_rise(int(listener.get('HealthyThreshold') or 3), interval_ms, fastinter_ms)}",
     ]
+
+
+def _rise(healthy, interval_ms, fastinter_ms):
+    """HAProxy's rise for HealthyThreshold checks of a CLB, one per interval.
+
+    A server going UP is checked every `fastinter` too, and a passed check ends at once: HealthyThreshold
+    passed checks would take a fraction of an interval. So every check after the first counts for
+    fastinter/interval of a CLB check: the server is UP about (HealthyThreshold - 1) intervals after its
+    first passed check, as on a CLB. A failed check still sets it back to no passed check at all.
+    """
+    return 1 + (healthy - 1) * max(1, round(interval_ms / fastinter_ms))
 
 
 def render(store, paths):
@@ -130,6 +147,48 @@ def _listener_lines(store, lb, listener):
     return lines
 
 
+# `show servers state` format 1: one line per server, its fields in this order (HAProxy 2.6 reads at least
+# the first 20). A new server's line: DOWN (op state 0), check status INI (1), check result unknown (0), check
+# health 0, checks configured and enabled (6); be_id and srv_id are not read from a global state file.
+SERVER_STATE_HEADER = (
+    "1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight"
+    " srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state"
+    " srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port"
+    " srv_check_addr srv_agent_addr srv_agent_port\n"
+)
+NEW_SERVER_STATE = "0 {backend} 0 {server} {address} 0 0 {weight} {weight} 0 1 0 0 6 0 0 0 - {port} - 0 0 - - 0\n"
+
+
+def checked_servers(text):
+    """(backend, server, address, port, weight) of every server with health checks in configuration `text`."""
+    backend = None
+    for line in text.splitlines():
+        words = line.split()
+        if words[:1] == ["backend"]:
+            backend = words[1]
+        elif words[:1] == ["server"] and "check" in words:
+            address, port = words[2].rsplit(":", 1)
+            yield backend, words[1], address, port, words[words.index("weight") + 1]
+
+
+def server_state(current, text):
+    """The server-state file to load with configuration `text`, from `current` (the running HAProxy's
+    `show servers state`, "" when none runs), for the checked servers of `text`: the state HAProxy has of
+    each, or for one it does not have, DOWN and never checked, so that it gets nothing before its checks
+    pass. A server without checks has no line: it is UP, as its configuration says."""
+    known = {}
+    for line in current.splitlines(keepends=True)[1:]:
+        if line.strip() and not line.startswith("#"):
+            fields = line.split()
+            known[fields[1], fields[3]] = line
+    lines = [
+        known.get((backend, server))
+        or NEW_SERVER_STATE.format(backend=backend, server=server, address=address, port=port, weight=weight)
+        for backend, server, address, port, weight in checked_servers(text)
+    ]
+    return SERVER_STATE_HEADER + "".join(lines)
+
+
 class HaproxyClb:
     """Owns the HAProxy process of one emulator (files under `<state-dir>/haproxy/`)."""
 
@@ -171,10 +230,12 @@ class HaproxyClb:
         row = self.stats().get((section_name(lb_id, port), server_id))
         if row is None:
             return None
-        status, check = row.get("status", ""), row.get("check_status", "")
+        status, check = row.get("status", ""), row.get("check_status", "").lstrip("* ")  # "* ": in progress
+        if check in ("", "INI"):
+            return "unavailable"  # no check has answered yet
         if status.startswith("DOWN") or status == "NOLB":
             return "abnormal"
-        if status.startswith(("UP", "DRAIN")) and check and not check.startswith("INI"):
+        if status.startswith(("UP", "DRAIN")):
             return "normal"
         return "unavailable"
 
@@ -251,8 +312,9 @@ class HaproxyClb:
         if checked.returncode != 0:
             raise RuntimeError(f"configuration refused, kept the previous one: {checked.stderr.strip()}")
         pid = self.master_pid()
-        if pid is not None:
-            self._save_server_state()
+        current = self._servers_state() if pid is not None else ""
+        with open(self.paths["server_state"], "w") as handle:
+            handle.write(server_state(current, text))
         os.replace(candidate, self.paths["config"])
         if pid is None:
             started = _haproxy("-W", "-D", "-p", self.paths["pid"], "-f", self.paths["config"])
@@ -262,11 +324,15 @@ class HaproxyClb:
         os.kill(pid, signal.SIGUSR2)  # the master re-reads the configuration; the old worker drains
         self._wait_reloaded(text)
 
-    def _save_server_state(self):
-        state = self._command("show servers state")
-        if state.strip():
-            with open(self.paths["server_state"], "w") as handle:
-                handle.write(state)
+    def _servers_state(self):
+        """`show servers state` of the running HAProxy; without it, no reload (its servers would all look new)."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            state = self._command("show servers state")
+            if state.startswith("1\n"):
+                return state
+            time.sleep(0.05)
+        raise RuntimeError("could not read the servers' state, kept the previous configuration")
 
     def _wait_reloaded(self, text):
         """Until the new worker answers with the new frontends (or a short timeout)."""

@@ -15,11 +15,19 @@ from .testing import EmulatorProcess, sdk_models
 
 REGION = "cn-hangzhou"
 BUILD_IMAGE = Path(__file__).resolve().parents[2] / "tools" / "build-image.sh"
+FRESH_APT_IMAGE = BUILD_IMAGE.with_name("fresh-apt-image.sh")
 
 
 def local_image():
     """The reference of the local ECS image, built by tools/build-image.sh if needed (cached)."""
     done = subprocess.run([str(BUILD_IMAGE)], capture_output=True, text=True, check=True)  # noqa: S603
+    return done.stdout.strip().splitlines()[-1]
+
+
+def fresh_apt_image():
+    """The local ECS image with the apt state of a freshly built one (tools/fresh-apt-image.sh): hosts made from it
+    are what a fresh machine meets, whatever the age of the cached image."""
+    done = subprocess.run([str(FRESH_APT_IMAGE)], capture_output=True, text=True, check=True)  # noqa: S603
     return done.stdout.strip().splitlines()[-1]
 
 
@@ -206,9 +214,9 @@ def set_backends(cloud, lb_id, weights):
     slb.add_backend_servers(request)
 
 
-def health(cloud, lb_id):
-    """{instance id: normal | abnormal | unavailable} as DescribeHealthStatus reports it."""
+def health(cloud, lb_id, listener_port=None):
+    """{instance id: normal | abnormal | unavailable} as DescribeHealthStatus reports it (for one listener)."""
     slb, m = cloud.client("slb"), sdk_models("slb")
-    request = m.DescribeHealthStatusRequest(region_id=REGION, load_balancer_id=lb_id)
+    request = m.DescribeHealthStatusRequest(region_id=REGION, load_balancer_id=lb_id, listener_port=listener_port)
     rows = slb.describe_health_status(request).body.backend_servers.backend_server
     return {row.server_id: row.server_health_status for row in rows}

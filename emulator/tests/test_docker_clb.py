@@ -2,12 +2,14 @@
 
 Two instances run a small web server (python3 in the container, a page naming the host, a health file);
 the load balancer's listener forwards to both, checks them as configured, stops sending to a stopped one
-within interval x unhealthy threshold, drains a weight-0 one, and stops serving when its listener stops.
+within interval x unhealthy threshold, drains a weight-0 one, sends a third one added later nothing before
+its checks pass (a listener without checks serves it at once), and stops serving when its listener stops.
 Needs the Docker engine and the local image, as test_docker_runtime.py does; everything it creates is
 removed at the end (DockerEmulator's exit stops HAProxy and removes the containers), also on failure.
 """
 
 import http.client
+import threading
 import time
 
 import pytest
@@ -46,25 +48,27 @@ def cloud(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def site(cloud):
-    """Two running instances with a web server each, behind a load balancer with a running listener."""
+    """Two running instances with a web server each, behind a load balancer with a running listener; a third
+    one (`spare`, web-3) with its web server, not a backend yet."""
     net = network(cloud, "10.60.0.0/16")
-    instances = [run_instance(cloud, net, i, host_name=f"web-{i + 1}") for i in (0, 1)]
+    instances = [run_instance(cloud, net, n % 2, host_name=f"web-{n + 1}") for n in range(3)]
     for instance_id in instances:
         wait_status(cloud, instance_id, "Running")
         wait_systemd(instance_id)
         start_web_server(instance_id)
-    site = load_balancer(cloud, instances, interval=INTERVAL, healthy=HEALTHY, unhealthy=UNHEALTHY, timeout=2)
+    *backends, spare = instances
+    site = load_balancer(cloud, backends, interval=INTERVAL, healthy=HEALTHY, unhealthy=UNHEALTHY, timeout=2)
     wait_for(lambda: set(_health(cloud, site).values()) == {"normal"}, 30, what="both backends normal")
-    return site
+    return {**site, "spare": spare}
 
 
 def _health(cloud, site):
-    return health(cloud, site["lb_id"])
+    return health(cloud, site["lb_id"], listener_port=80)
 
 
-def _get(address, path="/"):
+def _get(address, path="/", port=80):
     """(status, body) of one request, or (None, error) when it failed."""
-    connection = http.client.HTTPConnection(address, 80, timeout=3)
+    connection = http.client.HTTPConnection(address, port, timeout=3)
     try:
         connection.request("GET", path)
         answer = connection.getresponse()
@@ -75,8 +79,8 @@ def _get(address, path="/"):
         connection.close()
 
 
-def _answers(site, count=12):
-    return [_get(site["address"]) for _ in range(count)]
+def _answers(site, count=12, port=80):
+    return [_get(site["address"], port=port) for _ in range(count)]
 
 
 def test_the_load_balancer_has_a_loopback_address_of_its_own(cloud, site):
@@ -122,6 +126,88 @@ def test_weight_zero_drains_a_backend(cloud, site):
     finally:
         set_backends(cloud, site["lb_id"], {first: 100, second: 100})
     wait_for(lambda: {b for _, b in _answers(site)} == {"web-1", "web-2"}, 10, what="web-1 back")
+
+
+class Traffic:
+    """Requests one after the other to <address>:80 on a thread: (sent, answered, status, body) of each."""
+
+    def __init__(self, address):
+        self.address = address
+        self.records = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self.stop.is_set():
+            sent = time.monotonic()
+            status, body = _get(self.address)
+            self.records.append((sent, time.monotonic(), status, body))
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=10)
+
+
+def _listener_without_health_check(cloud, site, port):
+    slb, m = cloud.client("slb"), sdk_models("slb")
+    key = {"region_id": REGION, "load_balancer_id": site["lb_id"], "listener_port": port}
+    slb.create_load_balancer_httplistener(
+        m.CreateLoadBalancerHTTPListenerRequest(
+            **key, backend_server_port=80, bandwidth=-1, health_check="off", sticky_session="off"
+        )
+    )
+    slb.start_load_balancer_listener(m.StartLoadBalancerListenerRequest(**key))
+    wait_for(lambda: _get(site["address"], port=port)[0] == 200, 10, what=f"listener {port} serving")
+
+
+def test_a_new_backend_gets_no_request_before_its_checks_pass_and_the_others_serve_on(cloud, site):
+    slb, m = cloud.client("slb"), sdk_models("slb")
+    newcomer, unchecked = site["spare"], 81
+    _listener_without_health_check(cloud, site, unchecked)
+    polls = []  # (asked at, the newcomer's status on the checked listener)
+    try:
+        with Traffic(site["address"]) as traffic:
+            time.sleep(0.5)
+            added_at = time.monotonic()
+            set_backends(cloud, site["lb_id"], {newcomer: 100})
+            wait_for(lambda: "web-3" in {b for _, b in _answers(site, 1, unchecked)}, 5, 0.05, what="served on 81")
+            unchecked_wait = time.monotonic() - added_at
+            while not polls or polls[-1][1] != "normal":
+                assert time.monotonic() - added_at < HEALTHY * INTERVAL + MARGIN, f"not normal in time: {polls}"
+                asked = time.monotonic()
+                polls.append((asked, _health(cloud, site).get(newcomer)))
+                time.sleep(0.1)
+            time.sleep(1.0)
+    finally:
+        servers = f'[{{"ServerId":"{newcomer}"}}]'
+        slb.remove_backend_servers(
+            m.RemoveBackendServersRequest(region_id=REGION, load_balancer_id=site["lb_id"], backend_servers=servers)
+        )
+        key = {"region_id": REGION, "load_balancer_id": site["lb_id"], "listener_port": unchecked}
+        slb.delete_load_balancer_listener(m.DeleteLoadBalancerListenerRequest(**key))
+
+    records = traffic.records
+    assert {status for _, _, status, _ in records} == {200}, "a request failed while a backend was added"
+    first = min((sent, answered) for sent, answered, _, body in records if body == "web-3")
+    before = {body for sent, _, _, body in records if sent < first[0]}
+    assert before == {"web-1", "web-2"}  # the old backends served through the reload
+    waited = first[0] - added_at
+    print(
+        f"\nnew backend: first request {waited:.2f} s after AddBackendServers (rise {HEALTHY} x {INTERVAL} s);"
+        f" without health check {unchecked_wait:.2f} s"
+    )
+    assert (HEALTHY - 1) * INTERVAL <= waited <= HEALTHY * INTERVAL + MARGIN
+    assert unchecked_wait < 2.0 < waited  # no checks, nothing to wait for
+    not_normal = [(asked, status) for asked, status in polls if status != "normal"]
+    assert {status for _, status in not_normal} <= {"unavailable", "abnormal"}
+    assert "abnormal" in {status for _, status in not_normal}  # checked, not passed yet
+    assert max(asked for asked, _ in not_normal) < first[1]  # not normal -> no request yet
+    wait_for(lambda: {b for _, b in _answers(site)} == {"web-1", "web-2"}, 10, what="web-3 removed again")
 
 
 def test_a_stopped_listener_serves_nothing_and_a_deleted_load_balancer_neither(cloud, site):
