@@ -46,8 +46,7 @@ demo: setup docker-ready
 	$(BIN)/ansible-playbook playbooks/site.yml
 	$(BIN)/ansible-playbook playbooks/drill_ecs_stop.yml
 	@echo
-	@report=$$(ls -t reports/drill_ecs_stop-*.json | grep -v requests | head -1); \
-	  $(BIN)/python -c 'import json,sys; r=json.load(open(sys.argv[1])); print("The site answers at", r["url"]); print("Drill report", sys.argv[1] + ":"); print(json.dumps({k: v for k, v in r.items() if k != "url"}, indent=1))' "$$report"
+	@$(BIN)/python tools/drill_table.py $$(ls -t reports/drill_ecs_stop-*.json | grep -v requests | head -1)
 	@echo "Next: .venv/bin/ansible-playbook playbooks/drill_nas_failover.yml; .venv/bin/ansible-playbook playbooks/teardown.yml;"
 	@echo "      $(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)   (removes the containers and HAProxy)"
 
@@ -61,7 +60,9 @@ emulator-stop: setup
 emulator-down: setup
 	$(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)
 
-test: setup lint sanity unit emulator-test integration molecule fullstack
+TEST_STAGES := lint sanity unit emulator-test integration molecule fullstack
+test: setup
+	MAKE=$(MAKE) tools/timed-stages.sh $(TEST_STAGES)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -92,13 +93,16 @@ docker-ready: setup
 emulator-test: setup docker-ready
 	$(BIN)/pytest -q emulator/tests
 
+# In parallel workers (INTEGRATION_WORKERS), each with its own emulator per test file, which counts its own calls.
+INTEGRATION_WORKERS ?= 3
 integration: setup
-	$(BIN)/pytest -q tests/integration
+	$(BIN)/pytest -q -n $(INTEGRATION_WORKERS) tests/integration
 
 # Every role's Molecule scenario (molecule/*, base config in .config/molecule/config.yml): systemd containers from
-# the local ECS image, built here if needed; each scenario is destroyed at its end, also when it fails.
+# the local ECS image, built here if needed, with the apt state of a freshly built one (tools/fresh-apt-image.sh);
+# each scenario is destroyed at its end, also when it fails.
 molecule: setup docker-ready
-	image=$$(tools/build-image.sh) && MOLECULE_IMAGE=$$image $(BIN)/molecule test --all
+	image=$$(tools/fresh-apt-image.sh) && MOLECULE_IMAGE=$$image $(BIN)/molecule test --all
 
 # The whole site on the emulator's Docker runtime: site, re-run, check mode, the ECS drills, teardown.
 fullstack: setup docker-ready

@@ -13,7 +13,8 @@ version_added: 1.0.0
 description:
   - Lists the ECS instances of one or more regions (every page of C(DescribeInstances)) as hosts, with
     every attribute of the instance as a host variable in snake_case, its tags as a plain dictionary
-    (C(tags)), and the convenience variables C(private_ip_address) and C(public_ip_address) (strings, V("")
+    (C(instance_tags); not C(tags), a name Ansible reserves for task tags), and the convenience variables
+    C(private_ip_address) and C(public_ip_address) (strings, V("")
     when the instance has none; the public address is the elastic IP when there is no other),
     C(region_id), C(zone_id), C(vpc_id), C(v_switch_id) and C(security_group_ids) (a list).
   - Uses a YAML configuration file whose name ends with C(alicloud_ecs.yml) or C(alicloud_ecs.yaml),
@@ -110,7 +111,7 @@ compose:
   ansible_host: private_ip_address
 keyed_groups:
   # role_web, role_db, ...
-  - key: tags.role | default('none')
+  - key: instance_tags.role | default('none')
     prefix: role
   # zone_cn_hangzhou_j, ...
   - key: zone_id
@@ -118,7 +119,7 @@ keyed_groups:
   - key: status | lower
     prefix: status
 groups:
-  web: "(tags.role | default('')) == 'web'"
+  web: "(instance_tags.role | default('')) == 'web'"
   big: "memory >= 8192"
 cache: true
 cache_plugin: ansible.builtin.jsonfile
@@ -331,6 +332,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     @staticmethod
     def _host_variables(instance):
         variables = instance_result(instance)
+        variables["instance_tags"] = variables.pop("tags")
         variables["region_id"] = instance.get("RegionId") or ""
         variables["zone_id"] = instance.get("ZoneId") or ""
         variables["vpc_id"] = dig(instance, "VpcAttributes", "VpcId") or ""

@@ -7,7 +7,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import re
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, but keep the import test quiet
+    from urlparse import urlsplit
 
 _SDK_MESSAGE = re.compile(r"^code: \d+, (?P<message>.*?)(?: request id: [0-9A-Fa-f-]+)?$", re.DOTALL)
 
@@ -48,8 +54,12 @@ def from_sdk_exception(error, action=None):
     if _is_credential_error(error):
         # No usable credentials: no request was sent, and retrying cannot help.
         return AlicloudApiError("InvalidCredentials", str(error) or error.__class__.__name__, action=action)
+    if not code and _connection_refused(error):
+        # Nothing listens at the endpoint: the request was not sent, and the same request will meet the same.
+        return AlicloudApiError("ConnectionRefused", _refused_message(error), action=action)
     if not code:
-        # darabonba's UnretryableException and plain socket errors: the request got no answer.
+        # darabonba's UnretryableException and plain socket errors (a timeout, a reset after sending): the
+        # request got no answer.
         return AlicloudApiError("ConnectionError", str(error) or error.__class__.__name__, action=action, lost=True)
     data = getattr(error, "data", None) or {}
     message = data.get("Message") if isinstance(data, dict) else None
@@ -70,6 +80,46 @@ def _is_credential_error(error):
         if candidate is not None and candidate.__class__.__name__ == "CredentialException":
             return True
     return False
+
+
+def _causes(error):
+    """The error and everything it wraps: the SDK's inner exception, requests'/urllib3's reasons, __cause__."""
+    seen, pending = set(), [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for name in ("inner_exception", "reason", "__cause__", "__context__"):
+            pending.append(getattr(current, name, None))
+        pending.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
+
+
+def _connection_refused(error):
+    return any(isinstance(cause, ConnectionRefusedError) for cause in _causes(error))
+
+
+def _refused_message(error):
+    """`cannot reach http://127.0.0.1:18080 (connection refused): ...` with what to do about it."""
+    request = getattr(error, "last_request", None)
+    host = (getattr(request, "headers", None) or {}).get("host")
+    if not host:
+        return "cannot reach the API endpoint (connection refused): check the region, endpoint_url and the network"
+    endpoint = "%s://%s" % (getattr(request, "protocol", None) or "https", host)
+    if _is_loopback(host):
+        return "cannot reach %s (connection refused): is the emulator running? make emulator-start" % endpoint
+    return "cannot reach %s (connection refused): check the region, endpoint_url and the network" % endpoint
+
+
+def _is_loopback(host):
+    name = urlsplit("//" + host).hostname or ""
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def is_code(error, *codes):

@@ -15,7 +15,10 @@ description:
   - Sends C(GET) requests to O(url) at O(rate) requests per second, for O(duration) seconds or until
     O(stop_file) exists, each with its own O(timeout), and records every request (when it was sent, the
     status, the backend that answered by its O(backend_header), the error).
-  - A request fails when it gets no answer within O(timeout), or an answer with a status of 500 or more.
+  - A request fails when it gets no answer within O(timeout), a connection error, or an answer whose status is
+    not in O(expected_statuses). A home page that answers C(404) is a failed request to its user.
+  - Redirects are not followed. A C(3xx) answer is recorded with its own status and judged like any other,
+    so it is expected by default and fails when O(expected_statuses) is V(["200"]).
   - Meant for drills, where it runs in the background while something is broken on purpose (C(async)
     with C(poll=0), then C(async_status)); the whole record is written to O(output) as JSON.
   - Requests are sent one after the other from one thread, on schedule; a request that takes longer than
@@ -53,8 +56,17 @@ options:
     default: X-Backend-Server
   output:
     description:
-      - Write the summary and every request to this file, as JSON.
+      - Write the summary, O(url), O(rate), O(expected_statuses) and every request to this file, as JSON; each
+        request under C(records) with C(at) (seconds after the start it was due), C(took), C(status) (null
+        without an answer), C(outcome) (a key of RV(statuses)), C(backend), C(error) and C(failed).
     type: path
+  expected_statuses:
+    description:
+      - The answers that count as success; any other status is a failed request.
+      - Each element is a status such as V(200) or a class such as V(2xx), from 100 to 599.
+    type: list
+    elements: str
+    default: ["2xx", "3xx"]
 attributes:
   check_mode:
     description: Runs in check mode too, since it only reads.
@@ -85,6 +97,13 @@ EXAMPLES = r"""
   until: probe.finished
   retries: 60
   delay: 1
+
+- name: Probe the home page for a minute, where only a 200 is what a user expects (a redirect fails too)
+  ha_web.alicloud.http_probe:
+    url: "http://{{ clb_address }}/"
+    duration: 60
+    expected_statuses: ["200"]
+  register: home_page
 """
 
 RETURN = r"""
@@ -94,7 +113,8 @@ requests:
   type: int
   sample: 600
 failures:
-  description: How many requests failed (no answer within the timeout, or a status of 500 or more).
+  description: How many requests failed (no answer within the timeout, a connection error, or a status not in
+    O(expected_statuses)).
   returned: always
   type: int
   sample: 3
@@ -114,10 +134,25 @@ backends:
   type: dict
   sample: {"ha-web-web-1": 300, "ha-web-web-2": 297}
 statuses:
-  description: How many answers had each HTTP status (C(error) for requests without an answer).
+  description:
+    - How many requests had each outcome, expected or not, by HTTP status; C(timeout) for requests without an
+      answer within O(timeout), C(error) for other requests without an answer (connection refused or reset).
   returned: always
   type: dict
-  sample: {"200": 597, "error": 3}
+  sample: {"200": 587, "404": 10, "timeout": 3}
+failures_by_status:
+  description:
+    - The failed requests by outcome (the keys of RV(statuses) that failed), each with how many and when the
+      first and the last of them was sent, in seconds after the start.
+  returned: always
+  type: dict
+  sample: {"404": {"count": 10, "first": 12.3, "last": 13.2}, "timeout": {"count": 3, "first": 2.1, "last": 2.3}}
+expected_statuses:
+  description: The statuses and classes that counted as success, as given in O(expected_statuses).
+  returned: always
+  type: list
+  elements: str
+  sample: ["200"]
 started_at:
   description: When probing began, in seconds since the epoch.
   returned: always
@@ -130,38 +165,85 @@ seconds:
 
 import json
 import os
+import re
 import socket
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.six.moves.http_client import HTTPException
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
-from ansible.module_utils.six.moves.urllib.request import Request, build_opener, ProxyHandler
+from ansible.module_utils.six.moves.urllib.request import HTTPRedirectHandler, ProxyHandler, Request, build_opener
+
+DEFAULT_EXPECTED_STATUSES = ["2xx", "3xx"]
+_STATUS = re.compile(r"^[1-5][0-9][0-9]$")
+_STATUS_CLASS = re.compile(r"^[1-5]xx$")
+
+
+class NoRedirects(HTTPRedirectHandler):
+    """A 3xx is the answer itself: it is recorded with its status, not followed."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def parse_expected_statuses(values):
+    """(statuses, classes) as ints, e.g. ["200", "3xx"] -> ({200}, {3}); ValueError names the bad element."""
+    if not values:
+        raise ValueError("expected_statuses: name at least one status (such as 200) or class (such as 2xx)")
+    statuses, classes = set(), set()
+    for value in values:
+        text = str(value).strip().lower()
+        if _STATUS.match(text):
+            statuses.add(int(text))
+        elif _STATUS_CLASS.match(text):
+            classes.add(int(text[0]))
+        else:
+            raise ValueError(
+                "expected_statuses: %r is neither a status from 100 to 599 (such as 200) nor a class (such as 2xx)"
+                % (value,)
+            )
+    return statuses, classes
+
+
+def is_expected(status, expected):
+    statuses, classes = expected
+    return status in statuses or status // 100 in classes
+
+
+def _timed_out(error):
+    return isinstance(error, socket.timeout) or isinstance(getattr(error, "reason", None), socket.timeout)
 
 
 def probe_once(opener, url, timeout, backend_header):
-    """One request: (status or None, backend or None, error or None)."""
+    """One request: (status, backend, outcome, error); outcome is the status as text, "timeout" or "error"."""
     try:
         answer = opener.open(Request(url, headers={"User-Agent": "ha-web-drill-probe"}), timeout=timeout)
         try:
             answer.read()
-            return answer.getcode(), answer.headers.get(backend_header), None
+            return answer.getcode(), answer.headers.get(backend_header), str(answer.getcode()), None
         finally:
             answer.close()
     except HTTPError as error:
-        return error.code, error.headers.get(backend_header) if error.headers else None, None
-    except (URLError, socket.timeout, OSError) as error:
-        return None, None, str(getattr(error, "reason", error))
+        backend = error.headers.get(backend_header) if error.headers else None
+        return error.code, backend, str(error.code), None
+    except (URLError, socket.timeout, OSError, HTTPException) as error:
+        outcome = "timeout" if _timed_out(error) else "error"
+        return None, None, outcome, str(getattr(error, "reason", error)) or type(error).__name__
 
 
 def summarize(records, started_at, seconds):
     failed = [r for r in records if r["failed"]]
-    backends, statuses = {}, {}
+    backends, statuses, failures_by_status = {}, {}, {}
     for record in records:
         if record["status"] is not None:
             name = record["backend"] or "unknown"
             backends[name] = backends.get(name, 0) + 1
-        status = str(record["status"]) if record["status"] is not None else "error"
-        statuses[status] = statuses.get(status, 0) + 1
+        outcome = record["outcome"]
+        statuses[outcome] = statuses.get(outcome, 0) + 1
+        if record["failed"]:
+            when = failures_by_status.setdefault(outcome, {"count": 0, "first": record["at"], "last": record["at"]})
+            when["count"] += 1
+            when["last"] = record["at"]
     return {
         "requests": len(records),
         "failures": len(failed),
@@ -169,14 +251,27 @@ def summarize(records, started_at, seconds):
         "last_failure": failed[-1]["at"] if failed else None,
         "backends": backends,
         "statuses": statuses,
+        "failures_by_status": failures_by_status,
         "started_at": started_at,
         "seconds": round(seconds, 3),
     }
 
 
-def run(url, rate, duration, timeout, backend_header, stop_file=None, clock=time.monotonic, sleep=time.sleep):
-    """Probe on schedule; returns (summary, records)."""
-    opener = build_opener(ProxyHandler({}))  # straight to the site, whatever proxy the environment names
+def run(
+    url,
+    rate,
+    duration,
+    timeout,
+    backend_header,
+    stop_file=None,
+    expected_statuses=None,
+    clock=time.monotonic,
+    sleep=time.sleep,
+):
+    """Probe on schedule; returns (summary, records). ValueError for a bad expected_statuses, before any request."""
+    expected = parse_expected_statuses(DEFAULT_EXPECTED_STATUSES if expected_statuses is None else expected_statuses)
+    # straight to the site, whatever proxy the environment names; redirects are answers, not followed
+    opener = build_opener(ProxyHandler({}), NoRedirects())
     interval = 1.0 / rate
     started_at, began = time.time(), clock()
     records = []
@@ -189,16 +284,16 @@ def run(url, rate, duration, timeout, backend_header, stop_file=None, clock=time
         if due > now:
             sleep(min(due - now, duration - now))
             continue
-        status, backend, error = probe_once(opener, url, timeout, backend_header)
-        failed = status is None or status >= 500
+        status, backend, outcome, error = probe_once(opener, url, timeout, backend_header)
         records.append(
             {
                 "at": round(due, 3),
                 "took": round(clock() - began - now, 3),
                 "status": status,
+                "outcome": outcome,
                 "backend": backend,
                 "error": error,
-                "failed": failed,
+                "failed": status is None or not is_expected(status, expected),
             }
         )
         sent += 1
@@ -215,6 +310,7 @@ def main():
             timeout=dict(type="float", default=2.0),
             backend_header=dict(type="str", default="X-Backend-Server"),
             output=dict(type="path"),
+            expected_statuses=dict(type="list", elements="str", default=DEFAULT_EXPECTED_STATUSES),
         ),
         supports_check_mode=True,
     )
@@ -227,6 +323,10 @@ def main():
         module.fail_json(msg="duration: %s must be more than 0 and at most 3600 seconds" % params["duration"])
     if params["timeout"] <= 0:
         module.fail_json(msg="timeout: %s must be more than 0 seconds" % params["timeout"])
+    try:
+        parse_expected_statuses(params["expected_statuses"])
+    except ValueError as error:
+        module.fail_json(msg=str(error))
     summary, records = run(
         params["url"],
         params["rate"],
@@ -234,7 +334,9 @@ def main():
         params["timeout"],
         params["backend_header"],
         params["stop_file"],
+        params["expected_statuses"],
     )
+    summary["expected_statuses"] = params["expected_statuses"]
     if params["output"]:
         directory = os.path.dirname(params["output"])
         if directory and not os.path.isdir(directory):

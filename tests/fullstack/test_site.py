@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from alicloud_emulator.docker_testing import DockerEmulator, local_image
+from alicloud_emulator.docker_testing import DockerEmulator, fresh_apt_image
 from site_resources import SITE_RESOURCES, resource_counts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +36,8 @@ pytestmark = pytest.mark.timeout(1800)
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory):
     state = tmp_path_factory.mktemp("fullstack-emulator")
-    emulator = DockerEmulator(str(state), local_image())
+    # The hosts start with the apt state of a freshly built image (empty package lists stamped now).
+    emulator = DockerEmulator(str(state), fresh_apt_image())
     emulator.extra_args += ["--lb-addresses", "127.0.0.200-127.0.0.220"]
     with emulator:
         yield emulator
@@ -73,8 +74,14 @@ def changed(output):
 
 
 def report(output):
+    """The drill's report; its failed figure counts every request not answered 200, each failed outcome timed."""
     path = re.search(r'"report: (\S+\.json)"', output).group(1)
-    return json.loads(Path(path).read_text())
+    result = json.loads(Path(path).read_text())
+    assert result["expected_statuses"] == ["200"]
+    assert result["failed_requests"] == result["requests"] - result["statuses"].get("200", 0), result
+    assert set(result["failures_by_status"]) == set(result["statuses"]) - {"200"}, result
+    assert sum(when["count"] for when in result["failures_by_status"].values()) == result["failed_requests"]
+    return result
 
 
 def test_site_builds_and_verifies_under_injected_faults(cloud, inventory):

@@ -145,14 +145,14 @@ def test_every_page_and_the_host_variables(emulator, fleet, tmp_path):
     assert len(hosts) == TOTAL
     assert emulator.admin.requests()["counts"] == {"DescribeInstances": 2}  # 100 + 14: every page read
     web1 = hosts["web-001"]
-    assert web1["tags"] == {"role": "web", "app": "ha-web"}
+    assert web1["instance_tags"] == {"role": "web", "app": "ha-web"}
     assert web1["private_ip_address"].startswith("192.168.0.") and web1["public_ip_address"]
     assert web1["vpc_id"] == fleet["vpc_id"] and web1["v_switch_id"] == fleet["vswitch_j"]
     assert web1["security_group_ids"] == [fleet["group_id"]]
     assert web1["region_id"] == REGION and web1["zone_id"] == "cn-hangzhou-j"
     assert web1["instance_id"] in fleet["web"] and web1["status"] == "Running"
     assert web1["instance_type"] == "ecs.u1-c1m1.large" and "vpc_attributes" in web1  # every field, snake_case
-    db_vars = [v for v in hosts.values() if v["tags"].get("role") == "db"]
+    db_vars = [v for v in hosts.values() if v["instance_tags"].get("role") == "db"]
     assert len(db_vars) == DB and all(v["public_ip_address"] == "" for v in db_vars)
 
 
@@ -189,9 +189,9 @@ def test_keyed_groups_groups_and_compose(emulator, fleet, tmp_path):
 compose:
   ansible_host: private_ip_address
   web_port: "8000 + 80"
-  note: tags.note | default('')
+  note: instance_tags.note | default('')
 keyed_groups:
-  - key: tags.role
+  - key: instance_tags.role
     prefix: role
   - key: zone_id
     prefix: zone
@@ -199,7 +199,7 @@ keyed_groups:
     prefix: status
 groups:
   databases: "'db' in instance_name"
-  running_web: "tags.role == 'web' and status == 'Running'"
+  running_web: "instance_tags.role == 'web' and status == 'Running'"
   stopped_db: "status == 'Stopped'"
 """
     data = listed(inventory(emulator, tmp_path, config))
@@ -251,7 +251,7 @@ def test_filters(emulator, fleet, tmp_path):
 
 
 def test_strict_mode(emulator, fleet, tmp_path):
-    config = "compose:\n  owner: tags.owner\nkeyed_groups:\n  - key: tags.owner\n    prefix: owner\n"
+    config = "compose:\n  owner: instance_tags.owner\nkeyed_groups:\n  - key: instance_tags.owner\n    prefix: owner\n"
     lenient = listed(inventory(emulator, tmp_path, config + "strict: false\n"))
     assert len(lenient["_meta"]["hostvars"]) == TOTAL and len(group(lenient, "owner_ops")) == TWINS
     assert sum(1 for v in lenient["_meta"]["hostvars"].values() if "owner" in v) == TWINS

@@ -1,17 +1,39 @@
-"""The drill prober against a local web server: it counts answers per backend, and failures once the server is gone."""
+"""The drill prober against a local web server: it counts every answer per status and backend, fails what a user
+would not expect (a status outside expected_statuses, a timeout, a connection error), and says when each failed."""
 
 import http.server
+import json
+import re
 import threading
 
 import pytest
-from ansible_collections.ha_web.alicloud.plugins.modules.http_probe import run
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.ha_web.alicloud.plugins.modules import http_probe
+from ansible_collections.ha_web.alicloud.plugins.modules.http_probe import parse_expected_statuses, run
+
+# What /sequence answers to its first, second, third and later requests; the fourth never answers in time.
+SEQUENCE = [200, 404, 500, "hang"]
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        status = 503 if self.path == "/broken" else 200
+        server = self.server
+        with server.lock:
+            server.paths.append(self.path)
+            count = server.paths.count(self.path)
+        if self.path == "/sequence":
+            status = SEQUENCE[min(count, len(SEQUENCE)) - 1]
+            if status == "hang":
+                if server.stop_file:
+                    open(server.stop_file, "w").close()  # the prober stops after this request
+                server.release.wait(10)  # far past any timeout the tests use
+                return
+        else:
+            status = {"/broken": 503, "/missing": 404, "/moved": 301}.get(self.path, 200)
         self.send_response(status)
         self.send_header("X-Backend-Server", "web-1")
+        if status == 301:
+            self.send_header("Location", "/")
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"ok")
@@ -23,9 +45,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.lock, httpd.paths, httpd.release, httpd.stop_file = threading.Lock(), [], threading.Event(), None
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield httpd
+    httpd.release.set()
     httpd.shutdown()
     httpd.server_close()
 
@@ -37,10 +61,44 @@ def _url(server, path="/"):
 def test_every_request_answered_on_schedule(server):
     summary, records = run(_url(server), rate=20, duration=1.0, timeout=1, backend_header="X-Backend-Server")
     assert 18 <= summary["requests"] <= 21
-    assert summary["failures"] == 0 and summary["first_failure"] is None
+    assert summary["failures"] == 0 and summary["first_failure"] is None and summary["failures_by_status"] == {}
     assert summary["backends"] == {"web-1": summary["requests"]}
     assert summary["statuses"] == {"200": summary["requests"]}
     assert [r["at"] for r in records] == sorted(r["at"] for r in records)
+
+
+def test_each_outcome_is_counted_and_timed(server, tmp_path):
+    """200, then 404, then 500, then no answer within the timeout: three failures, each with its own status."""
+    server.stop_file = str(tmp_path / "stop")
+    summary, records = run(
+        _url(server, "/sequence"),
+        rate=20,
+        duration=30,
+        timeout=0.3,
+        backend_header="X-Backend-Server",
+        stop_file=server.stop_file,
+    )
+    assert [r["outcome"] for r in records] == ["200", "404", "500", "timeout"]
+    assert [r["status"] for r in records] == [200, 404, 500, None]
+    assert [r["failed"] for r in records] == [False, True, True, True]
+    assert records[3]["took"] >= 0.3 and records[3]["error"] == "timed out"
+    assert summary["requests"] == 4 and summary["failures"] == 3
+    assert summary["statuses"] == {"200": 1, "404": 1, "500": 1, "timeout": 1}
+    assert summary["failures_by_status"] == {
+        outcome: {"count": 1, "first": record["at"], "last": record["at"]}
+        for outcome, record in zip(["404", "500", "timeout"], records[1:], strict=True)
+    }
+    assert summary["first_failure"] == records[1]["at"] > 0 and summary["last_failure"] == records[3]["at"]
+    assert summary["backends"] == {"web-1": 3}  # the request without an answer names no backend
+
+
+def test_not_found_answers_fail_and_are_timed_from_first_to_last(server):
+    summary = run(_url(server, "/missing"), rate=10, duration=0.5, timeout=1, backend_header="X-Backend-Server")[0]
+    assert summary["failures"] == summary["requests"] >= 3
+    assert summary["statuses"] == {"404": summary["requests"]}
+    assert summary["failures_by_status"]["404"]["count"] == summary["requests"]
+    assert summary["failures_by_status"]["404"]["first"] == 0.0 == summary["first_failure"]
+    assert summary["failures_by_status"]["404"]["last"] == summary["last_failure"] > 0
 
 
 def test_server_errors_count_as_failures(server):
@@ -49,7 +107,7 @@ def test_server_errors_count_as_failures(server):
     assert summary["statuses"] == {"503": summary["requests"]}
 
 
-def test_requests_without_an_answer_fail_and_are_timed(server):
+def test_requests_without_an_answer_fail_as_errors_and_are_timed(server):
     port = server.server_address[1]
     server.shutdown()
     server.server_close()
@@ -58,13 +116,71 @@ def test_requests_without_an_answer_fail_and_are_timed(server):
     )
     assert summary["failures"] == summary["requests"] > 0
     assert summary["statuses"] == {"error": summary["requests"]}
-    assert summary["first_failure"] == 0.0 and records[0]["error"]
+    assert summary["failures_by_status"]["error"]["count"] == summary["requests"]
+    assert summary["first_failure"] == 0.0 and "refused" in records[0]["error"]
 
 
-def test_a_stop_file_ends_probing_early(server, tmp_path):
-    stop = tmp_path / "stop"
-    stop.write_text("")
+def test_a_redirect_is_an_answer_not_followed(server):
+    summary = run(_url(server, "/moved"), rate=10, duration=0.3, timeout=1, backend_header="X-Backend-Server")[0]
+    assert summary["statuses"] == {"301": summary["requests"]} and summary["requests"] > 0
+    assert summary["failures"] == 0  # 3xx is expected by default
+    assert set(server.paths) == {"/moved"}
+
+
+def test_only_200_expected_makes_a_redirect_a_failure(server):
     summary = run(
-        _url(server), rate=10, duration=30, timeout=1, backend_header="X-Backend-Server", stop_file=str(stop)
+        _url(server, "/moved"),
+        rate=10,
+        duration=0.3,
+        timeout=1,
+        backend_header="X-Backend-Server",
+        expected_statuses=["200"],
     )[0]
-    assert summary["requests"] == 0 and summary["seconds"] < 1
+    assert summary["failures"] == summary["requests"] > 0
+    assert summary["failures_by_status"]["301"]["count"] == summary["requests"]
+    assert set(server.paths) == {"/moved"}
+
+
+def test_a_status_or_class_is_expected():
+    assert parse_expected_statuses(["200", "3xx", "4XX"]) == ({200}, {3, 4})
+    assert parse_expected_statuses([204]) == ({204}, set())
+
+
+@pytest.mark.parametrize("bad", ["20x", "600", "099", "2xxx", "ok", "", "1e2"])
+def test_a_bad_element_is_refused_by_name(bad):
+    with pytest.raises(ValueError, match="^" + re.escape("expected_statuses: %r is neither" % bad)):
+        parse_expected_statuses(["200", bad])
+
+
+def test_an_empty_list_is_refused():
+    with pytest.raises(ValueError, match=r"^expected_statuses: name at least one"):
+        parse_expected_statuses([])
+
+
+def _module(capsys, **args):
+    """Runs the module's main() with args; returns its JSON result."""
+    with patch_module_args(args), pytest.raises(SystemExit):
+        http_probe.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_module_refuses_a_bad_element_before_any_request(server, capsys):
+    result = _module(capsys, url=_url(server), duration=0.3, expected_statuses=["200", "2x"])
+    assert result["failed"] and result["msg"].startswith("expected_statuses: '2x' is neither")
+    assert server.paths == []
+
+
+def test_the_module_returns_and_writes_the_honest_record(server, capsys, tmp_path):
+    output = tmp_path / "reports" / "probe.json"
+    result = _module(
+        capsys, url=_url(server, "/moved"), rate=10, duration=0.3, expected_statuses=[200], output=str(output)
+    )
+    assert not result.get("failed") and result["expected_statuses"] == ["200"]
+    assert result["failures"] == result["requests"] > 0
+    assert result["failures_by_status"] == {
+        "301": {"count": result["requests"], "first": 0.0, "last": result["last_failure"]}
+    }
+    written = json.loads(output.read_text())
+    assert written["expected_statuses"] == ["200"] and written["failures_by_status"] == result["failures_by_status"]
+    assert [r["outcome"] for r in written["records"]] == ["301"] * result["requests"]
+    assert all(r["failed"] for r in written["records"])
