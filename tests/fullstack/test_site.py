@@ -191,7 +191,8 @@ def test_site_brings_every_host_back_after_a_drill_killed_once_the_mount_target_
     for _name, container in hosts:
         assert _in_host(container, "readlink /var/www/current") == "/nas_master/www"
         assert _in_host(container, "ls /nas_master/www | grep -c '^killed-'") == str(3 * len(hosts))
-        assert _in_host(container, "systemctl is-active nas-sync.service") == "active"
+        lsyncd = lambda c=container: _in_host(c, "systemctl is-active nas-sync.service") == "active"  # noqa: E731
+        _wait(lsyncd, 60, "lsyncd started again by the switch once every host is back")
         assert not _in_host(container, "test -e /var/lib/ha_web/nas_sync/hold && echo held")
 
 
