@@ -158,12 +158,13 @@ class NasShares:
             if self.closed:
                 return
             self.cut_off |= {process for process, mount in running.items() if matches(mount["source"])}
-        self.enforce()
+        self.enforce(running)
 
-    def enforce(self):
+    def enforce(self, running=None):
         """Freeze the cut-off bindfs processes and those of file systems with an outage, resume the others, kill
-        the cut-off ones whose mount is gone. Returns the number of processes frozen."""
-        running = _bindfs_processes(self._our_containers())
+        the cut-off ones whose mount is gone. Returns the number of processes frozen. `running`: a fresh scan."""
+        if running is None:
+            running = _bindfs_processes(self._our_containers())
         with self.lock:
             if self.closed:
                 return 0
