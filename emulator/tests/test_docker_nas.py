@@ -37,7 +37,7 @@ def cloud(tmp_path_factory):
     with DockerEmulator(str(tmp_path_factory.mktemp("nas-emulator")), local_image()) as emulator:
         try:
             yield emulator
-        finally:  # never leave a frozen bindfs behind, whatever a test left (stopping resumes them)
+        finally:  # never leave a frozen bindfs behind, whatever a test left (stopping resumes or kills them)
             emulator.stop()
 
 
