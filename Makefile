@@ -82,8 +82,9 @@ sanity: setup
 	    --exclude=./.ansible --exclude=__pycache__ --exclude=.pytest_cache --exclude=.ruff_cache -C $(CURDIR) . | tar -x -C $(SANITY_DIR)
 	cd $(SANITY_DIR) && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
 
+# Unit tests, and the packaging tests: the built tarball, requirements.txt, the ansible-builder context.
 unit: setup
-	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q tests/unit tests/packaging
 
 # The data-plane tests (emulator/tests/test_docker_*.py) need the Docker engine and the local ECS image.
 docker-ready: setup
