@@ -30,7 +30,7 @@ COMPAT_ANSIBLE_CORE ?= 2.17.14 2.18.19
 
 help:
 	@echo "make demo    - set up, start the local emulator (Docker runtime), build the site, run the ECS drill"
-	@echo "make test    - set up and run every test (lint, sanity, unit, emulator, integration, molecule, full stack)"
+	@echo "make test    - set up and run every test (lint, sanity, unit, emulator, integration, older ansible-core, molecule, full stack)"
 	@echo "make setup | lint | sanity | unit | emulator-test | integration | compat | molecule | fullstack | bench"
 	@echo "     emulator-start | emulator-stop | emulator-down | clean"
 
@@ -66,7 +66,7 @@ emulator-stop: setup
 emulator-down: setup
 	$(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)
 
-TEST_STAGES := lint sanity unit emulator-test integration molecule fullstack
+TEST_STAGES := lint sanity unit emulator-test integration compat molecule fullstack
 test: setup
 	MAKE=$(MAKE) tools/timed-stages.sh $(TEST_STAGES)
 
