@@ -43,10 +43,8 @@ def _imported_top_levels():
                 names.add(node.module)
             elif _imports_a_literal(node):
                 names.add(node.args[0].value)
-    sys.path.insert(0, str(ROOT / ".venv" / "collections"))
-    from ansible_collections.ha_web.alicloud.plugins.module_utils.clients import PRODUCTS
-
-    names.update(package for package, _version in PRODUCTS.values())
+            elif isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["PRODUCTS"]:
+                names.update(package for package, _version in ast.literal_eval(node.value).values())
     top = {name.split(".", 1)[0] for name in names}
     return {name for name in top if name not in sys.stdlib_module_names and name not in OWN}
 
