@@ -16,8 +16,9 @@ EMULATOR_PORT ?= 18080
 EMULATOR_STATE ?= $(CURDIR)/.emulator
 EMULATOR_TIMING ?= fast
 
-# ansible-test needs the collection under an ansible_collections/<namespace>/<name> path.
-SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity
+# ansible-test needs the collection under an ansible_collections/<namespace>/<name> path; one per checkout, so that
+# two worktrees (or make compat's versions) never share it.
+SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity_$(notdir $(CURDIR))
 SANITY_DIR := $(SANITY_ROOT)/ansible_collections/ha_web/alicloud
 # The venv whose ansible-test runs `make sanity` (`make compat` gives each older ansible-core's).
 SANITY_VENV ?= $(VENV)

@@ -44,7 +44,7 @@ for version in "$@"; do
   fi
   line=" venv $((SECONDS - start))s"
   stage sanity make --no-print-directory sanity SANITY_VENV="$venv" \
-    SANITY_ROOT="${TMPDIR:-/tmp}/ha_web_alicloud_sanity_$version"
+    SANITY_ROOT="${TMPDIR:-/tmp}/ha_web_alicloud_sanity_${here##*/}_$version"
   stage unit "$venv/bin/pytest" -q -p no:cacheprovider tests/unit
   stage integration "$venv/bin/pytest" -q -p no:cacheprovider "${targets[@]}"
   summary+=("ansible-core $version:$line, total $((SECONDS - start))s")
