@@ -5,7 +5,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ..errors import ApiError, invalid_parameter
+from ..errors import invalid_parameter
+from .shared_errors import INVALID_TAG_COUNT
 
 
 @dataclass
@@ -126,7 +127,7 @@ def matches_tags(resource, wanted):
 
 def check_tag_limit(tags):
     if len(tags) > 20:
-        raise ApiError(400, "InvalidTagCount", "A resource can have at most 20 tags.")
+        raise INVALID_TAG_COUNT()
 
 
 # time formats -------------------------------------------------------------------------------

@@ -7,10 +7,25 @@ import json
 import re
 import struct
 
-from ..errors import ApiError
 from ..store import regional_key
 from .base import check_tag_limit, iso_minutes, matches_tags, page, tags_with_tag_key
 from .ecs import ECS
+from .ecs_errors import (
+    INVALID_ACCEPT_LANGUAGE_NOT_FOUND,
+    INVALID_IMAGE_OWNER_ALIAS_VALUE_NOT_SUPPORTED,
+    INVALID_INSTANCE_CHARGE_TYPE,
+    INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND_IN_QUERY,
+    INVALID_INSTANCE_TYPE_VALUE_NOT_SUPPORTED,
+    INVALID_KEY_PAIR_NAME_MALFORMED,
+    INVALID_KEY_PAIR_NAMES_VALUE_NOT_SUPPORTED,
+    INVALID_OS_TYPE,
+    INVALID_PARAMETER_KEYPAIR_ALREADY_ATTACHED_INSTANCE,
+    INVALID_PUBLIC_KEY_BODY_MALFORMED,
+    INVALID_RESOURCE_TYPE_NOT_FOUND,
+    INVALID_SPOT_STRATEGY,
+    KEY_PAIR_ALREADY_EXIST,
+)
+from .shared_errors import DRY_RUN_OPERATION
 
 LANGUAGES = ("zh-CN", "zh-TW", "en-US", "ja", "fr", "de", "ko")
 DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"
@@ -31,18 +46,14 @@ def _wildcard(pattern):
 
 def _dry_run(params):
     if params.bool("DryRun"):
-        raise ApiError(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.")
+        raise DRY_RUN_OPERATION()
 
 
 # regions and zones ----------------------------------------------------------------------------
 def _check_language(params):
     language = params.str("AcceptLanguage", default="zh-CN")
     if language not in LANGUAGES:
-        raise ApiError(
-            404,
-            "InvalidAcceptLanguage.NotFound",
-            "Only Chinese (zh-CN), English (en-US), and Japanese (ja) are allowed.",
-        )
+        raise INVALID_ACCEPT_LANGUAGE_NOT_FOUND()
 
 
 @ECS.action("DescribeRegions")
@@ -51,10 +62,10 @@ def describe_regions(ctx):
     _check_language(p)
     resource_type = p.str("ResourceType", default="instance")
     if resource_type not in ("instance", "disk", "reservedinstance", "scu"):
-        raise ApiError(404, "InvalidResourceType.NotFound", "The ResourceType provided does not exist in our records.")
+        raise INVALID_RESOURCE_TYPE_NOT_FOUND()
     charge_type = p.str("InstanceChargeType", default="PostPaid")
     if charge_type not in ("PrePaid", "PostPaid", "SpotWithPriceLimit", "SpotAsPriceGo"):
-        raise ApiError(403, "Invalid.InstanceChargeType", "The specified instanceChargeType is not valid.")
+        raise INVALID_INSTANCE_CHARGE_TYPE()
     regions = [
         {
             "RegionId": region_id,
@@ -105,12 +116,10 @@ def describe_zones(ctx):
     _check_language(p)
     charge_type = p.str("InstanceChargeType", default="PostPaid")
     if charge_type not in ("PrePaid", "PostPaid"):
-        raise ApiError(
-            404, "InvalidInstanceChargeType.NotFound", "The InstanceChargeType does not exist in our records"
-        )
+        raise INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND_IN_QUERY()
     spot = p.str("SpotStrategy", default="NoSpot")
     if spot not in ("NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"):
-        raise ApiError(400, "InvalidSpotStrategy", "The specified SpotStrategy is not valid.")
+        raise INVALID_SPOT_STRATEGY()
     verbose = p.bool("Verbose", default=True)
     zones = []
     for zone_id in ctx.catalog.zones(ctx.region):
@@ -179,14 +188,12 @@ def _image_filters(ctx):
     os_type = p.str("OSType")
     if os_type is not None:
         if os_type not in ("linux", "windows"):
-            raise ApiError(404, "InvalidOSType", "The specified OSType is not valid.")
+            raise INVALID_OS_TYPE()
         checks.append(lambda i: i["OSType"] == os_type)
     owner = p.str("ImageOwnerAlias")
     if owner is not None:
         if owner not in IMAGE_OWNER_ALIASES:
-            raise ApiError(
-                400, "InvalidImageOwnerAlias.ValueNotSupported", "The specified ImageOwnerAlias value is not supported."
-            )
+            raise INVALID_IMAGE_OWNER_ALIAS_VALUE_NOT_SUPPORTED()
         checks.append(lambda i: i["ImageOwnerAlias"] == owner)
     statuses = p.comma_list("Status") or ["Available"]
     if "ALL" not in statuses:
@@ -196,11 +203,7 @@ def _image_filters(ctx):
         checks.append(lambda i: i["Architecture"] == architecture)
     instance_type = p.str("InstanceType")
     if instance_type is not None and instance_type not in ctx.catalog.instance_types:
-        raise ApiError(
-            400,
-            "InvalidInstanceType.ValueNotSupported",
-            "The specified InstanceType does not exist or beyond the permitted range.",
-        )
+        raise INVALID_INSTANCE_TYPE_VALUE_NOT_SUPPORTED()
     return checks
 
 
@@ -252,14 +255,14 @@ def import_key_pair(ctx):
     name = p.str("KeyPairName", required=True)
     public_key = p.str("PublicKeyBody", required=True)
     if not KEY_PAIR_NAME.match(name) or name.startswith(("http://", "https://")):
-        raise ApiError(400, "InvalidKeyPairName.Malformed", "Specified key pair name is not valid.")
+        raise INVALID_KEY_PAIR_NAME_MALFORMED()
     blob = _key_blob(public_key)
     if blob is None:
-        raise ApiError(400, "InvalidPublicKeyBody.Malformed", "The PublicKeyBody format is not supported.")
+        raise INVALID_PUBLIC_KEY_BODY_MALFORMED()
     tags = p.tags()
     check_tag_limit(tags)
     if key_pair_in_region(ctx, name) is not None:
-        raise ApiError(409, "KeyPair.AlreadyExist", "The key pair already exist.")
+        raise KEY_PAIR_ALREADY_EXIST()
     key_pair = ctx.store.add(
         "key_pair",
         name,
@@ -319,9 +322,7 @@ def _key_pair_names(params):
     except ValueError:
         names = None
     if not isinstance(names, list) or not 1 <= len(names) <= 100 or not all(isinstance(n, str) for n in names):
-        raise ApiError(
-            400, "InvalidKeyPairNames.ValueNotSupported", 'The specified parameter "KeyPairNames" is not valid.'
-        )
+        raise INVALID_KEY_PAIR_NAMES_VALUE_NOT_SUPPORTED()
     return names
 
 
@@ -332,11 +333,7 @@ def delete_key_pairs(ctx):
     key_pairs = [k for k in (key_pair_in_region(ctx, name) for name in _key_pair_names(p)) if k is not None]
     used = {i.get("KeyPairName") for i in ctx.store.all("instance", ctx.region)}
     if any(k["KeyPairName"] in used for k in key_pairs):
-        raise ApiError(
-            400,
-            "InvalidParameter.KeypairAlreadyAttachedInstance",
-            'The specified parameter "KeyPairNames" attached to instances can not be deleted.',
-        )
+        raise INVALID_PARAMETER_KEYPAIR_ALREADY_ATTACHED_INSTANCE()
     for key_pair in key_pairs:
         ctx.store.remove("key_pair", key_pair["_key"])
         ctx.runtime.changed("key_pair", "deleted", key_pair, ctx.store)

@@ -22,6 +22,69 @@ from .addresses import used_addresses
 from .base import check_tag_limit, iso_minutes, matches_tags, page, tags_with_tag_key, token_page, uses_token_paging
 from .ecs import ECS
 from .ecs_catalog import key_pair_in_region
+from .ecs_errors import (
+    CHARGE_TYPE_VIOLATION,
+    DRYRUN_SUCCESS,
+    ENTERPRISE_GROUP_LIMITED_MUTLI_GROUP_TYPE,
+    INCORRECT_INSTANCE_STATUS,
+    INCORRECT_INSTANCE_STATUS_INITIALIZING,
+    INCORRECT_VSWITCH_STATUS,
+    INSTANCE_DISK_NUMBER_LIMIT_EXCEED,
+    INVALID_CHARGE_TYPE_VALUE_NOT_SUPPORTED,
+    INVALID_DATA_DISK_CATEGORY_VALUE_NOT_SUPPORTED,
+    INVALID_DATA_DISK_SIZE_VALUE_NOT_SUPPORTED,
+    INVALID_DESCRIPTION_MALFORMED,
+    INVALID_HOST_NAME_MALFORMED,
+    INVALID_IMAGE_ID_NOT_FOUND,
+    INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND,
+    INVALID_INSTANCE_ID_NOT_FOUND,
+    INVALID_INSTANCE_IDS_NOT_FOUND,
+    INVALID_INSTANCE_NAME_CUSTOM_MALFORMED,
+    INVALID_INSTANCE_NAME_MALFORMED,
+    INVALID_INSTANCE_TYPE_BEYOND_RANGE,
+    INVALID_INTERNET_CHARGE_TYPE_VALUE_NOT_SUPPORTED,
+    INVALID_INTERNET_MAX_BANDWIDTH_OUT_MALFORMED,
+    INVALID_KEY_PAIR_NAME_NOT_FOUND,
+    INVALID_MIN_AMOUNT_MALFORMED,
+    INVALID_OPERATION_DELETION_PROTECTION,
+    INVALID_PARAMETER_MISMATCH,
+    INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED,
+    INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED_ON_MODIFY,
+    INVALID_PARAMETER_TOO_MANY_INSTANCE_IDS,
+    INVALID_PARAMS_HOSTNAME_EXCEED,
+    INVALID_PARAMS_INSTANCE_NAME_EXCEED,
+    INVALID_PASSWORD_MALFORMED,
+    INVALID_PASSWORD_PARAM_MISMATCH,
+    INVALID_PERIOD,
+    INVALID_PRIVATE_IP_ADDRESS,
+    INVALID_PRIVATE_IP_ADDRESS_DUPLICATED,
+    INVALID_PRIVATE_IP_ADDRESS_MALFORMED,
+    INVALID_SECURITY_GROUP_ID_NOT_FOUND,
+    INVALID_SECURITY_GROUP_ID_NOT_FOUND_IN_RECORDS,
+    INVALID_SECURITY_GROUP_ID_SINGLE_ID_AND_MULTI_ID_CONFLICT,
+    INVALID_SECURITY_GROUP_VPC_NOT_BELONG_TO_ONE_VPC,
+    INVALID_SPOT_PREPAID,
+    INVALID_SPOT_PRICE_LIMIT,
+    INVALID_SPOT_STRATEGY,
+    INVALID_STATUS_NOT_FOUND,
+    INVALID_SYSTEM_DISK_CATEGORY_VALUE_NOT_SUPPORTED,
+    INVALID_SYSTEM_DISK_SIZE_LESS_THAN_IMAGE_SIZE,
+    INVALID_SYSTEM_DISK_SIZE_LESS_THAN_MIN_SIZE,
+    INVALID_SYSTEM_DISK_SIZE_MORE_THAN_MAX_SIZE,
+    INVALID_SYSTEM_DISK_SIZE_VALUE_NOT_SUPPORTED,
+    INVALID_USER_DATA_BASE64_FORMAT_INVALID,
+    INVALID_USER_DATA_BASE64_FORMAT_INVALID_ON_MODIFY,
+    INVALID_USER_DATA_SIZE_EXCEEDED,
+    INVALID_VSWITCH_ID_NOT_FOUND,
+    INVALID_VSWITCH_ID_NOT_FOUND_IN_ZONE,
+    INVALID_ZONE_ID_NOT_FOUND,
+    JOINED_GROUP_LIMIT_EXCEED,
+    MISSING_PARAMETER_SECURITY_GROUP_ID,
+    MISSING_PARAMETER_VSWITCH_ID,
+    MISSING_PARAMTER,
+    QUOTA_EXCEEDED_PRIVATE_IP_ADDRESS,
+)
+from .shared_errors import DRY_RUN_OPERATION
 
 STATUSES = ("Pending", "Running", "Starting", "Stopping", "Stopped")
 DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"
@@ -91,27 +154,17 @@ ATTRIBUTE_FIELDS = (
 
 
 # errors ---------------------------------------------------------------------------------------
-def _not_found():
-    return ApiError(404, "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.")
-
-
-def _ids_not_found():
-    return ApiError(404, "InvalidInstanceIds.NotFound", "The specified InstanceIds does not exist.")
-
-
 def _incorrect_status():
-    return ApiError(
-        403, "IncorrectInstanceStatus", "The current status of the resource does not support this operation."
-    )
+    return INCORRECT_INSTANCE_STATUS()
 
 
 def _dry_run(params):
     if params.bool("DryRun"):
-        raise ApiError(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.")
+        raise DRY_RUN_OPERATION()
 
 
 def _batch_dry_run_success():
-    return ApiError(400, "DRYRUN.SUCCESS", "This request is a dryrun request with successful result.")
+    return DRYRUN_SUCCESS()
 
 
 # reading instances ----------------------------------------------------------------------------
@@ -119,7 +172,7 @@ def _instance(ctx, instance_id):
     """An instance by ID in any region (the single-instance actions take no RegionId)."""
     instance = ctx.store.get("instance", instance_id)
     if instance is None:
-        raise _not_found()
+        raise INVALID_INSTANCE_ID_NOT_FOUND()
     return instance
 
 
@@ -147,70 +200,48 @@ def _image(ctx, image_id):
     for image in ctx.catalog.images:
         if image["ImageId"] == image_id:
             return image
-    raise ApiError(404, "InvalidImageId.NotFound", "The specified ImageId does not exist.")
+    raise INVALID_IMAGE_ID_NOT_FOUND()
 
 
 def _instance_type(ctx, name):
     if name not in ctx.catalog.instance_types:
-        raise ApiError(
-            400, "InvalidInstanceType.ValueNotSupported", "The specified InstanceType beyond the permitted range."
-        )
+        raise INVALID_INSTANCE_TYPE_BEYOND_RANGE()
     family, cpu, memory = ctx.catalog.instance_types[name]
     return {"InstanceType": name, "InstanceTypeFamily": family, "Cpu": cpu, "Memory": memory}
 
 
 def _vswitch(ctx, vswitch_id, zone):
     if vswitch_id is None:
-        raise ApiError(
-            400,
-            "MissingParameter",
-            'The input parameter "VSwitchId" that is mandatory for processing this request is not supplied.',
-        )
+        raise MISSING_PARAMETER_VSWITCH_ID()
     vswitch = ctx.store.get("vswitch", vswitch_id)
     if vswitch is None or vswitch["_region"] != ctx.region:
-        raise ApiError(404, "InvalidVSwitchId.NotFound", "Specified virtual switch does not exist.")
+        raise INVALID_VSWITCH_ID_NOT_FOUND()
     if zone is not None and not ctx.catalog.has_zone(ctx.region, zone):
-        raise ApiError(404, "InvalidZoneId.NotFound", "The ZoneId provided does not exist in our records.")
+        raise INVALID_ZONE_ID_NOT_FOUND()
     if zone is not None and zone != vswitch["ZoneId"]:
-        raise ApiError(404, "InvalidVSwitchId.NotFound", "Specified virtual switch does not exist in the zone.")
+        raise INVALID_VSWITCH_ID_NOT_FOUND_IN_ZONE()
     if vswitch["Status"] != "Available":
-        raise ApiError(
-            400, "IncorrectVSwitchStatus", "The current status of virtual switch does not support this operation."
-        )
+        raise INCORRECT_VSWITCH_STATUS()
     return vswitch
 
 
 def _requested_group_ids(params):
     single, many = params.str("SecurityGroupId"), params.list("SecurityGroupIds")
     if single and many:
-        raise ApiError(
-            400,
-            "InvalidSecurityGroupId.SingleIdAndMultiIdConflict",
-            "The parameters SecurityGroupId and SecurityGroupIds.N cannot be specified at the same time.",
-        )
+        raise INVALID_SECURITY_GROUP_ID_SINGLE_ID_AND_MULTI_ID_CONFLICT()
     group_ids = [single] if single else many
     if not group_ids:
-        raise ApiError(
-            400,
-            "MissingParameter",
-            'The input parameter "SecurityGroupId" that is mandatory for processing this request is not supplied.',
-        )
+        raise MISSING_PARAMETER_SECURITY_GROUP_ID()
     if len(set(group_ids)) != len(group_ids):
-        raise ApiError(400, "InvalidParameter.SecurityGroupIdRepeated", "The specified security group ids repeated.")
+        raise INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED()
     if len(group_ids) > MAX_SECURITY_GROUPS:
-        raise ApiError(
-            400, "JoinedGroupLimitExceed", f"An instance can join at most {MAX_SECURITY_GROUPS} security groups."
-        )
+        raise JOINED_GROUP_LIMIT_EXCEED(limit=MAX_SECURITY_GROUPS)
     return group_ids
 
 
 def _check_one_group_type(groups):
     if len({g.get("SecurityGroupType", "normal") for g in groups}) > 1:
-        raise ApiError(
-            403,
-            "EnterpriseGroupLimited.MutliGroupType",
-            "The specified instance can not join multi SecurityGroup types.",
-        )
+        raise ENTERPRISE_GROUP_LIMITED_MUTLI_GROUP_TYPE()
 
 
 def _security_groups_for_run(ctx, params, vpc_id):
@@ -218,13 +249,9 @@ def _security_groups_for_run(ctx, params, vpc_id):
     for group_id in _requested_group_ids(params):
         group = ctx.store.get("security_group", group_id)
         if group is None or group["_region"] != ctx.region:
-            raise ApiError(
-                404, "InvalidSecurityGroupId.NotFound", "The SecurityGroupId provided does not exist in our records."
-            )
+            raise INVALID_SECURITY_GROUP_ID_NOT_FOUND_IN_RECORDS()
         if group["VpcId"] != vpc_id:
-            raise ApiError(
-                400, "InvalidParameter.Mismatch", "Specified security group and virtual switch are not in the same VPC."
-            )
+            raise INVALID_PARAMETER_MISMATCH()
         groups.append(group)
     _check_one_group_type(groups)
     return [g["SecurityGroupId"] for g in groups]
@@ -234,9 +261,7 @@ def _key_pair_name(ctx, name):
     if name is None:
         return ""
     if key_pair_in_region(ctx, name) is None:
-        raise ApiError(
-            404, "InvalidKeyPairName.NotFound", "The specified parameter KeyPairName does not exist in our records."
-        )
+        raise INVALID_KEY_PAIR_NAME_NOT_FOUND()
     return name
 
 
@@ -245,44 +270,40 @@ def _check_password(password):
     allowed = all(c.isascii() and (c.isalnum() or c in PASSWORD_SPECIALS) for c in password)
     variety = sum(any(kind(c) for c in password) for kind in kinds)
     if not (8 <= len(password) <= 30 and allowed and variety >= 3):
-        raise ApiError(400, "InvalidPassword.Malformed", 'The specified parameter "Password" is not valid.')
+        raise INVALID_PASSWORD_MALFORMED()
     return password
 
 
 def _password(params):
     password = params.str("Password")
     if password is not None and params.bool("PasswordInherit"):
-        raise ApiError(
-            400, "InvalidPasswordParam.Mismatch", "The input password should be null when passwdInherit is true."
-        )
+        raise INVALID_PASSWORD_PARAM_MISMATCH()
     return _check_password(password) if password is not None else ""
 
 
-def _check_user_data(text, base64_error_status):
+def _check_user_data(text, not_base64):
     try:
         decoded = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise ApiError(
-            base64_error_status, "InvalidUserData.Base64FormatInvalid", "The specified UserData is not valid."
-        ) from None
+        raise not_base64() from None
     if len(decoded) > MAX_USER_DATA:
-        raise ApiError(400, "InvalidUserData.SizeExceeded", 'The specified parameter "UserData" exceeds the size.')
+        raise INVALID_USER_DATA_SIZE_EXCEEDED()
     return text
 
 
 def _check_description(description):
     if not 2 <= len(description) <= 256 or description.startswith(("http://", "https://")):
-        raise ApiError(400, "InvalidDescription.Malformed", 'The specified parameter "Description" is not valid.')
+        raise INVALID_DESCRIPTION_MALFORMED()
     return description
 
 
-def _disk_size(text, low, high, code, message):
+def _disk_size(text, low, high, error):
     try:
         size = int(text)
     except (TypeError, ValueError):
-        raise ApiError(400, code, message) from None
+        raise error() from None
     if not low <= size <= high:
-        raise ApiError(400, code, message)
+        raise error()
     return size
 
 
@@ -290,60 +311,31 @@ def _system_disk(params, image):
     disk = params.object("SystemDisk")
     category = disk.get("Category") or "cloud_efficiency"
     if category not in SYSTEM_DISK_SIZES:
-        raise ApiError(
-            400,
-            "InvalidSystemDiskCategory.ValueNotSupported",
-            'The specified parameter "SystemDisk.Category" is not valid.',
-        )
+        raise INVALID_SYSTEM_DISK_CATEGORY_VALUE_NOT_SUPPORTED()
     if not disk.get("Size"):
         return {"Category": category, "Size": max(40, image["Size"])}
     low, high = SYSTEM_DISK_SIZES[category]
-    size = _disk_size(disk["Size"], 1, 65536, "InvalidSystemDiskSize.ValueNotSupported", "The size is not valid.")
+    size = _disk_size(disk["Size"], 1, 65536, INVALID_SYSTEM_DISK_SIZE_VALUE_NOT_SUPPORTED)
     if size < image["Size"]:
-        raise ApiError(
-            404,
-            "InvalidSystemDiskSize.LessThanImageSize",
-            "The specified parameter SystemDisk.Size is less than the image size.",
-        )
+        raise INVALID_SYSTEM_DISK_SIZE_LESS_THAN_IMAGE_SIZE()
     if size < low:
-        raise ApiError(
-            404,
-            "InvalidSystemDiskSize.LessThanMinSize",
-            "The specified parameter SystemDisk.Size is less than the min size.",
-        )
+        raise INVALID_SYSTEM_DISK_SIZE_LESS_THAN_MIN_SIZE()
     if size > high:
-        raise ApiError(
-            404,
-            "InvalidSystemDiskSize.MoreThanMaxSize",
-            "The specified parameter SystemDisk.Size is more than the max size.",
-        )
+        raise INVALID_SYSTEM_DISK_SIZE_MORE_THAN_MAX_SIZE()
     return {"Category": category, "Size": size}
 
 
 def _data_disks(params):
     requested = params.objects("DataDisk")
     if len(requested) > MAX_DATA_DISKS:
-        raise ApiError(
-            400, "InstanceDiskNumber.LimitExceed", "The total number of specified disk in an instance exceeds."
-        )
+        raise INSTANCE_DISK_NUMBER_LIMIT_EXCEED()
     disks = []
     for disk in requested:
         category = disk.get("Category") or "cloud_efficiency"
         if category not in DATA_DISK_SIZES:
-            raise ApiError(
-                400,
-                "InvalidDataDiskCategory.ValueNotSupported",
-                'The specified parameter "DataDisk.n.Category" is not valid.',
-            )
+            raise INVALID_DATA_DISK_CATEGORY_VALUE_NOT_SUPPORTED()
         low, high = DATA_DISK_SIZES[category]
-        size = _disk_size(
-            disk.get("Size"),
-            low,
-            high,
-            "InvalidDataDiskSize.ValueNotSupported",
-            "The specified DataDisk.n.Size beyond the permitted range, or the capacity of snapshot exceeds the size "
-            "limit of the specified disk category.",
-        )
+        size = _disk_size(disk.get("Size"), low, high, INVALID_DATA_DISK_SIZE_VALUE_NOT_SUPPORTED)
         delete_with_instance = disk.get("DeleteWithInstance", "true").lower() != "false"
         disks.append(
             {
@@ -360,17 +352,11 @@ def _data_disks(params):
 def _bandwidth(params):
     text = params.str("InternetMaxBandwidthOut", default="0")
     if not text.isdigit() or not 0 <= int(text) <= 100:
-        raise ApiError(
-            400,
-            "InvalidInternetMaxBandwidthOut.Malformed",
-            "The specified parameter internetMaxBandwidthOut is not valid.",
-        )
+        raise INVALID_INTERNET_MAX_BANDWIDTH_OUT_MALFORMED()
     out = int(text)
     charge_type = params.str("InternetChargeType", default="PayByTraffic")
     if charge_type not in ("PayByTraffic", "PayByBandwidth"):
-        raise ApiError(
-            400, "InvalidInternetChargeType.ValueNotSupported", "The specified InternetChargeType is not valid."
-        )
+        raise INVALID_INTERNET_CHARGE_TYPE_VALUE_NOT_SUPPORTED()
     return {
         "InternetChargeType": charge_type,
         "InternetMaxBandwidthOut": out,
@@ -381,9 +367,9 @@ def _bandwidth(params):
 def _spot(params, charge_type):
     strategy = params.str("SpotStrategy", default="NoSpot")
     if strategy not in ("NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"):
-        raise ApiError(400, "InvalidSpotStrategy", "The specified SpotStrategy is not valid.")
+        raise INVALID_SPOT_STRATEGY()
     if strategy != "NoSpot" and charge_type == "PrePaid":
-        raise ApiError(400, "InvalidSpotPrepaid", "The specified Spot type is not support PrePay Instance.")
+        raise INVALID_SPOT_PREPAID()
     limit = 0.0
     text = params.str("SpotPriceLimit")
     if text is not None:
@@ -392,7 +378,7 @@ def _spot(params, charge_type):
         except ValueError:
             limit = -1.0
         if limit <= 0 or round(limit, 3) != limit:
-            raise ApiError(400, "InvalidSpotPriceLimit", "The specified SpotPriceLimitis not valid.")
+            raise INVALID_SPOT_PRICE_LIMIT()
     return {"SpotStrategy": strategy, "SpotPriceLimit": limit if strategy == "SpotWithPriceLimit" else 0.0}
 
 
@@ -410,17 +396,15 @@ def _charge(params, now):
     """InstanceChargeType, and for subscriptions the time the instance expires."""
     charge_type = params.str("InstanceChargeType", default="PostPaid")
     if charge_type not in ("PostPaid", "PrePaid"):
-        raise ApiError(
-            404, "InvalidInstanceChargeType.NotFound", "The InstanceChargeType does not exist in our records."
-        )
+        raise INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND()
     if charge_type == "PostPaid":
         return charge_type, None
     unit = params.str("PeriodUnit", default="Month", choices=tuple(PERIODS))
     period = params.str("Period")
     if period is None:
-        raise ApiError(400, "MissingParamter", 'The specified parameter "Period" is not null.')
+        raise MISSING_PARAMTER()
     if not period.isdigit() or int(period) not in PERIODS[unit]:
-        raise ApiError(400, "InvalidPeriod", "The specified period is not valid.")
+        raise INVALID_PERIOD()
     return charge_type, _add_period(now, int(period), unit)
 
 
@@ -430,7 +414,7 @@ def _amounts(params):
     if text is None:
         return amount, amount
     if not text.isdigit() or not 1 <= int(text) <= amount:
-        raise ApiError(400, "InvalidMinAmount.Malformed", "The specified parameter MinAmount is not valid.")
+        raise INVALID_MIN_AMOUNT_MALFORMED()
     return amount, int(text)
 
 
@@ -446,20 +430,14 @@ def _requested_private_ips(network, first, amount, used):
     try:
         start = ipaddress.ip_address(first)
     except ValueError:
-        raise ApiError(400, "InvalidPrivateIpAddress.Malformed", "Specified private IP address is malformed.") from None
+        raise INVALID_PRIVATE_IP_ADDRESS_MALFORMED() from None
     addresses = []
     for offset in range(amount):
         address = start + offset
         if address.version != 4 or not _is_usable(network, address):
-            raise ApiError(
-                400,
-                "InvalidPrivateIpAddress",
-                "Specified private IP address is not in the CIDR block of virtual switch.",
-            )
+            raise INVALID_PRIVATE_IP_ADDRESS()
         if str(address) in used:
-            raise ApiError(
-                400, "InvalidPrivateIpAddress.Duplicated", "The specified private IP address is already in use."
-            )
+            raise INVALID_PRIVATE_IP_ADDRESS_DUPLICATED()
         addresses.append(str(address))
     return addresses
 
@@ -478,7 +456,7 @@ def _private_ips(ctx, params, vswitch, amount, min_amount):
         if str(address) not in used:
             free.append(str(address))
     if len(free) < min_amount:
-        raise ApiError(400, "QuotaExceeded.PrivateIpAddress", "Don't have enough private IPs in this switch.")
+        raise QUOTA_EXCEEDED_PRIVATE_IP_ADDRESS()
     return free
 
 
@@ -494,11 +472,7 @@ def _public_ips(ctx, count):
 
 
 def _custom_malformed():
-    return ApiError(
-        400,
-        "InvalidInstanceName.CustomMalformed",
-        "Customized section of instance or host name is invalid, please use valid format: [], [,], [m,], [,n], [m,n].",
-    )
+    return INVALID_INSTANCE_NAME_CUSTOM_MALFORMED()
 
 
 def _sequence(spec):
@@ -535,7 +509,7 @@ def _names(template, count, unique_suffix, limit, exceed_error):
 
 def _check_instance_name(name):
     if not INSTANCE_NAME.match(name):
-        raise ApiError(400, "InvalidInstanceName.Malformed", 'The specified parameter "InstanceName" is not valid.')
+        raise INVALID_INSTANCE_NAME_MALFORMED()
     return name
 
 
@@ -547,7 +521,7 @@ def _check_host_name(name):
         or name[-1] in ".-"
         or any(pair in name for pair in ("..", "--", ".-", "-."))
     ):
-        raise ApiError(400, "InvalidHostName.Malformed", 'The specified parameter "HostName" is not valid.')
+        raise INVALID_HOST_NAME_MALFORMED()
     return name
 
 
@@ -555,11 +529,7 @@ def _instance_names(params, instance_ids):
     template = params.str("InstanceName")
     if template is None:
         return list(instance_ids)
-    exceed = ApiError(
-        403,
-        "InvalidParams.InstanceNameExceed",
-        "The uniqueSuffix takes three naming places, please shorten your InstanceName.",
-    )
+    exceed = INVALID_PARAMS_INSTANCE_NAME_EXCEED()
     names = _names(template, len(instance_ids), params.bool("UniqueSuffix"), 128, exceed)
     return [_check_instance_name(name) for name in names]
 
@@ -568,9 +538,7 @@ def _host_names(params, instance_ids):
     template = params.str("HostName")
     if template is None:
         return [f"iZ{instance_id[2:]}Z" for instance_id in instance_ids]
-    exceed = ApiError(
-        403, "InvalidParams.HostnameExceed", "The uniqueSuffix takes three naming places, please shorten your Hostname."
-    )
+    exceed = INVALID_PARAMS_HOSTNAME_EXCEED()
     names = _names(template, len(instance_ids), params.bool("UniqueSuffix"), 64, exceed)
     return [
         _check_host_name(name.replace("${instance_id}", instance_id))
@@ -593,7 +561,7 @@ def run_instances(ctx):
     group_ids = _security_groups_for_run(ctx, p, vswitch["VpcId"])
     key_pair_name = _key_pair_name(ctx, p.str("KeyPairName"))
     password = _password(p)
-    user_data = _check_user_data(p.str("UserData"), 400) if "UserData" in p else ""
+    user_data = _check_user_data(p.str("UserData"), INVALID_USER_DATA_BASE64_FORMAT_INVALID) if "UserData" in p else ""
     description = _check_description(p.str("Description")) if "Description" in p else ""
     charge_type, expires_at = _charge(p, ctx.now)
     settings = {**_bandwidth(p), **_spot(p, charge_type), "InstanceChargeType": charge_type}
@@ -717,7 +685,7 @@ def _instance_filter(params):
     """DescribeInstances filters as one predicate over an instance view; every filter given must match."""
     status = params.str("Status")
     if status is not None and status not in STATUSES:
-        raise ApiError(404, "InvalidStatus.NotFound", "The specified Status is not found.")
+        raise INVALID_STATUS_NOT_FOUND()
     exact = {
         "Status": status,
         "ZoneId": params.str("ZoneId"),
@@ -779,10 +747,10 @@ def describe_instance_status(ctx):
     p.str("RegionId", required=True)
     wanted = p.list("InstanceId")
     if len(wanted) > 100:
-        raise ApiError(403, "InvalidParameter.TooManyInstanceIds", "Instance ids cannot be more than 100.")
+        raise INVALID_PARAMETER_TOO_MANY_INSTANCE_IDS()
     zone = p.str("ZoneId")
     if zone is not None and not ctx.catalog.has_zone(ctx.region, zone):
-        raise ApiError(404, "InvalidZoneId.NotFound", "The ZoneId provided does not exist in our records.")
+        raise INVALID_ZONE_ID_NOT_FOUND()
     instances = [
         i
         for i in ctx.list("instance")
@@ -846,18 +814,12 @@ def _check_deletable(ctx, instance, force):
     if instance["_deleting"]:
         raise _incorrect_status()  # being released already: a second release is refused, not ignored
     if instance["DeletionProtection"]:
-        raise ApiError(
-            403, "InvalidOperation.DeletionProtection", "The operation is not allowed due to deletion protection."
-        )
+        raise INVALID_OPERATION_DELETION_PROTECTION()
     if instance["InstanceChargeType"] == "PrePaid":
-        raise ApiError(403, "ChargeTypeViolation", "The operation is not permitted due to charge type of the instance.")
+        raise CHARGE_TYPE_VIOLATION()
     status = _status(ctx, instance)
     if status in ("Pending", "Starting"):
-        raise ApiError(
-            403,
-            "IncorrectInstanceStatus.Initializing",
-            "The specified instance status does not support this operation.",
-        )
+        raise INCORRECT_INSTANCE_STATUS_INITIALIZING()
     if status != "Stopped" and not force:
         raise _incorrect_status()
 
@@ -912,14 +874,14 @@ def _batch_ids(params):
     if not wanted:
         raise missing("InstanceId")
     if len(wanted) > 100:
-        raise ApiError(403, "InvalidParameter.TooManyInstanceIds", "Instance ids cannot be more than 100.")
+        raise INVALID_PARAMETER_TOO_MANY_INSTANCE_IDS()
     return wanted
 
 
 def _batch_result(ctx, instance_id, instance, allowed, change):
     """One InstanceResponse of a SuccessFirst (or an all-valid AllTogether) batch."""
     if instance is None:
-        error = _not_found()
+        error = INVALID_INSTANCE_ID_NOT_FOUND()
         return {"InstanceId": instance_id, "Code": error.code, "Message": error.message,
                 "PreviousStatus": "", "CurrentStatus": ""}  # fmt: skip
     previous = _status(ctx, instance)
@@ -944,7 +906,7 @@ def _run_batch(ctx, allowed, change):
     found = {instance_id: _regional_instance(ctx, instance_id) for instance_id in wanted}
     if mode == "AllTogether":
         if any(instance is None for instance in found.values()):
-            raise _ids_not_found()
+            raise INVALID_INSTANCE_IDS_NOT_FOUND()
         for instance in found.values():
             _require_status(ctx, instance, allowed)
         if dry_run:
@@ -970,7 +932,7 @@ def delete_instances(ctx):
     wanted = _batch_ids(p)
     instances = [_regional_instance(ctx, instance_id) for instance_id in wanted]
     if any(instance is None for instance in instances):
-        raise _ids_not_found()
+        raise INVALID_INSTANCE_IDS_NOT_FOUND()
     force = p.bool("Force")
     for instance in instances:
         _check_deletable(ctx, instance, force)
@@ -984,24 +946,16 @@ def delete_instances(ctx):
 # ModifyInstanceAttribute ----------------------------------------------------------------------
 def _new_security_groups(ctx, instance, group_ids):
     if len(set(group_ids)) != len(group_ids):
-        raise ApiError(
-            404, "InvalidParameter.SecurityGroupIdRepeated", "The specified security group ids has repeated."
-        )
+        raise INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED_ON_MODIFY()
     if len(group_ids) > MAX_SECURITY_GROUPS:
-        raise ApiError(
-            400, "JoinedGroupLimitExceed", f"An instance can join at most {MAX_SECURITY_GROUPS} security groups."
-        )
+        raise JOINED_GROUP_LIMIT_EXCEED(limit=MAX_SECURITY_GROUPS)
     groups = []
     for group_id in group_ids:
         group = ctx.store.get("security_group", group_id)
         if group is None or group["_region"] != instance["_region"]:
-            raise ApiError(404, "InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.")
+            raise INVALID_SECURITY_GROUP_ID_NOT_FOUND()
         if group["VpcId"] != instance["_vpc_id"]:
-            raise ApiError(
-                404,
-                "InvalidSecurityGroupVpc.NotBelongToOneVpc",
-                "The specified SecurityGroupIds are belong to different vpc.",
-            )
+            raise INVALID_SECURITY_GROUP_VPC_NOT_BELONG_TO_ONE_VPC()
         groups.append(group)
     _check_one_group_type(groups)
     return list(group_ids)
@@ -1010,11 +964,7 @@ def _new_security_groups(ctx, instance, group_ids):
 def _deletion_protection(params, instance):
     protected = params.bool("DeletionProtection")
     if protected and (instance["InstanceChargeType"] == "PrePaid" or instance["SpotStrategy"] != "NoSpot"):
-        raise ApiError(
-            403,
-            "InvalidChargeType.ValueNotSupported",
-            "Deletion protection is only valid for postPaid instance, not for prePaid or spot instance.",
-        )
+        raise INVALID_CHARGE_TYPE_VALUE_NOT_SUPPORTED()
     return protected
 
 
@@ -1034,7 +984,7 @@ def modify_instance_attribute(ctx):
         if _status(ctx, instance) == "Starting":
             raise _incorrect_status()
     if "UserData" in p:
-        changes["_user_data"] = _check_user_data(p.str("UserData"), 403)
+        changes["_user_data"] = _check_user_data(p.str("UserData"), INVALID_USER_DATA_BASE64_FORMAT_INVALID_ON_MODIFY)
     if "DeletionProtection" in p:
         changes["DeletionProtection"] = _deletion_protection(p, instance)
     group_ids = p.list("SecurityGroupIds")

@@ -34,13 +34,51 @@ from .base import (
     page,
     tags_with_tag_key,
 )
+from .slb_errors import (
+    BACKEND_SERVER_SERVER_ID_EMPTY,
+    ILLEGAL_PARAM_INSTANCE_CHARGE_TYPE,
+    ILLEGAL_PARAM_LISTENER_PROTOCOL,
+    ILLEGAL_PARAM_MAX_RESULTS,
+    ILLEGAL_PARAM_NEXT_TOKEN,
+    ILLEGAL_PARAM_SIZE_LOAD_BALANCER_ID,
+    INSTANCE_INTERNET_CHARGE_TYPE_NOT_ALLOWED,
+    INVALID_BACKEND_SERVERS_INCONSISTENT,
+    INVALID_PARAM_MODIFICATION_PROTECTION_REASON,
+    INVALID_PARAM_MODIFICATION_PROTECTION_STATUS,
+    INVALID_PARAMETER_ADDRESS_NOT_IN_SUBNET,
+    INVALID_PARAMETER_BACKEND_SERVERS,
+    INVALID_PARAMETER_BANDWIDTH,
+    INVALID_PARAMETER_FORWARD_PORT,
+    INVALID_PARAMETER_IDLE_TIMEOUT,
+    INVALID_PARAMETER_LISTENER_PORT_CONFLICT,
+    INVALID_PARAMETER_REQUEST_TIMEOUT,
+    INVALID_TAG,
+    INVALID_VPC_ID_NOT_EXIST,
+    INVALID_VSWITCH_ID_NOT_FOUND,
+    INVALID_WEIGHT_MALFORMED,
+    LB_NOT_FOUND,
+    LISTENER_NOT_FOUND,
+    LISTENER_NOT_FOUND_ON_DELETE,
+    MISSING_PARAM_BACKEND_SERVER_PORT,
+    MISSING_PARAM_COOKIE,
+    MISSING_PARAM_COOKIE_TIMEOUT,
+    MISSING_PARAM_LOAD_BALANCER_SPEC,
+    MISSING_PARAM_STICKY_SESSION_TYPE,
+    MISSING_PARAM_VSWITCH_ID,
+    OBTAIN_IP_FAIL,
+    OPERATION_DENIED_DELETE_PROTECTION_IS_ON,
+    REGION_OR_ZONES_NOT_SUPPORT_IPV6,
+    RESOURCE_NOT_EXIST,
+    TOO_MANY_BACKEND_SERVERS,
+    VSWITCH_AVAILABLE_IP_NOT_EXIST,
+)
 from .tagging import register_tagging
 
 SLB = Product(code="Slb", version="2014-05-15", endpoint_prefix="slb")
 register_tagging(
     SLB,
     {"instance": "load_balancer", "listener": "listener"},
-    not_found=lambda resource_id: ApiError(400, "ResourceNotExist", f"The resource {resource_id} does not exist."),
+    not_found=lambda resource_id: RESOURCE_NOT_EXIST(resource_id=resource_id),
     max_resources=20,
 )
 
@@ -56,16 +94,12 @@ MAX_BACKENDS_PER_CALL = 20
 HEALTH_CHECK_PACE = {"realistic": 1.0, "fast": 0.1, "instant": 0.0}
 PROTOCOLS = ("http", "https", "tcp", "udp")
 
-LB_NOT_FOUND = ApiError(404, "InvalidLoadBalancerId.NotFound", "The specified LoadBalancerId does not exist.")
-LISTENER_NOT_FOUND = ApiError(400, "InvalidParameter", "The specified resource does not exist.")
-LISTENER_NOT_FOUND_ON_DELETE = ApiError(404, "ResourceNotFound.Listener", "The specified listener is not found.")
-
 
 # load balancers ------------------------------------------------------------------------------
 def _load_balancer(ctx, lb_id):
     lb = ctx.store.get("load_balancer", lb_id)
     if lb is None or (ctx.params.str("RegionId") and lb["_region"] != ctx.region):
-        raise LB_NOT_FOUND
+        raise LB_NOT_FOUND()
     return lb
 
 
@@ -94,13 +128,13 @@ def _network(ctx, params, address_type):
     if address_type == "internet":
         return None, None
     if vswitch_id is None:
-        raise ApiError(400, "MissingParam.VSwitchId", "The parameter VSwitchId is required.")
+        raise MISSING_PARAM_VSWITCH_ID()
     vswitch = ctx.store.get("vswitch", vswitch_id)
     if vswitch is None or vswitch["_region"] != ctx.region:
-        raise ApiError(400, "InvalidVSwitchId.NotFound", "The specified vSwitch instance is invalid.")
+        raise INVALID_VSWITCH_ID_NOT_FOUND()
     vpc = ctx.store.get("vpc", vpc_id or vswitch["VpcId"])
     if vpc is None or vpc["_region"] != ctx.region:
-        raise ApiError(400, "InvalidVpcId.NotExist", "The specified VPC not exist.")
+        raise INVALID_VPC_ID_NOT_EXIST()
     if vswitch["VpcId"] != vpc["VpcId"]:
         raise invalid_parameter("VSwitchId", vswitch_id, f"The vSwitch is not in VPC {vpc['VpcId']}.")
     return vpc, vswitch
@@ -134,54 +168,46 @@ def _private_address(ctx, vswitch, requested):
         except ValueError:
             raise invalid_parameter("Address", requested, "It is not an IP address.") from None
         if address not in set(usable_hosts(network)):
-            raise ApiError(400, "InvalidParameter", "Illegal parameter. The IP address is not in subnet.")
+            raise INVALID_PARAMETER_ADDRESS_NOT_IN_SUBNET()
         if requested in used:
             raise invalid_parameter("Address", requested, "The address is already in use.")
         return requested
     for address in usable_hosts(network):
         if str(address) not in used:
             return str(address)
-    raise ApiError(400, "VSwitchAvailableIpNotExist", "The specified VSwitch has no availabe ip.")
+    raise VSWITCH_AVAILABLE_IP_NOT_EXIST()
 
 
 def _billing(params):
     """(InstanceChargeType, LoadBalancerSpec, InternetChargeType, Bandwidth)."""
     charge = params.str("InstanceChargeType", default="PayBySpec")
     if charge not in ("PayBySpec", "PayByCLCU"):
-        raise ApiError(400, "IllegalParam.InstanceChargeType", "The parameter InstanceChargeType is illegal.")
+        raise ILLEGAL_PARAM_INSTANCE_CHARGE_TYPE()
     spec = params.str("LoadBalancerSpec")
     if spec is not None and spec not in SPECS:
         raise invalid_parameter("LoadBalancerSpec", spec, f"Valid values: {', '.join(SPECS)}.")
     if charge == "PayByCLCU":
         spec = CLCU_SPEC
     elif spec is None:
-        raise ApiError(400, "MissingParam.LoadBalancerSpec", "The param LoadBalancerSpec is required.")
+        raise MISSING_PARAM_LOAD_BALANCER_SPEC()
     internet_charge = params.str("InternetChargeType", default="paybytraffic").lower()
     if internet_charge not in INTERNET_CHARGE_CODES:
-        raise ApiError(
-            400,
-            "Instance.InternetChargeTypeNotAllowed",
-            "Illegal parameter. The specified InternetChargeType not allowed.",
-        )
+        raise INSTANCE_INTERNET_CHARGE_TYPE_NOT_ALLOWED()
     bandwidth = UNLIMITED_BANDWIDTH
     if internet_charge == "paybybandwidth":
         bandwidth = params.int("Bandwidth") if "Bandwidth" in params else None
         if bandwidth is None or not 1 <= bandwidth <= UNLIMITED_BANDWIDTH:
-            raise ApiError(400, "InvalidParameter.Bandwidth", "The param Bandwidth is invalid.")
+            raise INVALID_PARAMETER_BANDWIDTH()
     return charge, spec, internet_charge, bandwidth
 
 
 def _protection(params):
     status = params.str("ModificationProtectionStatus", default="NonProtection")
     if status not in ("NonProtection", "ConsoleProtection"):
-        raise ApiError(
-            400, "InvalidParam.ModificationProtectionStatus", "The param ModificationProtectionStatus is invalid."
-        )
+        raise INVALID_PARAM_MODIFICATION_PROTECTION_STATUS()
     reason = params.str("ModificationProtectionReason", default="") if status == "ConsoleProtection" else ""
     if len(reason) > 80:
-        raise ApiError(
-            400, "InvalidParam.ModificationProtectionReason", "The param ModificationProtectionReason is invalid."
-        )
+        raise INVALID_PARAM_MODIFICATION_PROTECTION_REASON()
     return status, reason
 
 
@@ -193,9 +219,7 @@ def create_load_balancer(ctx):
     if address_type not in ("internet", "intranet"):
         raise invalid_parameter("AddressType", address_type, "Valid values: internet, intranet.")
     if p.str("AddressIPVersion", default="ipv4") != "ipv4":
-        raise ApiError(
-            400, "RegionOrZonesNotSupportIpv6", "The specified region or master/slave zones does not support ipv6."
-        )
+        raise REGION_OR_ZONES_NOT_SUPPORT_IPV6()
     p.str("PayType", default="PayOnDemand", choices=("PayOnDemand",))
     charge, spec, internet_charge, bandwidth = _billing(p)
     vpc, vswitch = _network(ctx, p, address_type)
@@ -287,18 +311,18 @@ def _tags_filter(params):
     try:
         document = json.loads(text)
     except ValueError:
-        raise ApiError(400, "InvalidTag", "The specified tags is invalid.") from None
+        raise INVALID_TAG() from None
     entries = document if isinstance(document, list) else [document]
     for entry in entries:
         if not isinstance(entry, dict):
-            raise ApiError(400, "InvalidTag", "The specified tags is invalid.")
+            raise INVALID_TAG()
         lowered = {str(k).lower(): v for k, v in entry.items()}
         if "tagkey" in lowered:
             wanted[str(lowered["tagkey"])] = str(lowered.get("tagvalue") or "")
         else:
             wanted.update({str(k): str(v) for k, v in entry.items()})
     if len(wanted) > 20:
-        raise ApiError(400, "InvalidTag", "The specified tags is invalid.")
+        raise INVALID_TAG()
     return wanted
 
 
@@ -411,11 +435,7 @@ def set_load_balancer_delete_protection(ctx):
 def delete_load_balancer(ctx):
     lb = _load_balancer(ctx, ctx.params.str("LoadBalancerId", required=True))
     if lb["DeleteProtection"] == "on":
-        raise ApiError(
-            400,
-            "OperationDenied.DeleteProtectionIsOn",
-            "The loadbalancer can not be deleted due to DeleteProtection is enabled.",
-        )
+        raise OPERATION_DENIED_DELETE_PROTECTION_IS_ON()
     for listener in _listeners_of(ctx, lb):
         ctx.store.remove("listener", listener["_id"])
     ctx.store.remove("load_balancer", lb["LoadBalancerId"])
@@ -461,7 +481,10 @@ _RANGED_SETTINGS = {
     "HealthCheckConnectPort": (1, 65535),
     "CookieTimeout": (1, 86400),
 }
-_TIMEOUT_SETTINGS = {"IdleTimeout": 60, "RequestTimeout": 180}  # 1 to this; own error codes
+_TIMEOUT_SETTINGS = {  # 1 to this; own error codes
+    "IdleTimeout": (60, INVALID_PARAMETER_IDLE_TIMEOUT),
+    "RequestTimeout": (180, INVALID_PARAMETER_REQUEST_TIMEOUT),
+}
 _HTTP_CODES = ("http_2xx", "http_3xx", "http_4xx", "http_5xx")
 _STICKY_DETAILS = ("StickySessionType", "Cookie", "CookieTimeout")
 
@@ -471,10 +494,10 @@ def _listener_id(lb_id, port):
 
 
 def _set_timeouts(params, settings):
-    for name, limit in _TIMEOUT_SETTINGS.items():
+    for name, (limit, error) in _TIMEOUT_SETTINGS.items():
         value = params.int(name, default=settings.get(name))
         if not 1 <= value <= limit:
-            raise ApiError(400, f"InvalidParameter.{name}", f"The specified {name} exceeds the limit.")
+            raise error()
         settings[name] = value
 
 
@@ -505,17 +528,17 @@ def _set_sticky_session(params, settings):
         return
     kind = params.str("StickySessionType", default=settings.get("StickySessionType"), choices=("insert", "server"))
     if kind is None:
-        raise ApiError(400, "MissingParam.StickySessionType", "The param StickySessionType is required.")
+        raise MISSING_PARAM_STICKY_SESSION_TYPE()
     settings["StickySessionType"] = kind
     if kind == "insert":
         settings.pop("Cookie", None)
         if settings.get("CookieTimeout") is None:
-            raise ApiError(400, "MissingParam.CookieTimeout", "The param CookieTimeout is required.")
+            raise MISSING_PARAM_COOKIE_TIMEOUT()
     else:
         settings.pop("CookieTimeout", None)
         cookie = params.str("Cookie", default=settings.get("Cookie"))
         if cookie is None:
-            raise ApiError(400, "MissingParam.Cookie", "The param Cookie is required.")
+            raise MISSING_PARAM_COOKIE()
         if not 1 <= len(cookie) <= 200 or any(c in cookie for c in ",; ") or cookie.startswith("$"):
             raise invalid_parameter("Cookie", cookie, "1 to 200 characters, no comma, semicolon or space.")
         settings["Cookie"] = cookie
@@ -548,7 +571,7 @@ def _listener_settings(params, current):
 def _listener_port(params):
     port = params.int("ListenerPort", required=True)
     if not 1 <= port <= 65535:
-        raise ApiError(400, "InvalidParameter", "The specified ListenerPort or ForwardPort is invalid.")
+        raise INVALID_PARAMETER_FORWARD_PORT()
     return port
 
 
@@ -558,7 +581,7 @@ def _listener(ctx, lb, not_found=LISTENER_NOT_FOUND):
     protocol = ctx.params.str("ListenerProtocol", default="http")
     listener = ctx.store.get("listener", _listener_id(lb["LoadBalancerId"], port))
     if listener is None or protocol.lower() != "http":
-        raise not_found
+        raise not_found()
     return listener
 
 
@@ -570,14 +593,14 @@ def create_load_balancer_http_listener(ctx):
     p.str("HealthCheck", required=True)
     p.str("StickySession", required=True)
     if "BackendServerPort" not in p:
-        raise ApiError(400, "MissingParam.BackendServerPort", "The param BackendServerPort is required.")
+        raise MISSING_PARAM_BACKEND_SERVER_PORT()
     backend_port = p.int("BackendServerPort", minimum=1, maximum=65535)
     settings = _listener_settings(p, LISTENER_DEFAULTS)
     tags = p.tags()
     listener_id = _listener_id(lb["LoadBalancerId"], port)
     if ctx.store.get("listener", listener_id) is not None:
         # The code of the official API metadata (older answers said ListenerAlreadyExists).
-        raise ApiError(400, "InvalidParameter.ListenerPortConflict", "There is conflict listener port exists.")
+        raise INVALID_PARAMETER_LISTENER_PORT_CONFLICT()
     ctx.store.add(
         "listener",
         listener_id,
@@ -645,7 +668,7 @@ def _listener_page(params, items):
     """MaxResults (1-100, default 20) / NextToken paging with this API's own error codes."""
     size = params.str("MaxResults", default="20")
     if not size.isdigit() or not 1 <= int(size) <= 100:
-        raise ApiError(400, "IllegalParam.MaxResults", "The param of MaxResults is illegal.")
+        raise ILLEGAL_PARAM_MAX_RESULTS()
     size = int(size)
     token = params.str("NextToken")
     start = 0
@@ -653,7 +676,7 @@ def _listener_page(params, items):
         try:
             start = decode_token(token)
         except ApiError:
-            raise ApiError(400, "IllegalParam.NextToken", "The param of NextToken is illegal.") from None
+            raise ILLEGAL_PARAM_NEXT_TOKEN() from None
     following = start + size
     next_token = encode_token(following) if following < len(items) else ""
     return items[start:following], {"TotalCount": len(items), "MaxResults": size, "NextToken": next_token}
@@ -664,10 +687,10 @@ def describe_load_balancer_listeners(ctx):
     p = ctx.params
     lb_ids = p.list("LoadBalancerId")
     if len(lb_ids) > 10:
-        raise ApiError(400, "IllegalParamSize.LoadBalancerId", "The param size of LoadBalancerId is illegal.")
+        raise ILLEGAL_PARAM_SIZE_LOAD_BALANCER_ID()
     protocol = p.str("ListenerProtocol")
     if protocol is not None and protocol.lower() not in PROTOCOLS:
-        raise ApiError(400, "IllegalParam.ListenerProtocol", "The param of ListenerProtocol is illegal.")
+        raise ILLEGAL_PARAM_LISTENER_PROTOCOL()
     port = p.int("ListenerPort", minimum=1, maximum=65535)
     description = p.str("Description")
     wanted_tags = p.tags()
@@ -722,7 +745,7 @@ def delete_load_balancer_listener(ctx):
 
 # backend servers -------------------------------------------------------------------------------
 def _invalid_backends(reason):
-    return ApiError(400, "InvalidParameter", f"The specified BackendServers is invalid. {reason}")
+    return INVALID_PARAMETER_BACKEND_SERVERS(reason=reason)
 
 
 def _weight(value):
@@ -731,7 +754,7 @@ def _weight(value):
     except (TypeError, ValueError):
         weight = -1
     if isinstance(value, bool) or not 0 <= weight <= 100:
-        raise ApiError(400, "InvalidWeight.Malformed", "The specified Weight is invalid.")
+        raise INVALID_WEIGHT_MALFORMED()
     return weight
 
 
@@ -741,12 +764,12 @@ def _requested_backends(params, with_weights=True):
     if not isinstance(servers, list) or not all(isinstance(s, dict) for s in servers):
         raise _invalid_backends("It must be a JSON list of objects.")
     if len(servers) > MAX_BACKENDS_PER_CALL:
-        raise ApiError(400, "TooManyBackendServers", "The number of backend servers exceeds the limit of 20.")
+        raise TOO_MANY_BACKEND_SERVERS()
     entries = {}
     for server in servers:
         server_id = server.get("ServerId")
         if not isinstance(server_id, str) or not server_id:
-            raise ApiError(400, "BackendServer.ServerIdEmpty", "The specified ServerId can not be empty.")
+            raise BACKEND_SERVER_SERVER_ID_EMPTY()
         kind = str(server.get("Type", "ecs"))
         if kind != "ecs":
             raise _invalid_backends(f"Only ECS instances (Type ecs) can be backend servers, not {kind}.")
@@ -771,18 +794,9 @@ def _check_members(ctx, lb, entries):
         else:
             status = None
         if status != "Running":
-            raise ApiError(
-                400,
-                "ObtainIpFail",
-                "The specified BackendServers is invalid; some of the specified backend servers do not exist "
-                "or are not running.",
-            )
+            raise OBTAIN_IP_FAIL()
         if lb["VpcId"] and instance["_vpc_id"] != lb["VpcId"]:
-            raise ApiError(
-                400,
-                "InvalidBackendServers.Inconsistent",
-                f"The specified backend server {entry['ServerId']} is not in the VPC of the load balancer.",
-            )
+            raise INVALID_BACKEND_SERVERS_INCONSISTENT(server_id=entry["ServerId"])
 
 
 def _live_backends(ctx, lb):

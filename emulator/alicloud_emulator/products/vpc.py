@@ -1,51 +1,71 @@
 """VPC 2016-04-28: VPCs and vSwitches."""
 
 from .. import ids
-from ..errors import ApiError, invalid_parameter
+from ..errors import invalid_parameter
 from ..netcheck import is_reserved, parse_network, usable_hosts
 from .addresses import used_addresses
 from .base import Product, check_tag_limit, iso, matches_tags, page, tags_with_key
+from .shared_errors import DRY_RUN_OPERATION
 from .tagging import register_tagging
+from .vpc_errors import (
+    DEPENDENCY_VIOLATION,
+    DEPENDENCY_VIOLATION_SECURITY_GROUP,
+    DEPENDENCY_VIOLATION_VSWITCH,
+    INCORRECT_VPC_STATUS,
+    INCORRECT_VSWITCH_STATUS,
+    INVALID_CIDR_BLOCK_OVERLAPPED,
+    INVALID_CIRDR_BLOCK_MASK_LENGTH,
+    INVALID_DESCRIPTION_MALFORMED,
+    INVALID_INSTANCE_IDS_NOT_FOUND,
+    INVALID_PARAMETER_CIDR_BLOCK,
+    INVALID_PARAMETER_CIDR_BLOCK_NOT_IN_VPC,
+    INVALID_VPC_ID_NOT_FOUND,
+    INVALID_VPC_NAME_MALFORMED,
+    INVALID_VSWITCH_ID_NOT_FOUND,
+    INVALID_VSWITCH_NAME_MALFORMED,
+    INVALID_ZONE_ID_NOT_FOUND,
+    MISSING_PARAMETER,
+)
 
 VPC = Product(code="Vpc", version="2016-04-28", endpoint_prefix="vpc")
 register_tagging(
     VPC,
     {"VPC": "vpc", "VSWITCH": "vswitch"},
-    not_found=lambda _id: ApiError(400, "InvalidInstanceIds.NotFound", "The instanceIds are not found"),
+    not_found=lambda _id: INVALID_INSTANCE_IDS_NOT_FOUND(),
     untag_action="UnTagResources",
 )
 
 
-def _check_name(params, name, code):
+def _check_name(params, name, error):
     value = params.str(name)
     if value is not None and (not 1 <= len(value) <= 128 or value.startswith(("http://", "https://"))):
-        raise ApiError(400, code, f"The specified {name} is not valid.")
+        raise error()
     return value
 
 
 def _check_description(params):
     value = params.str("Description")
     if value is not None and (len(value) > 256 or value.startswith(("http://", "https://"))):
-        raise ApiError(400, "InvalidDescription.Malformed", "The specified Description is not valid.")
+        raise INVALID_DESCRIPTION_MALFORMED()
     return value
 
 
 def _dry_run(params):
     if params.bool("DryRun"):
-        raise ApiError(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.")
+        raise DRY_RUN_OPERATION()
 
 
 def _vpc(ctx, vpc_id):
     vpc = ctx.store.get("vpc", vpc_id)
     if vpc is None or vpc["_region"] != ctx.region:
-        raise ApiError(404, "InvalidVpcId.NotFound", "Specified VPC does not exist.")
+        raise INVALID_VPC_ID_NOT_FOUND()
     return vpc
 
 
 def _vswitch(ctx, vswitch_id):
     vswitch = ctx.store.get("vswitch", vswitch_id)
     if vswitch is None or (ctx.params.str("RegionId") and vswitch["_region"] != ctx.region):
-        raise ApiError(404, "InvalidVSwitchId.NotFound", "VSwitch not exist.")
+        raise INVALID_VSWITCH_ID_NOT_FOUND()
     return vswitch
 
 
@@ -72,8 +92,8 @@ def create_vpc(ctx):
     cidr_text = p.str("CidrBlock", default="172.16.0.0/12")
     network = parse_network(cidr_text, "InvalidParameter", "Specified CIDR block is not valid")
     if network.version != 4 or not 8 <= network.prefixlen <= 28 or is_reserved(network):
-        raise ApiError(400, "InvalidParameter", "Specified CIDR block is not valid")
-    name = _check_name(p, "VpcName", "InvalidVpcName.Malformed")
+        raise INVALID_PARAMETER_CIDR_BLOCK()
+    name = _check_name(p, "VpcName", INVALID_VPC_NAME_MALFORMED)
     description = _check_description(p)
     tags = p.tags()
     check_tag_limit(tags)
@@ -153,7 +173,7 @@ def describe_vpc_attribute(ctx):
 def modify_vpc_attribute(ctx):
     p = ctx.params
     vpc = _vpc(ctx, p.str("VpcId", required=True))
-    name = _check_name(p, "VpcName", "InvalidVpcName.Malformed")
+    name = _check_name(p, "VpcName", INVALID_VPC_NAME_MALFORMED)
     description = _check_description(p)
     if name is not None:
         vpc["VpcName"] = name
@@ -167,13 +187,11 @@ def delete_vpc(ctx):
     p = ctx.params
     vpc = _vpc(ctx, p.str("VpcId", required=True))
     if vpc["Status"] != "Available":
-        raise ApiError(400, "IncorrectVpcStatus", "Current VPC status does not support this operation.")
+        raise INCORRECT_VPC_STATUS()
     if ctx.store.find("vswitch", VpcId=vpc["VpcId"]):
-        raise ApiError(400, "DependencyViolation.VSwitch", "Specified object has dependent resources")
+        raise DEPENDENCY_VIOLATION_VSWITCH()
     if ctx.store.find("security_group", VpcId=vpc["VpcId"]):
-        raise ApiError(
-            400, "DependencyViolation.SecurityGroup", "Specified object has dependent resources SecurityGroup."
-        )
+        raise DEPENDENCY_VIOLATION_SECURITY_GROUP()
     _dry_run(p)
     ctx.store.remove("vpc", vpc["VpcId"])
     ctx.runtime.changed("vpc", "deleted", vpc, ctx.store)
@@ -201,18 +219,18 @@ def create_vswitch(ctx):
     cidr_text = p.str("CidrBlock", required=True)
     vpc = _vpc(ctx, p.str("VpcId", required=True))
     if not ctx.catalog.has_zone(ctx.region, zone):
-        raise ApiError(404, "InvalidZoneId.NotFound", "Specified zone does not exist.")
+        raise INVALID_ZONE_ID_NOT_FOUND()
     network = parse_network(cidr_text)
     if not 16 <= network.prefixlen <= 29:
-        raise ApiError(400, "InvalidCirdrBlock.MaskLength", "The mask length of the CIDR block must be 16 to 29.")
+        raise INVALID_CIRDR_BLOCK_MASK_LENGTH()
     if not network.subnet_of(parse_network(vpc["CidrBlock"])):
-        raise ApiError(400, "InvalidParameter", "Specified CIDR block is not valid in VPC.")
+        raise INVALID_PARAMETER_CIDR_BLOCK_NOT_IN_VPC()
     for other in ctx.store.find("vswitch", VpcId=vpc["VpcId"]):
         if network.overlaps(parse_network(other["CidrBlock"])):
-            raise ApiError(400, "InvalidCidrBlock.Overlapped", "Specified CIDR block overlapped with other subnets.")
+            raise INVALID_CIDR_BLOCK_OVERLAPPED()
     if vpc["Status"] != "Available":
-        raise ApiError(400, "IncorrectVpcStatus", "Current VPC status does not support this operation.")
-    name = _check_name(p, "VSwitchName", "InvalidVSwitchName.Malformed")
+        raise INCORRECT_VPC_STATUS()
+    name = _check_name(p, "VSwitchName", INVALID_VSWITCH_NAME_MALFORMED)
     description = _check_description(p)
     tags = p.tags()
     _dry_run(p)
@@ -248,7 +266,7 @@ def describe_vswitches(ctx):
     p = ctx.params
     vpc_id = p.str("VpcId")
     if not p.str("RegionId") and not vpc_id:
-        raise ApiError(400, "MissingParameter", "Either RegionId or VpcId must be specified.")
+        raise MISSING_PARAMETER()
     wanted_ids = p.comma_list("VSwitchId")
     name, zone = p.str("VSwitchName"), p.str("ZoneId")
     group = p.str("ResourceGroupId")
@@ -276,7 +294,7 @@ def describe_vswitch_attributes(ctx):
 def modify_vswitch_attribute(ctx):
     p = ctx.params
     vswitch = _vswitch(ctx, p.str("VSwitchId", required=True))
-    name = _check_name(p, "VSwitchName", "InvalidVSwitchName.Malformed")
+    name = _check_name(p, "VSwitchName", INVALID_VSWITCH_NAME_MALFORMED)
     description = _check_description(p)
     if name is not None:
         vswitch["VSwitchName"] = name
@@ -290,7 +308,7 @@ def delete_vswitch(ctx):
     p = ctx.params
     vswitch = _vswitch(ctx, p.str("VSwitchId", required=True))
     if vswitch["Status"] != "Available":
-        raise ApiError(400, "IncorrectVSwitchStatus", "vpc subnet is in middle status.")
+        raise INCORRECT_VSWITCH_STATUS()
     vswitch_id = vswitch["VSwitchId"]
     dependants = (
         ctx.store.find("instance", _vswitch_id=vswitch_id)
@@ -298,7 +316,7 @@ def delete_vswitch(ctx):
         + ctx.store.find("mount_target", VswId=vswitch_id)
     )
     if dependants:
-        raise ApiError(400, "DependencyViolation", "Resources deployed in the vSwitch have not been deleted.")
+        raise DEPENDENCY_VIOLATION()
     _dry_run(p)
     ctx.store.remove("vswitch", vswitch_id)
     return {}
