@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ..errors import invalid_parameter
-from .shared_errors import INVALID_TAG_COUNT
+from .shared_errors import DRY_RUN_OPERATION, INVALID_TAG_COUNT
+
+DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"  # the account's default resource group, masked as the console shows it
 
 
 @dataclass
@@ -68,6 +70,47 @@ class Context:
         """Queue `(timing_key_or_seconds, field, value)` steps on the resource."""
         resolved = [(self.timing.delay(d) if isinstance(d, str) else d, f, v) for d, f, v in steps]
         self.store.schedule(resource, resolved, now=self.now)
+
+
+# checks every product makes ------------------------------------------------------------------
+def dry_run(params, passed=DRY_RUN_OPERATION):
+    """DryRun=true after the checks: answer `passed` (ECS and VPC's text; NAS words it its own way), change nothing."""
+    if params.bool("DryRun"):
+        raise passed()
+
+
+def resource_group_id(params):
+    """ResourceGroupId as sent, else the account's default group."""
+    return params.str("ResourceGroupId", default=DEFAULT_RESOURCE_GROUP)
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """A product's rule for a name or a description; `check(value)` raises `error(value=value)` when it is broken.
+
+    low..high characters; not starting with http:// or https:// (unless urls); a letter first (letter_first);
+    only characters the `allowed` pattern matches (if given). `error` is an entry of the product's error table.
+    """
+
+    low: int
+    high: int
+    error: object
+    letter_first: bool = False
+    urls: bool = False
+    allowed: object = None
+
+    def check(self, value):
+        """`value` if it keeps the rule; None (not sent) passes."""
+        if value is None:
+            return None
+        if (
+            not self.low <= len(value) <= self.high
+            or (not self.urls and value.startswith(("http://", "https://")))
+            or (self.letter_first and not value[:1].isalpha())
+            or (self.allowed is not None and not self.allowed.match(value))
+        ):
+            raise self.error(value=value)
+        return value
 
 
 # paging -------------------------------------------------------------------------------------

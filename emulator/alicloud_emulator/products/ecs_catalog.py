@@ -8,7 +8,16 @@ import re
 import struct
 
 from ..store import regional_key
-from .base import check_tag_limit, iso_minutes, matches_tags, page, tags_with_tag_key
+from .base import (
+    TextRule,
+    check_tag_limit,
+    dry_run,
+    iso_minutes,
+    matches_tags,
+    page,
+    resource_group_id,
+    tags_with_tag_key,
+)
 from .ecs import ECS
 from .ecs_errors import (
     INVALID_ACCEPT_LANGUAGE_NOT_FOUND,
@@ -25,10 +34,8 @@ from .ecs_errors import (
     INVALID_SPOT_STRATEGY,
     KEY_PAIR_ALREADY_EXIST,
 )
-from .shared_errors import DRY_RUN_OPERATION
 
 LANGUAGES = ("zh-CN", "zh-TW", "en-US", "ja", "fr", "de", "ko")
-DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"
 DISK_CATEGORIES = ["cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud_auto", "cloud_essd_entry"]
 INSTANCE_GENERATIONS = ["ecs-4", "ecs-5", "ecs-6"]
 IMAGE_OWNER_ALIASES = ("system", "self", "others", "marketplace")
@@ -36,17 +43,12 @@ IMAGE_STATUSES = ("Creating", "Waiting", "Available", "UnAvailable", "CreateFail
 KEY_TYPES = (
     "ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
 )  # fmt: skip
-KEY_PAIR_NAME = re.compile(r"^[^\W\d_][\w:.\-]{1,127}$")
+KEY_PAIR_NAME = TextRule(2, 128, INVALID_KEY_PAIR_NAME_MALFORMED, allowed=re.compile(r"^[^\W\d_][\w:.\-]{1,127}$"))
 
 
 def _wildcard(pattern):
     """A filter value where `*` matches any text (everything else literally)."""
     return re.compile("^" + ".*".join(re.escape(part) for part in pattern.split("*")) + "$")
-
-
-def _dry_run(params):
-    if params.bool("DryRun"):
-        raise DRY_RUN_OPERATION()
 
 
 # regions and zones ----------------------------------------------------------------------------
@@ -212,7 +214,7 @@ def describe_images(ctx):
     p = ctx.params
     p.str("RegionId", required=True)
     checks = _image_filters(ctx)
-    _dry_run(p)
+    dry_run(p)
     images = [_render_image(ctx, image) for image in ctx.catalog.images]
     chosen = [i for i in images if all(check(i) for check in checks)]
     chosen.sort(key=lambda i: i["CreationTime"], reverse=True)
@@ -254,8 +256,7 @@ def import_key_pair(ctx):
     p.str("RegionId", required=True)
     name = p.str("KeyPairName", required=True)
     public_key = p.str("PublicKeyBody", required=True)
-    if not KEY_PAIR_NAME.match(name) or name.startswith(("http://", "https://")):
-        raise INVALID_KEY_PAIR_NAME_MALFORMED()
+    KEY_PAIR_NAME.check(name)
     blob = _key_blob(public_key)
     if blob is None:
         raise INVALID_PUBLIC_KEY_BODY_MALFORMED()
@@ -270,7 +271,7 @@ def import_key_pair(ctx):
             "KeyPairName": name,
             "KeyPairFingerPrint": _fingerprint(blob),
             "PublicKey": public_key.strip(),
-            "ResourceGroupId": p.str("ResourceGroupId", default=DEFAULT_RESOURCE_GROUP),
+            "ResourceGroupId": resource_group_id(p),
             "_tags": tags,
         },
         region=ctx.region,

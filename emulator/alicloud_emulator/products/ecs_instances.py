@@ -19,7 +19,18 @@ from ..errors import ApiError, invalid_parameter, missing
 from ..netcheck import parse_network, usable_hosts
 from ..params import Params
 from .addresses import used_addresses
-from .base import check_tag_limit, iso_minutes, matches_tags, page, tags_with_tag_key, token_page, uses_token_paging
+from .base import (
+    TextRule,
+    check_tag_limit,
+    dry_run,
+    iso_minutes,
+    matches_tags,
+    page,
+    resource_group_id,
+    tags_with_tag_key,
+    token_page,
+    uses_token_paging,
+)
 from .ecs import ECS
 from .ecs_catalog import key_pair_in_region
 from .ecs_errors import (
@@ -84,10 +95,8 @@ from .ecs_errors import (
     MISSING_PARAMTER,
     QUOTA_EXCEEDED_PRIVATE_IP_ADDRESS,
 )
-from .shared_errors import DRY_RUN_OPERATION
 
 STATUSES = ("Pending", "Running", "Starting", "Stopping", "Stopped")
-DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"
 PUBLIC_IP_POOL = ipaddress.ip_network("47.96.0.0/16")
 NEVER_EXPIRES = "2099-12-31T15:59Z"  # what pay-as-you-go instances report as ExpiredTime
 MAX_USER_DATA = 32 * 1024  # bytes, before base64
@@ -154,19 +163,6 @@ ATTRIBUTE_FIELDS = (
 
 
 # errors ---------------------------------------------------------------------------------------
-def _incorrect_status():
-    return INCORRECT_INSTANCE_STATUS()
-
-
-def _dry_run(params):
-    if params.bool("DryRun"):
-        raise DRY_RUN_OPERATION()
-
-
-def _batch_dry_run_success():
-    return DRYRUN_SUCCESS()
-
-
 # reading instances ----------------------------------------------------------------------------
 def _instance(ctx, instance_id):
     """An instance by ID in any region (the single-instance actions take no RegionId)."""
@@ -192,7 +188,7 @@ def _status(ctx, instance):
 
 def _require_status(ctx, instance, allowed):
     if instance.get("_deleting") or _status(ctx, instance) not in allowed:
-        raise _incorrect_status()
+        raise INCORRECT_INSTANCE_STATUS()
 
 
 # RunInstances: checks -------------------------------------------------------------------------
@@ -291,10 +287,7 @@ def _check_user_data(text, not_base64):
     return text
 
 
-def _check_description(description):
-    if not 2 <= len(description) <= 256 or description.startswith(("http://", "https://")):
-        raise INVALID_DESCRIPTION_MALFORMED()
-    return description
+DESCRIPTION = TextRule(2, 256, INVALID_DESCRIPTION_MALFORMED)
 
 
 def _disk_size(text, low, high, error):
@@ -562,7 +555,7 @@ def run_instances(ctx):
     key_pair_name = _key_pair_name(ctx, p.str("KeyPairName"))
     password = _password(p)
     user_data = _check_user_data(p.str("UserData"), INVALID_USER_DATA_BASE64_FORMAT_INVALID) if "UserData" in p else ""
-    description = _check_description(p.str("Description")) if "Description" in p else ""
+    description = DESCRIPTION.check(p.str("Description")) if "Description" in p else ""
     charge_type, expires_at = _charge(p, ctx.now)
     settings = {**_bandwidth(p), **_spot(p, charge_type), "InstanceChargeType": charge_type}
     system_disk, data_disks = _system_disk(p, image), _data_disks(p)
@@ -572,7 +565,7 @@ def run_instances(ctx):
     private_ips = _private_ips(ctx, p, vswitch, amount, min_amount)
     instance_ids = [ids.resource_id("i", 20) for _ in private_ips]
     names, host_names = _instance_names(p, instance_ids), _host_names(p, instance_ids)
-    _dry_run(p)
+    dry_run(p)
     if settings["InternetMaxBandwidthOut"] > 0:
         public_ips = _public_ips(ctx, len(instance_ids))
     else:
@@ -596,7 +589,7 @@ def run_instances(ctx):
                 "KeyPairName": key_pair_name,
                 **settings,
                 "DeletionProtection": p.bool("DeletionProtection"),
-                "ResourceGroupId": p.str("ResourceGroupId", default=DEFAULT_RESOURCE_GROUP),
+                "ResourceGroupId": resource_group_id(p),
                 "SerialNumber": str(uuid.uuid4()),
                 "_vpc_id": vswitch["VpcId"],
                 "_vswitch_id": vswitch["VSwitchId"],
@@ -812,7 +805,7 @@ def _stopped_mode(params):
 
 def _check_deletable(ctx, instance, force):
     if instance["_deleting"]:
-        raise _incorrect_status()  # being released already: a second release is refused, not ignored
+        raise INCORRECT_INSTANCE_STATUS()  # being released already: a second release is refused, not ignored
     if instance["DeletionProtection"]:
         raise INVALID_OPERATION_DELETION_PROTECTION()
     if instance["InstanceChargeType"] == "PrePaid":
@@ -821,7 +814,7 @@ def _check_deletable(ctx, instance, force):
     if status in ("Pending", "Starting"):
         raise INCORRECT_INSTANCE_STATUS_INITIALIZING()
     if status != "Stopped" and not force:
-        raise _incorrect_status()
+        raise INCORRECT_INSTANCE_STATUS()
 
 
 # single-instance actions (no RegionId: the instance is found by ID in any region) ----------------
@@ -829,7 +822,7 @@ def _check_deletable(ctx, instance, force):
 def start_instance(ctx):
     instance = _instance(ctx, ctx.params.str("InstanceId", required=True))
     _require_status(ctx, instance, ("Stopped",))
-    _dry_run(ctx.params)
+    dry_run(ctx.params)
     _start(ctx, instance)
     return {}
 
@@ -841,7 +834,7 @@ def stop_instance(ctx):
     force = p.bool("ForceStop", default=False)
     stopped_mode = _stopped_mode(p)
     _require_status(ctx, instance, ("Running",))
-    _dry_run(p)
+    dry_run(p)
     _stopper(stopped_mode, force)(ctx, instance)
     return {}
 
@@ -852,7 +845,7 @@ def reboot_instance(ctx):
     instance = _instance(ctx, p.str("InstanceId", required=True))
     p.bool("ForceStop")
     _require_status(ctx, instance, ("Running",))
-    _dry_run(p)
+    dry_run(p)
     _reboot(ctx, instance)
     return {}
 
@@ -862,7 +855,7 @@ def delete_instance(ctx):
     p = ctx.params
     instance = _instance(ctx, p.str("InstanceId", required=True))
     _check_deletable(ctx, instance, p.bool("Force"))
-    _dry_run(p)
+    dry_run(p)
     _delete(ctx, instance)
     return {}
 
@@ -902,7 +895,7 @@ def _run_batch(ctx, allowed, change):
     mode = p.str("BatchOptimization", default="AllTogether", choices=("AllTogether", "SuccessFirst"))
     dry_run = p.bool("DryRun")
     if dry_run and mode == "SuccessFirst":
-        raise _batch_dry_run_success()
+        raise DRYRUN_SUCCESS()
     found = {instance_id: _regional_instance(ctx, instance_id) for instance_id in wanted}
     if mode == "AllTogether":
         if any(instance is None for instance in found.values()):
@@ -910,7 +903,7 @@ def _run_batch(ctx, allowed, change):
         for instance in found.values():
             _require_status(ctx, instance, allowed)
         if dry_run:
-            raise _batch_dry_run_success()
+            raise DRYRUN_SUCCESS()
     responses = [_batch_result(ctx, i, found[i], allowed, change) for i in wanted]
     return {"InstanceResponses": {"InstanceResponse": responses}}
 
@@ -937,7 +930,7 @@ def delete_instances(ctx):
     for instance in instances:
         _check_deletable(ctx, instance, force)
     if p.bool("DryRun"):
-        raise _batch_dry_run_success()
+        raise DRYRUN_SUCCESS()
     for instance in instances:
         _delete(ctx, instance)
     return {}
@@ -978,11 +971,11 @@ def modify_instance_attribute(ctx):
     if "HostName" in p:
         changes["HostName"] = _check_host_name(p.str("HostName"))
     if "Description" in p:
-        changes["Description"] = _check_description(p.str("Description"))
+        changes["Description"] = DESCRIPTION.check(p.str("Description"))
     if "Password" in p:
         changes["_password"] = _check_password(p.str("Password"))
         if _status(ctx, instance) == "Starting":
-            raise _incorrect_status()
+            raise INCORRECT_INSTANCE_STATUS()
     if "UserData" in p:
         changes["_user_data"] = _check_user_data(p.str("UserData"), INVALID_USER_DATA_BASE64_FORMAT_INVALID_ON_MODIFY)
     if "DeletionProtection" in p:

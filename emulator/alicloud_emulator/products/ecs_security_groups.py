@@ -4,7 +4,17 @@ import ipaddress
 
 from .. import ids
 from ..errors import invalid_parameter
-from .base import check_tag_limit, iso, matches_tags, page, tags_with_tag_key, token_page, uses_token_paging
+from .base import (
+    TextRule,
+    check_tag_limit,
+    iso,
+    matches_tags,
+    page,
+    resource_group_id,
+    tags_with_tag_key,
+    token_page,
+    uses_token_paging,
+)
 from .ecs import ECS
 from .ecs_errors import (
     AUTHORIZATION_LIMIT_EXCEED,
@@ -48,7 +58,6 @@ from .ecs_errors import (
 )
 
 MAX_RULES = 200
-DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"
 PROTOCOLS = {"tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "icmpv6": "ICMPv6", "gre": "GRE", "all": "ALL"}
 PORTED_PROTOCOLS = ("TCP", "UDP")
 POLICIES = {"accept": "Accept", "drop": "Drop"}
@@ -103,22 +112,9 @@ def _security_group(ctx, group_id):
     return group
 
 
-def _check_name(params):
-    name = params.str("SecurityGroupName")
-    if name is not None and (
-        not 2 <= len(name) <= 128 or not name[0].isalpha() or name.startswith(("http://", "https://"))
-    ):
-        raise INVALID_SECURITY_GROUP_NAME_MALFORMED()
-    return name
-
-
-def _check_description(params):
-    description = params.str("Description")
-    if description is not None and (
-        not 2 <= len(description) <= 256 or description.startswith(("http://", "https://"))
-    ):
-        raise INVALID_DESCRIPTION_MALFORMED()
-    return description
+NAME = TextRule(2, 128, INVALID_SECURITY_GROUP_NAME_MALFORMED, letter_first=True)
+DESCRIPTION = TextRule(2, 256, INVALID_DESCRIPTION_MALFORMED)
+RULE_DESCRIPTION = TextRule(0, 512, INVALID_SECURITY_GROUP_DISCRIPTION_MALFORMED)
 
 
 # security groups ------------------------------------------------------------------------------
@@ -137,8 +133,8 @@ def _vpc_for_group(ctx, vpc_id):
 def create_security_group(ctx):
     p = ctx.params
     p.str("RegionId", required=True)
-    name = _check_name(p)
-    description = _check_description(p)
+    name = NAME.check(p.str("SecurityGroupName"))
+    description = DESCRIPTION.check(p.str("Description"))
     group_type = p.str("SecurityGroupType", default="normal")
     if group_type not in ("normal", "enterprise"):
         raise INVALID_PARAMS_GROUP_TYPE()
@@ -156,7 +152,7 @@ def create_security_group(ctx):
             "Description": description or "",
             "SecurityGroupType": group_type,
             "InnerAccessPolicy": "Accept" if group_type == "normal" else "Drop",
-            "ResourceGroupId": p.str("ResourceGroupId", default=DEFAULT_RESOURCE_GROUP),
+            "ResourceGroupId": resource_group_id(p),
             "ServiceManaged": False,
             "_rules": [],
             "_tags": tags,
@@ -234,8 +230,8 @@ def modify_security_group_attribute(ctx):
     p = ctx.params
     p.str("RegionId", required=True)
     group = _security_group(ctx, p.str("SecurityGroupId", required=True))
-    name = _check_name(p)
-    description = _check_description(p)
+    name = NAME.check(p.str("SecurityGroupName"))
+    description = DESCRIPTION.check(p.str("Description"))
     if name is not None:
         group["SecurityGroupName"] = name
     if description is not None:
@@ -344,10 +340,7 @@ def _cidr(permission, name):
 
 
 def _description(permission):
-    text = permission.get("Description", "")
-    if text and (len(text) > 512 or text.startswith(("http://", "https://"))):
-        raise INVALID_SECURITY_GROUP_DISCRIPTION_MALFORMED()
-    return text
+    return RULE_DESCRIPTION.check(permission.get("Description", ""))
 
 
 def _peer_group(ctx, group, permission, name):

@@ -12,7 +12,7 @@ import re
 from .. import ids
 from ..errors import invalid_parameter
 from ..store import GONE, regional_key
-from .base import Product, iso, matches_tags, page, tags_with_key
+from .base import Product, TextRule, dry_run, iso, matches_tags, page, resource_group_id, tags_with_key
 from .nas_errors import (
     DRY_RUN_OPERATION,
     INVALID_ACCESS_GROUP_ALREADY_ATTACHED,
@@ -66,27 +66,8 @@ MAX_MOUNT_TARGETS = 2  # per General-purpose file system
 MAX_ACCESS_GROUPS = 20  # per region, the default one not counted
 MAX_ACCESS_RULES = 300  # per access group
 _GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{2,63}$")
-_DESCRIPTION_CHARS = re.compile(r"^[\w:-]+$")  # letters (any script), digits, `_`, `:`, `-`: no spaces
-
-
-def _dry_run(params):
-    if params.bool("DryRun"):
-        raise DRY_RUN_OPERATION()
-
-
-def _check_description(params):
-    """2-128 characters, starting with a letter, not a URL; letters, digits, `:`, `_` and `-` only."""
-    value = params.str("Description")
-    if value is None:
-        return None
-    if (
-        not 2 <= len(value) <= 128
-        or not value[0].isalpha()
-        or value.startswith(("http://", "https://"))
-        or not _DESCRIPTION_CHARS.match(value)
-    ):
-        raise INVALID_PARAMETER_DESCRIPTION()
-    return value
+# 2-128 characters, starting with a letter, not a URL; letters (any script), digits, `:`, `_` and `-`: no spaces
+DESCRIPTION = TextRule(2, 128, INVALID_PARAMETER_DESCRIPTION, letter_first=True, allowed=re.compile(r"^[\w:-]+$"))
 
 
 def _public(resource):
@@ -247,12 +228,12 @@ def create_file_system(ctx):
     if storage_type not in STORAGE_TYPES:
         raise INVALID_PARAMETER_STORAGE_TYPE()
     zone = _zone(ctx, p)
-    description = _check_description(p)
+    description = DESCRIPTION.check(p.str("Description"))
     charge_type = p.str("ChargeType", default="PayAsYouGo", choices=("PayAsYouGo", "Subscription"))
     expired_time = _expired_time(p, charge_type, ctx.now)
     encrypt_type, kms_key_id = _encryption(p)
     tags = p.tags()
-    _dry_run(p)
+    dry_run(p, passed=DRY_RUN_OPERATION)
     file_system_id = ids.nas_file_system_id()
     capacity, bandwidth = STORAGE_LIMITS[storage_type]
     file_system = ctx.store.add(
@@ -277,7 +258,7 @@ def create_file_system(ctx):
             "EncryptType": encrypt_type,
             "KMSKeyId": kms_key_id,
             "Version": "1.0.0",
-            "ResourceGroupId": p.str("ResourceGroupId", default="rg-acfmzw2jz2z****"),
+            "ResourceGroupId": resource_group_id(p),
             "_tags": tags,
         },
         region=ctx.region,
@@ -366,7 +347,7 @@ def create_mount_target(ctx):
     if file_system["Status"] != "Running":
         raise INVALID_STATE()
     _check_room_for_mount_target(ctx, file_system, vswitch)
-    _dry_run(p)
+    dry_run(p, passed=DRY_RUN_OPERATION)
     domain = ids.mount_target_domain(file_system["FileSystemId"], ctx.region)
     mount_target = ctx.store.add(
         "mount_target",
@@ -489,7 +470,7 @@ def create_access_group(ctx):
         raise invalid_parameter("AccessGroupName", name, "3 to 64 letters, digits, _ or -, starting with a letter.")
     if group_type != "Vpc":
         raise invalid_parameter("AccessGroupType", group_type, "Valid values: Vpc.")
-    description = _check_description(p)
+    description = DESCRIPTION.check(p.str("Description"))
     _ensure_default_group(ctx, file_system_type)
     group_id = _group_id(ctx, file_system_type, name)
     if ctx.store.get("access_group", group_id) is not None:
@@ -625,7 +606,7 @@ def delete_access_rule(ctx):
 def modify_file_system(ctx):
     p = ctx.params
     file_system = _file_system(ctx, p.str("FileSystemId", required=True))
-    description = _check_description(p)
+    description = DESCRIPTION.check(p.str("Description"))
     if description is not None:
         file_system["Description"] = description
     ctx.runtime.changed("file_system", "updated", file_system, ctx.store)
@@ -637,7 +618,7 @@ def modify_access_group(ctx):
     p = ctx.params
     group = _access_group(ctx, p.str("AccessGroupName", required=True), _access_group_type(p))
     _refuse_default_group_change(group)
-    description = _check_description(p)
+    description = DESCRIPTION.check(p.str("Description"))
     if description is not None:
         group["Description"] = description
     return {}

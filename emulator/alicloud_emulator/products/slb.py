@@ -26,12 +26,14 @@ from ..netcheck import parse_network, usable_hosts
 from .addresses import used_addresses
 from .base import (
     Product,
+    TextRule,
     decode_token,
     encode_token,
     iso,
     iso_minutes,
     matches_tags,
     page,
+    resource_group_id,
     tags_with_tag_key,
 )
 from .slb_errors import (
@@ -51,6 +53,7 @@ from .slb_errors import (
     INVALID_PARAMETER_FORWARD_PORT,
     INVALID_PARAMETER_IDLE_TIMEOUT,
     INVALID_PARAMETER_LISTENER_PORT_CONFLICT,
+    INVALID_PARAMETER_LOAD_BALANCER_NAME,
     INVALID_PARAMETER_REQUEST_TIMEOUT,
     INVALID_TAG,
     INVALID_VPC_ID_NOT_EXIST,
@@ -83,7 +86,6 @@ register_tagging(
 )
 
 PUBLIC_ADDRESS_POOL = ipaddress.ip_network("47.99.0.0/16")
-DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"
 DEFAULT_NAME = "auto_named_slb"
 CLCU_SPEC = "slb.lcu.elastic"
 SPECS = ("slb.s1.small", "slb.s2.small", "slb.s2.medium", "slb.s3.small", "slb.s3.medium", "slb.s3.large")
@@ -112,10 +114,7 @@ def _changed(ctx, event, lb):
     ctx.runtime.changed("load_balancer", event, lb, ctx.store)
 
 
-def _check_name(value):
-    if value is not None and not 1 <= len(value) <= 80:
-        raise invalid_parameter("LoadBalancerName", value, "It must be 1 to 80 characters long.")
-    return value
+NAME = TextRule(1, 80, INVALID_PARAMETER_LOAD_BALANCER_NAME, urls=True)
 
 
 def _on_off(params, name, default=None):
@@ -224,7 +223,7 @@ def create_load_balancer(ctx):
     charge, spec, internet_charge, bandwidth = _billing(p)
     vpc, vswitch = _network(ctx, p, address_type)
     master, slave = _zones(ctx, p, vswitch)
-    name = _check_name(p.str("LoadBalancerName", default=DEFAULT_NAME))
+    name = NAME.check(p.str("LoadBalancerName", default=DEFAULT_NAME))
     delete_protection = _on_off(p, "DeleteProtection", default="off")
     protection, protection_reason = _protection(p)
     tags = p.tags()
@@ -255,7 +254,7 @@ def create_load_balancer(ctx):
             "DeleteProtection": delete_protection,
             "ModificationProtectionStatus": protection,
             "ModificationProtectionReason": protection_reason,
-            "ResourceGroupId": p.str("ResourceGroupId", default=DEFAULT_RESOURCE_GROUP),
+            "ResourceGroupId": resource_group_id(p),
             "_backends": [],
             "_backends_added_at": {},
             "_tags": tags,
@@ -408,7 +407,7 @@ def _port_and_protocol(listener):
 def set_load_balancer_name(ctx):
     p = ctx.params
     lb = _load_balancer(ctx, p.str("LoadBalancerId", required=True))
-    lb["LoadBalancerName"] = _check_name(p.str("LoadBalancerName", required=True))
+    lb["LoadBalancerName"] = NAME.check(p.str("LoadBalancerName", required=True))
     _changed(ctx, "updated", lb)
     return {}
 

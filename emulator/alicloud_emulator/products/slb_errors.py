@@ -91,3 +91,8 @@ TOO_MANY_BACKEND_SERVERS = ErrorCode(
 VSWITCH_AVAILABLE_IP_NOT_EXIST = ErrorCode(
     400, "VSwitchAvailableIpNotExist", "The specified VSwitch has no availabe ip."
 )
+INVALID_PARAMETER_LOAD_BALANCER_NAME = ErrorCode(
+    400,
+    "InvalidParameter",
+    'The specified parameter "LoadBalancerName" is not valid: {value!r}. It must be 1 to 80 characters long.',
+)

@@ -4,8 +4,7 @@ from .. import ids
 from ..errors import invalid_parameter
 from ..netcheck import is_reserved, parse_network, usable_hosts
 from .addresses import used_addresses
-from .base import Product, check_tag_limit, iso, matches_tags, page, tags_with_key
-from .shared_errors import DRY_RUN_OPERATION
+from .base import Product, TextRule, check_tag_limit, dry_run, iso, matches_tags, page, resource_group_id, tags_with_key
 from .tagging import register_tagging
 from .vpc_errors import (
     DEPENDENCY_VIOLATION,
@@ -36,23 +35,9 @@ register_tagging(
 )
 
 
-def _check_name(params, name, error):
-    value = params.str(name)
-    if value is not None and (not 1 <= len(value) <= 128 or value.startswith(("http://", "https://"))):
-        raise error()
-    return value
-
-
-def _check_description(params):
-    value = params.str("Description")
-    if value is not None and (len(value) > 256 or value.startswith(("http://", "https://"))):
-        raise INVALID_DESCRIPTION_MALFORMED()
-    return value
-
-
-def _dry_run(params):
-    if params.bool("DryRun"):
-        raise DRY_RUN_OPERATION()
+VPC_NAME = TextRule(1, 128, INVALID_VPC_NAME_MALFORMED)
+VSWITCH_NAME = TextRule(1, 128, INVALID_VSWITCH_NAME_MALFORMED)
+DESCRIPTION = TextRule(0, 256, INVALID_DESCRIPTION_MALFORMED)
 
 
 def _vpc(ctx, vpc_id):
@@ -93,11 +78,11 @@ def create_vpc(ctx):
     network = parse_network(cidr_text, "InvalidParameter", "Specified CIDR block is not valid")
     if network.version != 4 or not 8 <= network.prefixlen <= 28 or is_reserved(network):
         raise INVALID_PARAMETER_CIDR_BLOCK()
-    name = _check_name(p, "VpcName", INVALID_VPC_NAME_MALFORMED)
-    description = _check_description(p)
+    name = VPC_NAME.check(p.str("VpcName"))
+    description = DESCRIPTION.check(p.str("Description"))
     tags = p.tags()
     check_tag_limit(tags)
-    _dry_run(p)
+    dry_run(p)
     vpc_id = ids.resource_id("vpc", 21)
     route_table_id = ids.resource_id("vtb", 21)
     vpc = ctx.store.add(
@@ -113,7 +98,7 @@ def create_vpc(ctx):
             "VRouterId": ids.resource_id("vrt", 21),
             "Description": description or "",
             "IsDefault": False,
-            "ResourceGroupId": p.str("ResourceGroupId", default="rg-acfmzw2jz2z****"),
+            "ResourceGroupId": resource_group_id(p),
             "OwnerId": 1234567890123456,
             "CenStatus": "Detached",
             "DhcpOptionsSetId": "",
@@ -173,8 +158,8 @@ def describe_vpc_attribute(ctx):
 def modify_vpc_attribute(ctx):
     p = ctx.params
     vpc = _vpc(ctx, p.str("VpcId", required=True))
-    name = _check_name(p, "VpcName", INVALID_VPC_NAME_MALFORMED)
-    description = _check_description(p)
+    name = VPC_NAME.check(p.str("VpcName"))
+    description = DESCRIPTION.check(p.str("Description"))
     if name is not None:
         vpc["VpcName"] = name
     if description is not None:
@@ -192,7 +177,7 @@ def delete_vpc(ctx):
         raise DEPENDENCY_VIOLATION_VSWITCH()
     if ctx.store.find("security_group", VpcId=vpc["VpcId"]):
         raise DEPENDENCY_VIOLATION_SECURITY_GROUP()
-    _dry_run(p)
+    dry_run(p)
     ctx.store.remove("vpc", vpc["VpcId"])
     ctx.runtime.changed("vpc", "deleted", vpc, ctx.store)
     return {}
@@ -230,10 +215,10 @@ def create_vswitch(ctx):
             raise INVALID_CIDR_BLOCK_OVERLAPPED()
     if vpc["Status"] != "Available":
         raise INCORRECT_VPC_STATUS()
-    name = _check_name(p, "VSwitchName", INVALID_VSWITCH_NAME_MALFORMED)
-    description = _check_description(p)
+    name = VSWITCH_NAME.check(p.str("VSwitchName"))
+    description = DESCRIPTION.check(p.str("Description"))
     tags = p.tags()
-    _dry_run(p)
+    dry_run(p)
     vswitch_id = ids.resource_id("vsw", 21)
     vswitch = ctx.store.add(
         "vswitch",
@@ -294,8 +279,8 @@ def describe_vswitch_attributes(ctx):
 def modify_vswitch_attribute(ctx):
     p = ctx.params
     vswitch = _vswitch(ctx, p.str("VSwitchId", required=True))
-    name = _check_name(p, "VSwitchName", INVALID_VSWITCH_NAME_MALFORMED)
-    description = _check_description(p)
+    name = VSWITCH_NAME.check(p.str("VSwitchName"))
+    description = DESCRIPTION.check(p.str("Description"))
     if name is not None:
         vswitch["VSwitchName"] = name
     if description is not None:
@@ -317,6 +302,6 @@ def delete_vswitch(ctx):
     )
     if dependants:
         raise DEPENDENCY_VIOLATION()
-    _dry_run(p)
+    dry_run(p)
     ctx.store.remove("vswitch", vswitch_id)
     return {}
