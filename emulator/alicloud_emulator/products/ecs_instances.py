@@ -57,6 +57,31 @@ from .ecs_run_instances import (
 STATUSES = ("Pending", "Running", "Starting", "Stopping", "Stopped")
 PUBLIC_IP_POOL = ipaddress.ip_network("47.96.0.0/16")
 NEVER_EXPIRES = "2099-12-31T15:59Z"  # what pay-as-you-go instances report as ExpiredTime
+# The private fields of an `instance` (beside the store's own, see store.py), what each holds, and who else reads it.
+PRIVATE_FIELDS = {
+    "instance": {
+        "_vpc_id": "its vSwitch's VPC; slb.py (a backend must be in the load balancer's VPC), "
+        "docker_runtime.py (the container's network)",
+        "_vswitch_id": "its vSwitch; addresses.py (the vSwitch's taken addresses), vpc.py (DeleteVSwitch refuses "
+        "while instances use it)",
+        "_private_ip": "its primary private address; addresses.py, slb.py (DescribeHealthStatus ServerIp), "
+        "clb_haproxy.py (the HAProxy server lines), docker_runtime.py (the container's address)",
+        "_public_ip": "its public address, or '' (no InternetMaxBandwidthOut)",
+        "_security_group_ids": "the groups it is in; ecs_security_groups.py (DeleteSecurityGroup refuses while "
+        "instances are in the group)",
+        "_network_interface_id": "its primary ENI, as DescribeInstances shows it",
+        "_mac_address": "its primary ENI's MAC address",
+        "_password": "the login password sent (never shown by an API)",
+        "_user_data": "the base64 UserData sent (never shown by an API)",
+        "_system_disk": "the system disk asked for (category, size): kept in the state, not shown",
+        "_data_disks": "the data disks asked for: kept in the state, not shown",
+        "_expires_at": "a subscription's end (epoch seconds), None for pay-as-you-go",
+        "_started_at": "when it last started (epoch seconds); slb.py (a backend is healthy some checks later)",
+        "_stopped_mode": "StopInstance's StoppedMode, shown as StoppedMode",
+        "_deleting": "True once released (it stays visible with RELEASE_LOCK until gone); docker_runtime.py "
+        "(a released instance's container is not restored)",
+    },
+}
 HOURLY_PRICE_PER_VCPU = 0.0825  # an illustrative list price for TradePrice
 # Fields every instance reports the same way here (no GPUs, local disks, dedicated hosts or EIPs).
 CONSTANT_FIELDS = {

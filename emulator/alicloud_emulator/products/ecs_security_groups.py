@@ -57,6 +57,12 @@ from .ecs_errors import (
     OPERATION_DENIED,
 )
 
+# The private fields of a `security_group` (beside the store's own, see store.py).
+PRIVATE_FIELDS = {
+    "security_group": {
+        "_rules": "its rules, each a dict of RULE_FIELDS; only this file reads them",
+    },
+}
 MAX_RULES = 200
 PROTOCOLS = {"tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "icmpv6": "ICMPv6", "gre": "GRE", "all": "ALL"}
 PORTED_PROTOCOLS = ("TCP", "UDP")
@@ -86,11 +92,11 @@ FLAT_PERMISSION_FIELDS = (
 PEERS = {
     "ingress": (
         ("SourceCidrIp", "Ipv6SourceCidrIp", "SourceGroupId", "SourcePrefixListId"),
-        MISSING_PARAMETER_SOURCE(),
+        MISSING_PARAMETER_SOURCE,
     ),
     "egress": (
         ("DestCidrIp", "Ipv6DestCidrIp", "DestGroupId", "DestPrefixListId"),
-        MISSING_PARAMETER_DEST(),
+        MISSING_PARAMETER_DEST,
     ),
 }
 CIDR_ERRORS = {
@@ -390,7 +396,7 @@ def _rule_from(ctx, group, direction, permission):
     peer_group_field = peer_fields[2]
     rule[peer_group_field] = _peer_group(ctx, group, permission, peer_group_field)
     if not any(rule[name] for name in peer_fields):
-        raise missing_peer
+        raise missing_peer()
     if group["SecurityGroupType"] == "enterprise" and rule["Policy"] == "Drop":
         raise INVALID_GROUP_PARAMETER_OPERATION_DENIED()
     return rule

@@ -57,6 +57,12 @@ register_tagging(
 )
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
+# The private fields of a `mount_target` (beside the store's own, see store.py).
+PRIVATE_FIELDS = {
+    "mount_target": {
+        "_security_group_id": "the SecurityGroupId sent with CreateMountTarget: kept in the state, not shown",
+    },
+}
 DEFAULT_GROUP_CREATED = 1577836800.0  # 2020-01-01T00:00:00Z: the default group predates every resource
 ACCESS_GROUP_TYPES = ("standard", "extreme")  # FileSystemType values the access group calls take
 STORAGE_TYPES = ("Capacity", "Performance", "Premium")

@@ -85,6 +85,17 @@ register_tagging(
     max_resources=20,
 )
 
+# The private fields of a `load_balancer` and a `listener` (beside the store's own, see store.py).
+PRIVATE_FIELDS = {
+    "load_balancer": {
+        "_backends": "its backend servers, [{ServerId, Weight, Type, Description}]; clb_haproxy.py (the HAProxy "
+        "server lines)",
+        "_backends_added_at": "{ServerId: when it was added} (epoch seconds), where health checks of it begin",
+    },
+    "listener": {
+        "_running_since": "when it became running (epoch seconds), None while stopped, where health checks begin",
+    },
+}
 PUBLIC_ADDRESS_POOL = ipaddress.ip_network("47.99.0.0/16")
 DEFAULT_NAME = "auto_named_slb"
 CLCU_SPEC = "slb.lcu.elastic"

@@ -35,6 +35,12 @@ register_tagging(
 )
 
 
+# The private fields of a `vpc` (beside the store's own, see store.py).
+PRIVATE_FIELDS = {
+    "vpc": {
+        "_route_table_id": "its system route table's ID, as DescribeVpcs and DescribeVSwitches show it",
+    },
+}
 VPC_NAME = TextRule(1, 128, INVALID_VPC_NAME_MALFORMED)
 VSWITCH_NAME = TextRule(1, 128, INVALID_VSWITCH_NAME_MALFORMED)
 DESCRIPTION = TextRule(0, 256, INVALID_DESCRIPTION_MALFORMED)
