@@ -8,7 +8,8 @@ their time has come, so asynchronous states need no background thread and surviv
 
 A kind's own private fields (an instance's `_private_ip`, `_vswitch_id`, ...) are listed, with what each holds
 and which other files read it, in the `PRIVATE_FIELDS` table of the product module that creates the kind
-(`products/ecs_instances.py`, `ecs_security_groups.py`, `vpc.py`, `slb.py`, `nas.py`);
+(`products/ecs_instances.py`, `ecs_security_groups.py`, `vpc.py`, `slb_load_balancers.py`,
+`slb_listeners.py`, `nas.py`);
 emulator/tests/test_private_fields.py checks the tables against the code.
 """
 

@@ -60,11 +60,12 @@ NEVER_EXPIRES = "2099-12-31T15:59Z"  # what pay-as-you-go instances report as Ex
 # The private fields of an `instance` (beside the store's own, see store.py), what each holds, and who else reads it.
 PRIVATE_FIELDS = {
     "instance": {
-        "_vpc_id": "its vSwitch's VPC; slb.py (a backend must be in the load balancer's VPC), "
+        "_vpc_id": "its vSwitch's VPC; slb_backends.py (a backend must be in the load balancer's VPC), "
         "docker_runtime.py (the container's network)",
         "_vswitch_id": "its vSwitch; addresses.py (the vSwitch's taken addresses), vpc.py (DeleteVSwitch refuses "
         "while instances use it)",
-        "_private_ip": "its primary private address; addresses.py, slb.py (DescribeHealthStatus ServerIp), "
+        "_private_ip": "its primary private address; addresses.py, slb_backends.py and slb_health.py (ServerIp), "
+        "slb_load_balancers.py (the DescribeLoadBalancers ServerIntranetAddress filter), "
         "clb_haproxy.py (the HAProxy server lines), docker_runtime.py (the container's address)",
         "_public_ip": "its public address, or '' (no InternetMaxBandwidthOut)",
         "_security_group_ids": "the groups it is in; ecs_security_groups.py (DeleteSecurityGroup refuses while "
@@ -76,7 +77,7 @@ PRIVATE_FIELDS = {
         "_system_disk": "the system disk asked for (category, size): kept in the state, not shown",
         "_data_disks": "the data disks asked for: kept in the state, not shown",
         "_expires_at": "a subscription's end (epoch seconds), None for pay-as-you-go",
-        "_started_at": "when it last started (epoch seconds); slb.py (a backend is healthy some checks later)",
+        "_started_at": "when it last started (epoch seconds); slb_health.py (a backend is healthy some checks later)",
         "_stopped_mode": "StopInstance's StoppedMode, shown as StoppedMode",
         "_deleting": "True once released (it stays visible with RELEASE_LOCK until gone); docker_runtime.py "
         "(a released instance's container is not restored)",

@@ -43,6 +43,11 @@ INVALID_PARAMETER_IDLE_TIMEOUT = ErrorCode(
 INVALID_PARAMETER_LISTENER_PORT_CONFLICT = ErrorCode(
     400, "InvalidParameter.ListenerPortConflict", "There is conflict listener port exists."
 )
+INVALID_PARAMETER_LOAD_BALANCER_NAME = ErrorCode(
+    400,
+    "InvalidParameter",
+    'The specified parameter "LoadBalancerName" is not valid: {value!r}. It must be 1 to 80 characters long.',
+)
 INVALID_PARAMETER_REQUEST_TIMEOUT = ErrorCode(
     400, "InvalidParameter.RequestTimeout", "The specified RequestTimeout exceeds the limit."
 )
@@ -90,9 +95,4 @@ TOO_MANY_BACKEND_SERVERS = ErrorCode(
 )
 VSWITCH_AVAILABLE_IP_NOT_EXIST = ErrorCode(
     400, "VSwitchAvailableIpNotExist", "The specified VSwitch has no availabe ip."
-)
-INVALID_PARAMETER_LOAD_BALANCER_NAME = ErrorCode(
-    400,
-    "InvalidParameter",
-    'The specified parameter "LoadBalancerName" is not valid: {value!r}. It must be 1 to 80 characters long.',
 )
