@@ -345,31 +345,31 @@ def _port_and_protocol(listener):
     return entry
 
 
-@SLB.action("SetLoadBalancerName")
-def set_load_balancer_name(ctx):
+def _set_field(ctx, field, value_of):
+    """The SetLoadBalancer* actions: one field of the load balancer, read by `value_of(params)`."""
     p = ctx.params
     lb = load_balancer(ctx, p.str("LoadBalancerId", required=True))
-    lb["LoadBalancerName"] = NAME.check(p.str("LoadBalancerName", required=True))
+    lb[field] = value_of(p)
     changed(ctx, "updated", lb)
     return {}
+
+
+@SLB.action("SetLoadBalancerName")
+def set_load_balancer_name(ctx):
+    return _set_field(ctx, "LoadBalancerName", lambda p: NAME.check(p.str("LoadBalancerName", required=True)))
 
 
 @SLB.action("SetLoadBalancerStatus")
 def set_load_balancer_status(ctx):
-    p = ctx.params
-    lb = load_balancer(ctx, p.str("LoadBalancerId", required=True))
-    lb["LoadBalancerStatus"] = p.str("LoadBalancerStatus", required=True, choices=("active", "inactive"))
-    changed(ctx, "updated", lb)
-    return {}
+    choices = ("active", "inactive")
+    return _set_field(ctx, "LoadBalancerStatus", lambda p: p.str("LoadBalancerStatus", required=True, choices=choices))
 
 
 @SLB.action("SetLoadBalancerDeleteProtection")
 def set_load_balancer_delete_protection(ctx):
-    p = ctx.params
-    lb = load_balancer(ctx, p.str("LoadBalancerId", required=True))
-    lb["DeleteProtection"] = p.str("DeleteProtection", required=True, choices=("on", "off"))
-    changed(ctx, "updated", lb)
-    return {}
+    return _set_field(
+        ctx, "DeleteProtection", lambda p: p.str("DeleteProtection", required=True, choices=("on", "off"))
+    )
 
 
 @SLB.action("DeleteLoadBalancer")
