@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ..errors import invalid_parameter
-from .shared_errors import DRY_RUN_OPERATION, INVALID_TAG_COUNT
+from . import shared_errors
 
 DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"  # the account's default resource group, masked as the console shows it
 
@@ -73,7 +73,7 @@ class Context:
 
 
 # checks every product makes ------------------------------------------------------------------
-def dry_run(params, passed=DRY_RUN_OPERATION):
+def dry_run(params, passed=shared_errors.DRY_RUN_OPERATION):
     """DryRun=true after the checks: answer `passed` (ECS and VPC's text; NAS words it its own way), change nothing."""
     if params.bool("DryRun"):
         raise passed()
@@ -170,7 +170,7 @@ def matches_tags(resource, wanted):
 
 def check_tag_limit(tags):
     if len(tags) > 20:
-        raise INVALID_TAG_COUNT()
+        raise shared_errors.INVALID_TAG_COUNT()
 
 
 # time formats -------------------------------------------------------------------------------

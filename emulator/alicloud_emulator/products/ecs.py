@@ -1,12 +1,12 @@
 """ECS 2014-05-26: the product and its tag actions. Its resources live in the `ecs_*` modules."""
 
+from . import ecs_errors
 from .base import Product
-from .ecs_errors import INVALID_RESOURCE_ID_NOT_FOUND
 from .tagging import register_tagging
 
 ECS = Product(code="Ecs", version="2014-05-26", endpoint_prefix="ecs")
 register_tagging(
     ECS,
     {"instance": "instance", "securitygroup": "security_group", "keypair": "key_pair"},
-    not_found=lambda _id: INVALID_RESOURCE_ID_NOT_FOUND(),
+    not_found=lambda _id: ecs_errors.INVALID_RESOURCE_ID_NOT_FOUND(),
 )

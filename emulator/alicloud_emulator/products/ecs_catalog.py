@@ -8,6 +8,7 @@ import re
 import struct
 
 from ..store import regional_key
+from . import ecs_errors
 from .base import (
     TextRule,
     check_tag_limit,
@@ -19,21 +20,6 @@ from .base import (
     tags_with_tag_key,
 )
 from .ecs import ECS
-from .ecs_errors import (
-    INVALID_ACCEPT_LANGUAGE_NOT_FOUND,
-    INVALID_IMAGE_OWNER_ALIAS_VALUE_NOT_SUPPORTED,
-    INVALID_INSTANCE_CHARGE_TYPE,
-    INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND_IN_QUERY,
-    INVALID_INSTANCE_TYPE_VALUE_NOT_SUPPORTED,
-    INVALID_KEY_PAIR_NAME_MALFORMED,
-    INVALID_KEY_PAIR_NAMES_VALUE_NOT_SUPPORTED,
-    INVALID_OS_TYPE,
-    INVALID_PARAMETER_KEYPAIR_ALREADY_ATTACHED_INSTANCE,
-    INVALID_PUBLIC_KEY_BODY_MALFORMED,
-    INVALID_RESOURCE_TYPE_NOT_FOUND,
-    INVALID_SPOT_STRATEGY,
-    KEY_PAIR_ALREADY_EXIST,
-)
 
 LANGUAGES = ("zh-CN", "zh-TW", "en-US", "ja", "fr", "de", "ko")
 DISK_CATEGORIES = ["cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud_auto", "cloud_essd_entry"]
@@ -43,7 +29,9 @@ IMAGE_STATUSES = ("Creating", "Waiting", "Available", "UnAvailable", "CreateFail
 KEY_TYPES = (
     "ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
 )  # fmt: skip
-KEY_PAIR_NAME = TextRule(2, 128, INVALID_KEY_PAIR_NAME_MALFORMED, allowed=re.compile(r"^[^\W\d_][\w:.\-]{1,127}$"))
+KEY_PAIR_NAME = TextRule(
+    2, 128, ecs_errors.INVALID_KEY_PAIR_NAME_MALFORMED, allowed=re.compile(r"^[^\W\d_][\w:.\-]{1,127}$")
+)
 
 
 def _wildcard(pattern):
@@ -55,7 +43,7 @@ def _wildcard(pattern):
 def _check_language(params):
     language = params.str("AcceptLanguage", default="zh-CN")
     if language not in LANGUAGES:
-        raise INVALID_ACCEPT_LANGUAGE_NOT_FOUND()
+        raise ecs_errors.INVALID_ACCEPT_LANGUAGE_NOT_FOUND()
 
 
 @ECS.action("DescribeRegions")
@@ -64,10 +52,10 @@ def describe_regions(ctx):
     _check_language(p)
     resource_type = p.str("ResourceType", default="instance")
     if resource_type not in ("instance", "disk", "reservedinstance", "scu"):
-        raise INVALID_RESOURCE_TYPE_NOT_FOUND()
+        raise ecs_errors.INVALID_RESOURCE_TYPE_NOT_FOUND()
     charge_type = p.str("InstanceChargeType", default="PostPaid")
     if charge_type not in ("PrePaid", "PostPaid", "SpotWithPriceLimit", "SpotAsPriceGo"):
-        raise INVALID_INSTANCE_CHARGE_TYPE()
+        raise ecs_errors.INVALID_INSTANCE_CHARGE_TYPE()
     regions = [
         {
             "RegionId": region_id,
@@ -118,10 +106,10 @@ def describe_zones(ctx):
     _check_language(p)
     charge_type = p.str("InstanceChargeType", default="PostPaid")
     if charge_type not in ("PrePaid", "PostPaid"):
-        raise INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND_IN_QUERY()
+        raise ecs_errors.INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND_IN_QUERY()
     spot = p.str("SpotStrategy", default="NoSpot")
     if spot not in ("NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"):
-        raise INVALID_SPOT_STRATEGY()
+        raise ecs_errors.INVALID_SPOT_STRATEGY()
     verbose = p.bool("Verbose", default=True)
     zones = []
     for zone_id in ctx.catalog.zones(ctx.region):
@@ -190,12 +178,12 @@ def _image_filters(ctx):
     os_type = p.str("OSType")
     if os_type is not None:
         if os_type not in ("linux", "windows"):
-            raise INVALID_OS_TYPE()
+            raise ecs_errors.INVALID_OS_TYPE()
         checks.append(lambda i: i["OSType"] == os_type)
     owner = p.str("ImageOwnerAlias")
     if owner is not None:
         if owner not in IMAGE_OWNER_ALIASES:
-            raise INVALID_IMAGE_OWNER_ALIAS_VALUE_NOT_SUPPORTED()
+            raise ecs_errors.INVALID_IMAGE_OWNER_ALIAS_VALUE_NOT_SUPPORTED()
         checks.append(lambda i: i["ImageOwnerAlias"] == owner)
     statuses = p.comma_list("Status") or ["Available"]
     if "ALL" not in statuses:
@@ -205,7 +193,7 @@ def _image_filters(ctx):
         checks.append(lambda i: i["Architecture"] == architecture)
     instance_type = p.str("InstanceType")
     if instance_type is not None and instance_type not in ctx.catalog.instance_types:
-        raise INVALID_INSTANCE_TYPE_VALUE_NOT_SUPPORTED()
+        raise ecs_errors.INVALID_INSTANCE_TYPE_VALUE_NOT_SUPPORTED()
     return checks
 
 
@@ -259,11 +247,11 @@ def import_key_pair(ctx):
     KEY_PAIR_NAME.check(name)
     blob = _key_blob(public_key)
     if blob is None:
-        raise INVALID_PUBLIC_KEY_BODY_MALFORMED()
+        raise ecs_errors.INVALID_PUBLIC_KEY_BODY_MALFORMED()
     tags = p.tags()
     check_tag_limit(tags)
     if key_pair_in_region(ctx, name) is not None:
-        raise KEY_PAIR_ALREADY_EXIST()
+        raise ecs_errors.KEY_PAIR_ALREADY_EXIST()
     key_pair = ctx.store.add(
         "key_pair",
         name,
@@ -323,7 +311,7 @@ def _key_pair_names(params):
     except ValueError:
         names = None
     if not isinstance(names, list) or not 1 <= len(names) <= 100 or not all(isinstance(n, str) for n in names):
-        raise INVALID_KEY_PAIR_NAMES_VALUE_NOT_SUPPORTED()
+        raise ecs_errors.INVALID_KEY_PAIR_NAMES_VALUE_NOT_SUPPORTED()
     return names
 
 
@@ -334,7 +322,7 @@ def delete_key_pairs(ctx):
     key_pairs = [k for k in (key_pair_in_region(ctx, name) for name in _key_pair_names(p)) if k is not None]
     used = {i.get("KeyPairName") for i in ctx.store.all("instance", ctx.region)}
     if any(k["KeyPairName"] in used for k in key_pairs):
-        raise INVALID_PARAMETER_KEYPAIR_ALREADY_ATTACHED_INSTANCE()
+        raise ecs_errors.INVALID_PARAMETER_KEYPAIR_ALREADY_ATTACHED_INSTANCE()
     for key_pair in key_pairs:
         ctx.store.remove("key_pair", key_pair["_key"])
         ctx.runtime.changed("key_pair", "deleted", key_pair, ctx.store)

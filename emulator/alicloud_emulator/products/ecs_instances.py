@@ -14,6 +14,7 @@ import uuid
 from .. import ids
 from ..errors import ApiError, invalid_parameter, missing
 from ..params import Params
+from . import ecs_errors
 from .base import (
     dry_run,
     iso_minutes,
@@ -25,24 +26,6 @@ from .base import (
     uses_token_paging,
 )
 from .ecs import ECS
-from .ecs_errors import (
-    CHARGE_TYPE_VIOLATION,
-    DRYRUN_SUCCESS,
-    INCORRECT_INSTANCE_STATUS,
-    INCORRECT_INSTANCE_STATUS_INITIALIZING,
-    INVALID_CHARGE_TYPE_VALUE_NOT_SUPPORTED,
-    INVALID_INSTANCE_ID_NOT_FOUND,
-    INVALID_INSTANCE_IDS_NOT_FOUND,
-    INVALID_OPERATION_DELETION_PROTECTION,
-    INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED_ON_MODIFY,
-    INVALID_PARAMETER_TOO_MANY_INSTANCE_IDS,
-    INVALID_SECURITY_GROUP_ID_NOT_FOUND,
-    INVALID_SECURITY_GROUP_VPC_NOT_BELONG_TO_ONE_VPC,
-    INVALID_STATUS_NOT_FOUND,
-    INVALID_USER_DATA_BASE64_FORMAT_INVALID_ON_MODIFY,
-    INVALID_ZONE_ID_NOT_FOUND,
-    JOINED_GROUP_LIMIT_EXCEED,
-)
 from .ecs_run_instances import (
     DESCRIPTION,
     MAX_SECURITY_GROUPS,
@@ -134,7 +117,7 @@ def _instance(ctx, instance_id):
     """An instance by ID in any region (the single-instance actions take no RegionId)."""
     instance = ctx.store.get("instance", instance_id)
     if instance is None:
-        raise INVALID_INSTANCE_ID_NOT_FOUND()
+        raise ecs_errors.INVALID_INSTANCE_ID_NOT_FOUND()
     return instance
 
 
@@ -154,7 +137,7 @@ def _status(ctx, instance):
 
 def _require_status(ctx, instance, allowed):
     if instance.get("_deleting") or _status(ctx, instance) not in allowed:
-        raise INCORRECT_INSTANCE_STATUS()
+        raise ecs_errors.INCORRECT_INSTANCE_STATUS()
 
 
 def _public_ips(ctx, count):
@@ -290,7 +273,7 @@ def _instance_filter(params):
     """DescribeInstances filters as one predicate over an instance view; every filter given must match."""
     status = params.str("Status")
     if status is not None and status not in STATUSES:
-        raise INVALID_STATUS_NOT_FOUND()
+        raise ecs_errors.INVALID_STATUS_NOT_FOUND()
     exact = {
         "Status": status,
         "ZoneId": params.str("ZoneId"),
@@ -352,10 +335,10 @@ def describe_instance_status(ctx):
     p.str("RegionId", required=True)
     wanted = p.list("InstanceId")
     if len(wanted) > 100:
-        raise INVALID_PARAMETER_TOO_MANY_INSTANCE_IDS()
+        raise ecs_errors.INVALID_PARAMETER_TOO_MANY_INSTANCE_IDS()
     zone = p.str("ZoneId")
     if zone is not None and not ctx.catalog.has_zone(ctx.region, zone):
-        raise INVALID_ZONE_ID_NOT_FOUND()
+        raise ecs_errors.INVALID_ZONE_ID_NOT_FOUND()
     instances = [
         i
         for i in ctx.list("instance")
@@ -417,16 +400,16 @@ def _stopped_mode(params):
 
 def _check_deletable(ctx, instance, force):
     if instance["_deleting"]:
-        raise INCORRECT_INSTANCE_STATUS()  # being released already: a second release is refused, not ignored
+        raise ecs_errors.INCORRECT_INSTANCE_STATUS()  # being released already: a second release is refused, not ignored
     if instance["DeletionProtection"]:
-        raise INVALID_OPERATION_DELETION_PROTECTION()
+        raise ecs_errors.INVALID_OPERATION_DELETION_PROTECTION()
     if instance["InstanceChargeType"] == "PrePaid":
-        raise CHARGE_TYPE_VIOLATION()
+        raise ecs_errors.CHARGE_TYPE_VIOLATION()
     status = _status(ctx, instance)
     if status in ("Pending", "Starting"):
-        raise INCORRECT_INSTANCE_STATUS_INITIALIZING()
+        raise ecs_errors.INCORRECT_INSTANCE_STATUS_INITIALIZING()
     if status != "Stopped" and not force:
-        raise INCORRECT_INSTANCE_STATUS()
+        raise ecs_errors.INCORRECT_INSTANCE_STATUS()
 
 
 # single-instance actions (no RegionId: the instance is found by ID in any region) ----------------
@@ -479,14 +462,14 @@ def _batch_ids(params):
     if not wanted:
         raise missing("InstanceId")
     if len(wanted) > 100:
-        raise INVALID_PARAMETER_TOO_MANY_INSTANCE_IDS()
+        raise ecs_errors.INVALID_PARAMETER_TOO_MANY_INSTANCE_IDS()
     return wanted
 
 
 def _batch_result(ctx, instance_id, instance, allowed, change):
     """One InstanceResponse of a SuccessFirst (or an all-valid AllTogether) batch."""
     if instance is None:
-        error = INVALID_INSTANCE_ID_NOT_FOUND()
+        error = ecs_errors.INVALID_INSTANCE_ID_NOT_FOUND()
         return {"InstanceId": instance_id, "Code": error.code, "Message": error.message,
                 "PreviousStatus": "", "CurrentStatus": ""}  # fmt: skip
     previous = _status(ctx, instance)
@@ -507,15 +490,15 @@ def _run_batch(ctx, allowed, change):
     mode = p.str("BatchOptimization", default="AllTogether", choices=("AllTogether", "SuccessFirst"))
     dry_run = p.bool("DryRun")
     if dry_run and mode == "SuccessFirst":
-        raise DRYRUN_SUCCESS()
+        raise ecs_errors.DRYRUN_SUCCESS()
     found = {instance_id: _regional_instance(ctx, instance_id) for instance_id in wanted}
     if mode == "AllTogether":
         if any(instance is None for instance in found.values()):
-            raise INVALID_INSTANCE_IDS_NOT_FOUND()
+            raise ecs_errors.INVALID_INSTANCE_IDS_NOT_FOUND()
         for instance in found.values():
             _require_status(ctx, instance, allowed)
         if dry_run:
-            raise DRYRUN_SUCCESS()
+            raise ecs_errors.DRYRUN_SUCCESS()
     responses = [_batch_result(ctx, i, found[i], allowed, change) for i in wanted]
     return {"InstanceResponses": {"InstanceResponse": responses}}
 
@@ -537,12 +520,12 @@ def delete_instances(ctx):
     wanted = _batch_ids(p)
     instances = [_regional_instance(ctx, instance_id) for instance_id in wanted]
     if any(instance is None for instance in instances):
-        raise INVALID_INSTANCE_IDS_NOT_FOUND()
+        raise ecs_errors.INVALID_INSTANCE_IDS_NOT_FOUND()
     force = p.bool("Force")
     for instance in instances:
         _check_deletable(ctx, instance, force)
     if p.bool("DryRun"):
-        raise DRYRUN_SUCCESS()
+        raise ecs_errors.DRYRUN_SUCCESS()
     for instance in instances:
         _delete(ctx, instance)
     return {}
@@ -551,16 +534,16 @@ def delete_instances(ctx):
 # ModifyInstanceAttribute ----------------------------------------------------------------------
 def _new_security_groups(ctx, instance, group_ids):
     if len(set(group_ids)) != len(group_ids):
-        raise INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED_ON_MODIFY()
+        raise ecs_errors.INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED_ON_MODIFY()
     if len(group_ids) > MAX_SECURITY_GROUPS:
-        raise JOINED_GROUP_LIMIT_EXCEED(limit=MAX_SECURITY_GROUPS)
+        raise ecs_errors.JOINED_GROUP_LIMIT_EXCEED(limit=MAX_SECURITY_GROUPS)
     groups = []
     for group_id in group_ids:
         group = ctx.store.get("security_group", group_id)
         if group is None or group["_region"] != instance["_region"]:
-            raise INVALID_SECURITY_GROUP_ID_NOT_FOUND()
+            raise ecs_errors.INVALID_SECURITY_GROUP_ID_NOT_FOUND()
         if group["VpcId"] != instance["_vpc_id"]:
-            raise INVALID_SECURITY_GROUP_VPC_NOT_BELONG_TO_ONE_VPC()
+            raise ecs_errors.INVALID_SECURITY_GROUP_VPC_NOT_BELONG_TO_ONE_VPC()
         groups.append(group)
     check_one_group_type(groups)
     return list(group_ids)
@@ -569,7 +552,7 @@ def _new_security_groups(ctx, instance, group_ids):
 def _deletion_protection(params, instance):
     protected = params.bool("DeletionProtection")
     if protected and (instance["InstanceChargeType"] == "PrePaid" or instance["SpotStrategy"] != "NoSpot"):
-        raise INVALID_CHARGE_TYPE_VALUE_NOT_SUPPORTED()
+        raise ecs_errors.INVALID_CHARGE_TYPE_VALUE_NOT_SUPPORTED()
     return protected
 
 
@@ -587,9 +570,11 @@ def modify_instance_attribute(ctx):
     if "Password" in p:
         changes["_password"] = check_password(p.str("Password"))
         if _status(ctx, instance) == "Starting":
-            raise INCORRECT_INSTANCE_STATUS()
+            raise ecs_errors.INCORRECT_INSTANCE_STATUS()
     if "UserData" in p:
-        changes["_user_data"] = check_user_data(p.str("UserData"), INVALID_USER_DATA_BASE64_FORMAT_INVALID_ON_MODIFY)
+        changes["_user_data"] = check_user_data(
+            p.str("UserData"), ecs_errors.INVALID_USER_DATA_BASE64_FORMAT_INVALID_ON_MODIFY
+        )
     if "DeletionProtection" in p:
         changes["DeletionProtection"] = _deletion_protection(p, instance)
     group_ids = p.list("SecurityGroupIds")

@@ -13,60 +13,13 @@ from datetime import datetime, timedelta, timezone
 
 from .. import ids
 from ..netcheck import parse_network, usable_hosts
+from . import ecs_errors
 from .addresses import used_addresses
 from .base import (
     TextRule,
     check_tag_limit,
 )
 from .ecs_catalog import key_pair_in_region
-from .ecs_errors import (
-    ENTERPRISE_GROUP_LIMITED_MUTLI_GROUP_TYPE,
-    INCORRECT_VSWITCH_STATUS,
-    INSTANCE_DISK_NUMBER_LIMIT_EXCEED,
-    INVALID_DATA_DISK_CATEGORY_VALUE_NOT_SUPPORTED,
-    INVALID_DATA_DISK_SIZE_VALUE_NOT_SUPPORTED,
-    INVALID_DESCRIPTION_MALFORMED,
-    INVALID_HOST_NAME_MALFORMED,
-    INVALID_IMAGE_ID_NOT_FOUND,
-    INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND,
-    INVALID_INSTANCE_NAME_CUSTOM_MALFORMED,
-    INVALID_INSTANCE_NAME_MALFORMED,
-    INVALID_INSTANCE_TYPE_BEYOND_RANGE,
-    INVALID_INTERNET_CHARGE_TYPE_VALUE_NOT_SUPPORTED,
-    INVALID_INTERNET_MAX_BANDWIDTH_OUT_MALFORMED,
-    INVALID_KEY_PAIR_NAME_NOT_FOUND,
-    INVALID_MIN_AMOUNT_MALFORMED,
-    INVALID_PARAMETER_MISMATCH,
-    INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED,
-    INVALID_PARAMS_HOSTNAME_EXCEED,
-    INVALID_PARAMS_INSTANCE_NAME_EXCEED,
-    INVALID_PASSWORD_MALFORMED,
-    INVALID_PASSWORD_PARAM_MISMATCH,
-    INVALID_PERIOD,
-    INVALID_PRIVATE_IP_ADDRESS,
-    INVALID_PRIVATE_IP_ADDRESS_DUPLICATED,
-    INVALID_PRIVATE_IP_ADDRESS_MALFORMED,
-    INVALID_SECURITY_GROUP_ID_NOT_FOUND_IN_RECORDS,
-    INVALID_SECURITY_GROUP_ID_SINGLE_ID_AND_MULTI_ID_CONFLICT,
-    INVALID_SPOT_PREPAID,
-    INVALID_SPOT_PRICE_LIMIT,
-    INVALID_SPOT_STRATEGY,
-    INVALID_SYSTEM_DISK_CATEGORY_VALUE_NOT_SUPPORTED,
-    INVALID_SYSTEM_DISK_SIZE_LESS_THAN_IMAGE_SIZE,
-    INVALID_SYSTEM_DISK_SIZE_LESS_THAN_MIN_SIZE,
-    INVALID_SYSTEM_DISK_SIZE_MORE_THAN_MAX_SIZE,
-    INVALID_SYSTEM_DISK_SIZE_VALUE_NOT_SUPPORTED,
-    INVALID_USER_DATA_BASE64_FORMAT_INVALID,
-    INVALID_USER_DATA_SIZE_EXCEEDED,
-    INVALID_VSWITCH_ID_NOT_FOUND,
-    INVALID_VSWITCH_ID_NOT_FOUND_IN_ZONE,
-    INVALID_ZONE_ID_NOT_FOUND,
-    JOINED_GROUP_LIMIT_EXCEED,
-    MISSING_PARAMETER_SECURITY_GROUP_ID,
-    MISSING_PARAMETER_VSWITCH_ID,
-    MISSING_PARAMTER,
-    QUOTA_EXCEEDED_PRIVATE_IP_ADDRESS,
-)
 
 MAX_USER_DATA = 32 * 1024  # bytes, before base64
 MAX_SECURITY_GROUPS = 5
@@ -122,7 +75,11 @@ def check_run_request(ctx):
     group_ids = _security_groups_for_run(ctx, p, vswitch["VpcId"])
     key_pair_name = _key_pair_name(ctx, p.str("KeyPairName"))
     password = _password(p)
-    user_data = check_user_data(p.str("UserData"), INVALID_USER_DATA_BASE64_FORMAT_INVALID) if "UserData" in p else ""
+    user_data = (
+        check_user_data(p.str("UserData"), ecs_errors.INVALID_USER_DATA_BASE64_FORMAT_INVALID)
+        if "UserData" in p
+        else ""
+    )
     description = DESCRIPTION.check(p.str("Description")) if "Description" in p else ""
     charge_type, expires_at = _charge(p, ctx.now)
     settings = {**_bandwidth(p), **_spot(p, charge_type), "InstanceChargeType": charge_type}
@@ -160,48 +117,48 @@ def _image(ctx, image_id):
     for image in ctx.catalog.images:
         if image["ImageId"] == image_id:
             return image
-    raise INVALID_IMAGE_ID_NOT_FOUND()
+    raise ecs_errors.INVALID_IMAGE_ID_NOT_FOUND()
 
 
 def _instance_type(ctx, name):
     if name not in ctx.catalog.instance_types:
-        raise INVALID_INSTANCE_TYPE_BEYOND_RANGE()
+        raise ecs_errors.INVALID_INSTANCE_TYPE_BEYOND_RANGE()
     family, cpu, memory = ctx.catalog.instance_types[name]
     return {"InstanceType": name, "InstanceTypeFamily": family, "Cpu": cpu, "Memory": memory}
 
 
 def _vswitch(ctx, vswitch_id, zone):
     if vswitch_id is None:
-        raise MISSING_PARAMETER_VSWITCH_ID()
+        raise ecs_errors.MISSING_PARAMETER_VSWITCH_ID()
     vswitch = ctx.store.get("vswitch", vswitch_id)
     if vswitch is None or vswitch["_region"] != ctx.region:
-        raise INVALID_VSWITCH_ID_NOT_FOUND()
+        raise ecs_errors.INVALID_VSWITCH_ID_NOT_FOUND()
     if zone is not None and not ctx.catalog.has_zone(ctx.region, zone):
-        raise INVALID_ZONE_ID_NOT_FOUND()
+        raise ecs_errors.INVALID_ZONE_ID_NOT_FOUND()
     if zone is not None and zone != vswitch["ZoneId"]:
-        raise INVALID_VSWITCH_ID_NOT_FOUND_IN_ZONE()
+        raise ecs_errors.INVALID_VSWITCH_ID_NOT_FOUND_IN_ZONE()
     if vswitch["Status"] != "Available":
-        raise INCORRECT_VSWITCH_STATUS()
+        raise ecs_errors.INCORRECT_VSWITCH_STATUS()
     return vswitch
 
 
 def _requested_group_ids(params):
     single, many = params.str("SecurityGroupId"), params.list("SecurityGroupIds")
     if single and many:
-        raise INVALID_SECURITY_GROUP_ID_SINGLE_ID_AND_MULTI_ID_CONFLICT()
+        raise ecs_errors.INVALID_SECURITY_GROUP_ID_SINGLE_ID_AND_MULTI_ID_CONFLICT()
     group_ids = [single] if single else many
     if not group_ids:
-        raise MISSING_PARAMETER_SECURITY_GROUP_ID()
+        raise ecs_errors.MISSING_PARAMETER_SECURITY_GROUP_ID()
     if len(set(group_ids)) != len(group_ids):
-        raise INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED()
+        raise ecs_errors.INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED()
     if len(group_ids) > MAX_SECURITY_GROUPS:
-        raise JOINED_GROUP_LIMIT_EXCEED(limit=MAX_SECURITY_GROUPS)
+        raise ecs_errors.JOINED_GROUP_LIMIT_EXCEED(limit=MAX_SECURITY_GROUPS)
     return group_ids
 
 
 def check_one_group_type(groups):
     if len({g.get("SecurityGroupType", "normal") for g in groups}) > 1:
-        raise ENTERPRISE_GROUP_LIMITED_MUTLI_GROUP_TYPE()
+        raise ecs_errors.ENTERPRISE_GROUP_LIMITED_MUTLI_GROUP_TYPE()
 
 
 def _security_groups_for_run(ctx, params, vpc_id):
@@ -209,9 +166,9 @@ def _security_groups_for_run(ctx, params, vpc_id):
     for group_id in _requested_group_ids(params):
         group = ctx.store.get("security_group", group_id)
         if group is None or group["_region"] != ctx.region:
-            raise INVALID_SECURITY_GROUP_ID_NOT_FOUND_IN_RECORDS()
+            raise ecs_errors.INVALID_SECURITY_GROUP_ID_NOT_FOUND_IN_RECORDS()
         if group["VpcId"] != vpc_id:
-            raise INVALID_PARAMETER_MISMATCH()
+            raise ecs_errors.INVALID_PARAMETER_MISMATCH()
         groups.append(group)
     check_one_group_type(groups)
     return [g["SecurityGroupId"] for g in groups]
@@ -221,7 +178,7 @@ def _key_pair_name(ctx, name):
     if name is None:
         return ""
     if key_pair_in_region(ctx, name) is None:
-        raise INVALID_KEY_PAIR_NAME_NOT_FOUND()
+        raise ecs_errors.INVALID_KEY_PAIR_NAME_NOT_FOUND()
     return name
 
 
@@ -230,14 +187,14 @@ def check_password(password):
     allowed = all(c.isascii() and (c.isalnum() or c in PASSWORD_SPECIALS) for c in password)
     variety = sum(any(kind(c) for c in password) for kind in kinds)
     if not (8 <= len(password) <= 30 and allowed and variety >= 3):
-        raise INVALID_PASSWORD_MALFORMED()
+        raise ecs_errors.INVALID_PASSWORD_MALFORMED()
     return password
 
 
 def _password(params):
     password = params.str("Password")
     if password is not None and params.bool("PasswordInherit"):
-        raise INVALID_PASSWORD_PARAM_MISMATCH()
+        raise ecs_errors.INVALID_PASSWORD_PARAM_MISMATCH()
     return check_password(password) if password is not None else ""
 
 
@@ -247,11 +204,11 @@ def check_user_data(text, not_base64):
     except (binascii.Error, ValueError):
         raise not_base64() from None
     if len(decoded) > MAX_USER_DATA:
-        raise INVALID_USER_DATA_SIZE_EXCEEDED()
+        raise ecs_errors.INVALID_USER_DATA_SIZE_EXCEEDED()
     return text
 
 
-DESCRIPTION = TextRule(2, 256, INVALID_DESCRIPTION_MALFORMED)
+DESCRIPTION = TextRule(2, 256, ecs_errors.INVALID_DESCRIPTION_MALFORMED)
 
 
 def _disk_size(text, low, high, error):
@@ -268,31 +225,31 @@ def _system_disk(params, image):
     disk = params.object("SystemDisk")
     category = disk.get("Category") or "cloud_efficiency"
     if category not in SYSTEM_DISK_SIZES:
-        raise INVALID_SYSTEM_DISK_CATEGORY_VALUE_NOT_SUPPORTED()
+        raise ecs_errors.INVALID_SYSTEM_DISK_CATEGORY_VALUE_NOT_SUPPORTED()
     if not disk.get("Size"):
         return {"Category": category, "Size": max(40, image["Size"])}
     low, high = SYSTEM_DISK_SIZES[category]
-    size = _disk_size(disk["Size"], 1, 65536, INVALID_SYSTEM_DISK_SIZE_VALUE_NOT_SUPPORTED)
+    size = _disk_size(disk["Size"], 1, 65536, ecs_errors.INVALID_SYSTEM_DISK_SIZE_VALUE_NOT_SUPPORTED)
     if size < image["Size"]:
-        raise INVALID_SYSTEM_DISK_SIZE_LESS_THAN_IMAGE_SIZE()
+        raise ecs_errors.INVALID_SYSTEM_DISK_SIZE_LESS_THAN_IMAGE_SIZE()
     if size < low:
-        raise INVALID_SYSTEM_DISK_SIZE_LESS_THAN_MIN_SIZE()
+        raise ecs_errors.INVALID_SYSTEM_DISK_SIZE_LESS_THAN_MIN_SIZE()
     if size > high:
-        raise INVALID_SYSTEM_DISK_SIZE_MORE_THAN_MAX_SIZE()
+        raise ecs_errors.INVALID_SYSTEM_DISK_SIZE_MORE_THAN_MAX_SIZE()
     return {"Category": category, "Size": size}
 
 
 def _data_disks(params):
     requested = params.objects("DataDisk")
     if len(requested) > MAX_DATA_DISKS:
-        raise INSTANCE_DISK_NUMBER_LIMIT_EXCEED()
+        raise ecs_errors.INSTANCE_DISK_NUMBER_LIMIT_EXCEED()
     disks = []
     for disk in requested:
         category = disk.get("Category") or "cloud_efficiency"
         if category not in DATA_DISK_SIZES:
-            raise INVALID_DATA_DISK_CATEGORY_VALUE_NOT_SUPPORTED()
+            raise ecs_errors.INVALID_DATA_DISK_CATEGORY_VALUE_NOT_SUPPORTED()
         low, high = DATA_DISK_SIZES[category]
-        size = _disk_size(disk.get("Size"), low, high, INVALID_DATA_DISK_SIZE_VALUE_NOT_SUPPORTED)
+        size = _disk_size(disk.get("Size"), low, high, ecs_errors.INVALID_DATA_DISK_SIZE_VALUE_NOT_SUPPORTED)
         delete_with_instance = disk.get("DeleteWithInstance", "true").lower() != "false"
         disks.append(
             {
@@ -309,11 +266,11 @@ def _data_disks(params):
 def _bandwidth(params):
     text = params.str("InternetMaxBandwidthOut", default="0")
     if not text.isdigit() or not 0 <= int(text) <= 100:
-        raise INVALID_INTERNET_MAX_BANDWIDTH_OUT_MALFORMED()
+        raise ecs_errors.INVALID_INTERNET_MAX_BANDWIDTH_OUT_MALFORMED()
     out = int(text)
     charge_type = params.str("InternetChargeType", default="PayByTraffic")
     if charge_type not in ("PayByTraffic", "PayByBandwidth"):
-        raise INVALID_INTERNET_CHARGE_TYPE_VALUE_NOT_SUPPORTED()
+        raise ecs_errors.INVALID_INTERNET_CHARGE_TYPE_VALUE_NOT_SUPPORTED()
     return {
         "InternetChargeType": charge_type,
         "InternetMaxBandwidthOut": out,
@@ -324,9 +281,9 @@ def _bandwidth(params):
 def _spot(params, charge_type):
     strategy = params.str("SpotStrategy", default="NoSpot")
     if strategy not in ("NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"):
-        raise INVALID_SPOT_STRATEGY()
+        raise ecs_errors.INVALID_SPOT_STRATEGY()
     if strategy != "NoSpot" and charge_type == "PrePaid":
-        raise INVALID_SPOT_PREPAID()
+        raise ecs_errors.INVALID_SPOT_PREPAID()
     limit = 0.0
     text = params.str("SpotPriceLimit")
     if text is not None:
@@ -335,7 +292,7 @@ def _spot(params, charge_type):
         except ValueError:
             limit = -1.0
         if limit <= 0 or round(limit, 3) != limit:
-            raise INVALID_SPOT_PRICE_LIMIT()
+            raise ecs_errors.INVALID_SPOT_PRICE_LIMIT()
     return {"SpotStrategy": strategy, "SpotPriceLimit": limit if strategy == "SpotWithPriceLimit" else 0.0}
 
 
@@ -353,15 +310,15 @@ def _charge(params, now):
     """InstanceChargeType, and for subscriptions the time the instance expires."""
     charge_type = params.str("InstanceChargeType", default="PostPaid")
     if charge_type not in ("PostPaid", "PrePaid"):
-        raise INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND()
+        raise ecs_errors.INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND()
     if charge_type == "PostPaid":
         return charge_type, None
     unit = params.str("PeriodUnit", default="Month", choices=tuple(PERIODS))
     period = params.str("Period")
     if period is None:
-        raise MISSING_PARAMTER()
+        raise ecs_errors.MISSING_PARAMTER()
     if not period.isdigit() or int(period) not in PERIODS[unit]:
-        raise INVALID_PERIOD()
+        raise ecs_errors.INVALID_PERIOD()
     return charge_type, _add_period(now, int(period), unit)
 
 
@@ -371,7 +328,7 @@ def _amounts(params):
     if text is None:
         return amount, amount
     if not text.isdigit() or not 1 <= int(text) <= amount:
-        raise INVALID_MIN_AMOUNT_MALFORMED()
+        raise ecs_errors.INVALID_MIN_AMOUNT_MALFORMED()
     return amount, int(text)
 
 
@@ -387,14 +344,14 @@ def _requested_private_ips(network, first, amount, used):
     try:
         start = ipaddress.ip_address(first)
     except ValueError:
-        raise INVALID_PRIVATE_IP_ADDRESS_MALFORMED() from None
+        raise ecs_errors.INVALID_PRIVATE_IP_ADDRESS_MALFORMED() from None
     addresses = []
     for offset in range(amount):
         address = start + offset
         if address.version != 4 or not _is_usable(network, address):
-            raise INVALID_PRIVATE_IP_ADDRESS()
+            raise ecs_errors.INVALID_PRIVATE_IP_ADDRESS()
         if str(address) in used:
-            raise INVALID_PRIVATE_IP_ADDRESS_DUPLICATED()
+            raise ecs_errors.INVALID_PRIVATE_IP_ADDRESS_DUPLICATED()
         addresses.append(str(address))
     return addresses
 
@@ -413,7 +370,7 @@ def _private_ips(ctx, params, vswitch, amount, min_amount):
         if str(address) not in used:
             free.append(str(address))
     if len(free) < min_amount:
-        raise QUOTA_EXCEEDED_PRIVATE_IP_ADDRESS()
+        raise ecs_errors.QUOTA_EXCEEDED_PRIVATE_IP_ADDRESS()
     return free
 
 
@@ -421,11 +378,11 @@ def _sequence(spec):
     """`[begin,bits]` of a sequenced name: begin 0-999999 (default 0), bits 1-6 (default 6)."""
     match = SEQUENCE_SPEC.match(spec)
     if match is None:
-        raise INVALID_INSTANCE_NAME_CUSTOM_MALFORMED()
+        raise ecs_errors.INVALID_INSTANCE_NAME_CUSTOM_MALFORMED()
     begin = int(match["begin"] or 0)
     bits = int(match["bits"] or 6)
     if begin > 999999 or not 1 <= bits <= 6:
-        raise INVALID_INSTANCE_NAME_CUSTOM_MALFORMED()
+        raise ecs_errors.INVALID_INSTANCE_NAME_CUSTOM_MALFORMED()
     return begin, bits if len(str(begin)) <= bits else 6
 
 
@@ -451,7 +408,7 @@ def _names(template, count, unique_suffix, limit, exceed_error):
 
 def check_instance_name(name):
     if not INSTANCE_NAME.match(name):
-        raise INVALID_INSTANCE_NAME_MALFORMED()
+        raise ecs_errors.INVALID_INSTANCE_NAME_MALFORMED()
     return name
 
 
@@ -463,7 +420,7 @@ def check_host_name(name):
         or name[-1] in ".-"
         or any(pair in name for pair in ("..", "--", ".-", "-."))
     ):
-        raise INVALID_HOST_NAME_MALFORMED()
+        raise ecs_errors.INVALID_HOST_NAME_MALFORMED()
     return name
 
 
@@ -471,7 +428,7 @@ def _instance_names(params, instance_ids):
     template = params.str("InstanceName")
     if template is None:
         return list(instance_ids)
-    exceed = INVALID_PARAMS_INSTANCE_NAME_EXCEED()
+    exceed = ecs_errors.INVALID_PARAMS_INSTANCE_NAME_EXCEED()
     names = _names(template, len(instance_ids), params.bool("UniqueSuffix"), 128, exceed)
     return [check_instance_name(name) for name in names]
 
@@ -480,7 +437,7 @@ def _host_names(params, instance_ids):
     template = params.str("HostName")
     if template is None:
         return [f"iZ{instance_id[2:]}Z" for instance_id in instance_ids]
-    exceed = INVALID_PARAMS_HOSTNAME_EXCEED()
+    exceed = ecs_errors.INVALID_PARAMS_HOSTNAME_EXCEED()
     names = _names(template, len(instance_ids), params.bool("UniqueSuffix"), 64, exceed)
     return [
         check_host_name(name.replace("${instance_id}", instance_id))

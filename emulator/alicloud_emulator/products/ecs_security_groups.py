@@ -4,6 +4,7 @@ import ipaddress
 
 from .. import ids
 from ..errors import invalid_parameter
+from . import ecs_errors
 from .base import (
     TextRule,
     check_tag_limit,
@@ -16,46 +17,6 @@ from .base import (
     uses_token_paging,
 )
 from .ecs import ECS
-from .ecs_errors import (
-    AUTHORIZATION_LIMIT_EXCEED,
-    DEPENDENCY_VIOLATION_AUTHORIZED,
-    DEPENDENCY_VIOLATION_INSTANCES,
-    INCORRECT_VPC_STATUS,
-    INVALID_DESCRIPTION_MALFORMED,
-    INVALID_DEST_CIDR_IP_MALFORMED,
-    INVALID_DEST_GROUP_ID_MISMATCH,
-    INVALID_DEST_GROUP_ID_NOT_FOUND,
-    INVALID_GROUP_AUTH_PARAMETER_OPERATION_DENIED,
-    INVALID_GROUP_PARAMETER_OPERATION_DENIED,
-    INVALID_IP_PROTOCOL_VALUE_NOT_SUPPORTED,
-    INVALID_NIC_TYPE_VALUE_NOT_SUPPORTED,
-    INVALID_PARAM_DUPLICATE_PERMISSIONS,
-    INVALID_PARAM_IPV6_DEST_CIDR_IP,
-    INVALID_PARAM_IPV6_SOURCE_CIDR_IP,
-    INVALID_PARAM_PERMISSIONS,
-    INVALID_PARAM_PORT_RANGE,
-    INVALID_PARAM_SECURITY_GROUP_RULE_ID_REPEATED,
-    INVALID_PARAMETER_SECURITY_GROUP_TYPE,
-    INVALID_PARAMS_GROUP_TYPE,
-    INVALID_PARAMTER_CONFLICT,
-    INVALID_POLICY_MALFORMED,
-    INVALID_PORT_RANGE_MALFORMED,
-    INVALID_PRIORITY_MALFORMED,
-    INVALID_PRIORITY_VALUE_NOT_SUPPORTED,
-    INVALID_SECURITY_GROUP_DISCRIPTION_MALFORMED,
-    INVALID_SECURITY_GROUP_ID_NOT_FOUND,
-    INVALID_SECURITY_GROUP_NAME_MALFORMED,
-    INVALID_SECURITY_GROUP_RULE_ID_NOT_FOUND,
-    INVALID_SOURCE_CIDR_IP_MALFORMED,
-    INVALID_SOURCE_GROUP_ID_MISMATCH,
-    INVALID_SOURCE_GROUP_ID_NOT_FOUND,
-    INVALID_VPC_ID_NOT_FOUND,
-    INVALID_VPC_ID_NOT_FOUND_EMPTY,
-    MISSING_PARAMETER_DEST,
-    MISSING_PARAMETER_IP_PROTOCOL,
-    MISSING_PARAMETER_SOURCE,
-    OPERATION_DENIED,
-)
 
 # The private fields of a `security_group` (beside the store's own, see store.py).
 PRIVATE_FIELDS = {
@@ -92,46 +53,46 @@ FLAT_PERMISSION_FIELDS = (
 PEERS = {
     "ingress": (
         ("SourceCidrIp", "Ipv6SourceCidrIp", "SourceGroupId", "SourcePrefixListId"),
-        MISSING_PARAMETER_SOURCE,
+        ecs_errors.MISSING_PARAMETER_SOURCE,
     ),
     "egress": (
         ("DestCidrIp", "Ipv6DestCidrIp", "DestGroupId", "DestPrefixListId"),
-        MISSING_PARAMETER_DEST,
+        ecs_errors.MISSING_PARAMETER_DEST,
     ),
 }
 CIDR_ERRORS = {
-    "SourceCidrIp": (INVALID_SOURCE_CIDR_IP_MALFORMED, 4),
-    "DestCidrIp": (INVALID_DEST_CIDR_IP_MALFORMED, 4),
-    "Ipv6SourceCidrIp": (INVALID_PARAM_IPV6_SOURCE_CIDR_IP, 6),
-    "Ipv6DestCidrIp": (INVALID_PARAM_IPV6_DEST_CIDR_IP, 6),
+    "SourceCidrIp": (ecs_errors.INVALID_SOURCE_CIDR_IP_MALFORMED, 4),
+    "DestCidrIp": (ecs_errors.INVALID_DEST_CIDR_IP_MALFORMED, 4),
+    "Ipv6SourceCidrIp": (ecs_errors.INVALID_PARAM_IPV6_SOURCE_CIDR_IP, 6),
+    "Ipv6DestCidrIp": (ecs_errors.INVALID_PARAM_IPV6_DEST_CIDR_IP, 6),
 }
 PEER_GROUP_ERRORS = {  # (not found, in another VPC)
-    "SourceGroupId": (INVALID_SOURCE_GROUP_ID_NOT_FOUND, INVALID_SOURCE_GROUP_ID_MISMATCH),
-    "DestGroupId": (INVALID_DEST_GROUP_ID_NOT_FOUND, INVALID_DEST_GROUP_ID_MISMATCH),
+    "SourceGroupId": (ecs_errors.INVALID_SOURCE_GROUP_ID_NOT_FOUND, ecs_errors.INVALID_SOURCE_GROUP_ID_MISMATCH),
+    "DestGroupId": (ecs_errors.INVALID_DEST_GROUP_ID_NOT_FOUND, ecs_errors.INVALID_DEST_GROUP_ID_MISMATCH),
 }
 
 
 def _security_group(ctx, group_id):
     group = ctx.store.get("security_group", group_id)
     if group is None or group["_region"] != ctx.region:
-        raise INVALID_SECURITY_GROUP_ID_NOT_FOUND()
+        raise ecs_errors.INVALID_SECURITY_GROUP_ID_NOT_FOUND()
     return group
 
 
-NAME = TextRule(2, 128, INVALID_SECURITY_GROUP_NAME_MALFORMED, letter_first=True)
-DESCRIPTION = TextRule(2, 256, INVALID_DESCRIPTION_MALFORMED)
-RULE_DESCRIPTION = TextRule(0, 512, INVALID_SECURITY_GROUP_DISCRIPTION_MALFORMED)
+NAME = TextRule(2, 128, ecs_errors.INVALID_SECURITY_GROUP_NAME_MALFORMED, letter_first=True)
+DESCRIPTION = TextRule(2, 256, ecs_errors.INVALID_DESCRIPTION_MALFORMED)
+RULE_DESCRIPTION = TextRule(0, 512, ecs_errors.INVALID_SECURITY_GROUP_DISCRIPTION_MALFORMED)
 
 
 # security groups ------------------------------------------------------------------------------
 def _vpc_for_group(ctx, vpc_id):
     if vpc_id is None:
-        raise INVALID_VPC_ID_NOT_FOUND_EMPTY()
+        raise ecs_errors.INVALID_VPC_ID_NOT_FOUND_EMPTY()
     vpc = ctx.store.get("vpc", vpc_id)
     if vpc is None or vpc["_region"] != ctx.region:
-        raise INVALID_VPC_ID_NOT_FOUND()
+        raise ecs_errors.INVALID_VPC_ID_NOT_FOUND()
     if vpc["Status"] != "Available":
-        raise INCORRECT_VPC_STATUS()
+        raise ecs_errors.INCORRECT_VPC_STATUS()
     return vpc
 
 
@@ -143,7 +104,7 @@ def create_security_group(ctx):
     description = DESCRIPTION.check(p.str("Description"))
     group_type = p.str("SecurityGroupType", default="normal")
     if group_type not in ("normal", "enterprise"):
-        raise INVALID_PARAMS_GROUP_TYPE()
+        raise ecs_errors.INVALID_PARAMS_GROUP_TYPE()
     tags = p.tags()
     check_tag_limit(tags)
     vpc = _vpc_for_group(ctx, p.str("VpcId"))
@@ -208,7 +169,7 @@ def describe_security_groups(ctx):
     vpc_id, name, group = p.str("VpcId"), p.str("SecurityGroupName"), p.str("ResourceGroupId")
     group_type = p.str("SecurityGroupType")
     if group_type is not None and group_type not in ("normal", "enterprise"):
-        raise INVALID_PARAMETER_SECURITY_GROUP_TYPE()
+        raise ecs_errors.INVALID_PARAMETER_SECURITY_GROUP_TYPE()
     wanted_ids, single_id = _wanted_group_ids(p)
     wanted_tags = p.tags()
     groups = [
@@ -262,9 +223,9 @@ def delete_security_group(ctx):
     group = _security_group(ctx, p.str("SecurityGroupId", required=True))
     group_id = group["SecurityGroupId"]
     if _instances_in(ctx, group_id):
-        raise DEPENDENCY_VIOLATION_INSTANCES()
+        raise ecs_errors.DEPENDENCY_VIOLATION_INSTANCES()
     if _referencing_groups(ctx, group_id):
-        raise DEPENDENCY_VIOLATION_AUTHORIZED()
+        raise ecs_errors.DEPENDENCY_VIOLATION_AUTHORIZED()
     ctx.store.remove("security_group", group_id)
     ctx.runtime.changed("security_group", "deleted", group, ctx.store)
     return {}
@@ -276,17 +237,17 @@ def _requested_permissions(params):
     permissions = params.objects("Permissions")
     flat = {name: params.str(name) for name in FLAT_PERMISSION_FIELDS if name in params}
     if permissions and flat:
-        raise INVALID_PARAM_PERMISSIONS()
+        raise ecs_errors.INVALID_PARAM_PERMISSIONS()
     return permissions or [flat]
 
 
 def _protocol(permission):
     given = permission.get("IpProtocol", "")
     if not given:
-        raise MISSING_PARAMETER_IP_PROTOCOL()
+        raise ecs_errors.MISSING_PARAMETER_IP_PROTOCOL()
     protocol = PROTOCOLS.get(given.lower())
     if protocol is None:
-        raise INVALID_IP_PROTOCOL_VALUE_NOT_SUPPORTED()
+        raise ecs_errors.INVALID_IP_PROTOCOL_VALUE_NOT_SUPPORTED()
     return protocol
 
 
@@ -294,14 +255,14 @@ def _port_range(text, protocol, name="PortRange"):
     """`a/b` with 1 <= a <= b <= 65535 for TCP and UDP; `-1/-1` for the other protocols."""
     if protocol not in PORTED_PROTOCOLS:
         if text.replace(" ", "") != "-1/-1":
-            raise OPERATION_DENIED()
+            raise ecs_errors.OPERATION_DENIED()
         return "-1/-1"
     try:
         start, end = (int(part) for part in text.split("/"))
     except ValueError:
         start, end = 0, -1
     if not 1 <= start <= end <= 65535:
-        raise INVALID_PARAM_PORT_RANGE(name=name)
+        raise ecs_errors.INVALID_PARAM_PORT_RANGE(name=name)
     return f"{start}/{end}"
 
 
@@ -309,7 +270,7 @@ def _policy(permission):
     given = permission.get("Policy") or "accept"
     policy = POLICIES.get(given.lower())
     if policy is None:
-        raise INVALID_POLICY_MALFORMED()
+        raise ecs_errors.INVALID_POLICY_MALFORMED()
     return policy
 
 
@@ -318,16 +279,16 @@ def _priority(permission):
     try:
         priority = int(given)
     except ValueError:
-        raise INVALID_PRIORITY_MALFORMED() from None
+        raise ecs_errors.INVALID_PRIORITY_MALFORMED() from None
     if not 1 <= priority <= 100:
-        raise INVALID_PRIORITY_VALUE_NOT_SUPPORTED(given=given)
+        raise ecs_errors.INVALID_PRIORITY_VALUE_NOT_SUPPORTED(given=given)
     return str(priority)
 
 
 def _nic_type(permission):
     given = permission.get("NicType") or "intranet"
     if given not in ("intranet", "internet"):
-        raise INVALID_NIC_TYPE_VALUE_NOT_SUPPORTED()
+        raise ecs_errors.INVALID_NIC_TYPE_VALUE_NOT_SUPPORTED()
     return "intranet"  # a VPC security group only has intranet rules
 
 
@@ -355,14 +316,14 @@ def _peer_group(ctx, group, permission, name):
     if not peer_id:
         return ""
     if peer_id == group["SecurityGroupId"]:
-        raise INVALID_PARAMTER_CONFLICT(name=name)
+        raise ecs_errors.INVALID_PARAMTER_CONFLICT(name=name)
     peer = ctx.store.get("security_group", peer_id)
     if peer is None or peer["_region"] != ctx.region:
         raise PEER_GROUP_ERRORS[name][0]()
     if peer["VpcId"] != group["VpcId"]:
         raise PEER_GROUP_ERRORS[name][1]()
     if peer["SecurityGroupType"] == "enterprise" or group["SecurityGroupType"] == "enterprise":
-        raise INVALID_GROUP_AUTH_PARAMETER_OPERATION_DENIED()
+        raise ecs_errors.INVALID_GROUP_AUTH_PARAMETER_OPERATION_DENIED()
     return peer_id
 
 
@@ -371,7 +332,7 @@ def _rule_from(ctx, group, direction, permission):
     protocol = _protocol(permission)
     port_text = permission.get("PortRange", "")
     if not port_text:
-        raise INVALID_PORT_RANGE_MALFORMED()
+        raise ecs_errors.INVALID_PORT_RANGE_MALFORMED()
     source_ports = permission.get("SourcePortRange", "")
     rule = dict.fromkeys(RULE_FIELDS, "")
     rule.update(
@@ -398,7 +359,7 @@ def _rule_from(ctx, group, direction, permission):
     if not any(rule[name] for name in peer_fields):
         raise missing_peer()
     if group["SecurityGroupType"] == "enterprise" and rule["Policy"] == "Drop":
-        raise INVALID_GROUP_PARAMETER_OPERATION_DENIED()
+        raise ecs_errors.INVALID_GROUP_PARAMETER_OPERATION_DENIED()
     return rule
 
 
@@ -410,7 +371,7 @@ def _requested_rules(ctx, group, direction):
     rules = [_rule_from(ctx, group, direction, permission) for permission in _requested_permissions(ctx.params)]
     identities = [_identity(rule) for rule in rules]
     if len(set(identities)) != len(identities):
-        raise INVALID_PARAM_DUPLICATE_PERMISSIONS()
+        raise ecs_errors.INVALID_PARAM_DUPLICATE_PERMISSIONS()
     return rules
 
 
@@ -422,7 +383,7 @@ def _authorize(ctx, direction):
     existing = {_identity(rule) for rule in group["_rules"]}
     new_rules = [rule for rule in _requested_rules(ctx, group, direction) if _identity(rule) not in existing]
     if len(group["_rules"]) + len(new_rules) > MAX_RULES:
-        raise AUTHORIZATION_LIMIT_EXCEED()
+        raise ecs_errors.AUTHORIZATION_LIMIT_EXCEED()
     for rule in new_rules:
         rule["SecurityGroupRuleId"] = ids.resource_id("sgr", 20)
         rule["CreateTime"] = iso(ctx.now)
@@ -444,11 +405,11 @@ def authorize_security_group_egress(ctx):
 
 def _rules_by_id(ctx, group, direction, rule_ids):
     if len(set(rule_ids)) != len(rule_ids):
-        raise INVALID_PARAM_SECURITY_GROUP_RULE_ID_REPEATED()
+        raise ecs_errors.INVALID_PARAM_SECURITY_GROUP_RULE_ID_REPEATED()
     by_id = {r["SecurityGroupRuleId"]: r for r in group["_rules"] if r["Direction"] == direction}
     for rule_id in rule_ids:
         if rule_id not in by_id:
-            raise INVALID_SECURITY_GROUP_RULE_ID_NOT_FOUND()
+            raise ecs_errors.INVALID_SECURITY_GROUP_RULE_ID_NOT_FOUND()
     return {_identity(by_id[rule_id]) for rule_id in rule_ids}
 
 
@@ -494,7 +455,7 @@ def describe_security_group_attribute(ctx):
     direction = p.str("Direction", default="all", choices=("ingress", "egress", "all"))
     nic_type = p.str("NicType")
     if nic_type is not None and nic_type not in ("intranet", "internet"):
-        raise INVALID_NIC_TYPE_VALUE_NOT_SUPPORTED()
+        raise ecs_errors.INVALID_NIC_TYPE_VALUE_NOT_SUPPORTED()
     rules = [r for r in group["_rules"] if direction == "all" or r["Direction"] == direction]
     chunk, meta = token_page(rules, p, default_size=500, max_size=1000, min_size=10)
     return {

@@ -12,48 +12,15 @@ import re
 from .. import ids
 from ..errors import invalid_parameter
 from ..store import GONE, regional_key
+from . import nas_errors
 from .base import Product, TextRule, dry_run, iso, matches_tags, page, resource_group_id, tags_with_key
-from .nas_errors import (
-    DRY_RUN_OPERATION,
-    INVALID_ACCESS_GROUP_ALREADY_ATTACHED,
-    INVALID_ACCESS_GROUP_ALREADY_EXISTED,
-    INVALID_ACCESS_GROUP_NOT_FOUND,
-    INVALID_ACCESS_GROUP_NOTSUPPORTED_IPV6,
-    INVALID_ACCESS_RULE_NOT_FOUND,
-    INVALID_AZONE_NOT_FOUND,
-    INVALID_FILE_SYSTEM_NOT_FOUND,
-    INVALID_MOUNT_TARGET_ALREADY_EXISTED,
-    INVALID_MOUNT_TARGET_NOT_FOUND,
-    INVALID_PARAM_IPV4_AND_IPV6_MUTUALLY_EXCLUSIVE,
-    INVALID_PARAM_MOUNT_TARGET_DOMAIN,
-    INVALID_PARAM_SOURCE_CIDR_IP,
-    INVALID_PARAMETER_DESCRIPTION,
-    INVALID_PARAMETER_PROTOCOL_TYPE,
-    INVALID_PARAMETER_STORAGE_TYPE,
-    INVALID_PARAMETER_VPC_NOT_FOUND,
-    INVALID_PARAMETER_VSW_NOT_FOUND,
-    INVALID_RESOURCE_ID_NOT_FOUND,
-    INVALID_SECURITY_GROUP_ID_NOT_FOUND,
-    INVALID_STATE,
-    MISSING_PARAMETER_ACCESS_GROUP_NAME,
-    MISSING_PARAMETER_DURATION,
-    MISSING_PARAMETER_KMS_KEY_ID,
-    MISSING_PARAMETER_VPC_ID,
-    MISSING_PARAMETER_VSWITCH_ID,
-    OPERATION_DENIED_ACCESS_GROUP_COUNTS_EXCEEDED,
-    OPERATION_DENIED_ACCESS_RULE_COUNTS_EXCEEDED,
-    OPERATION_DENIED_DEFAULT_ACCESS_GROUP_CANNOT_DELETE,
-    OPERATION_DENIED_DEFAULT_ACCESS_GROUP_CANNOT_MODIFY,
-    OPERATION_DENIED_MOUNT_TARGET_EXCEED_LIMIT,
-    OPERATION_DENIED_MOUNT_TARGET_NOT_EMPTY,
-)
 from .tagging import register_tagging
 
 NAS = Product(code="NAS", version="2017-06-26", endpoint_prefix="nas", regional=False)
 register_tagging(
     NAS,
     {"filesystem": "file_system"},
-    not_found=lambda _id: INVALID_RESOURCE_ID_NOT_FOUND(),
+    not_found=lambda _id: nas_errors.INVALID_RESOURCE_ID_NOT_FOUND(),
 )
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
@@ -73,7 +40,9 @@ MAX_ACCESS_GROUPS = 20  # per region, the default one not counted
 MAX_ACCESS_RULES = 300  # per access group
 _GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{2,63}$")
 # 2-128 characters, starting with a letter, not a URL; letters (any script), digits, `:`, `_` and `-`: no spaces
-DESCRIPTION = TextRule(2, 128, INVALID_PARAMETER_DESCRIPTION, letter_first=True, allowed=re.compile(r"^[\w:-]+$"))
+DESCRIPTION = TextRule(
+    2, 128, nas_errors.INVALID_PARAMETER_DESCRIPTION, letter_first=True, allowed=re.compile(r"^[\w:-]+$")
+)
 
 
 def _public(resource):
@@ -84,11 +53,11 @@ def _public(resource):
 def _file_system(ctx, file_system_id):
     found = ctx.store.get("file_system", file_system_id)
     if found is None or found["_region"] != ctx.region:
-        raise INVALID_FILE_SYSTEM_NOT_FOUND()
+        raise nas_errors.INVALID_FILE_SYSTEM_NOT_FOUND()
     return found
 
 
-def _mount_target(ctx, file_system, domain, not_found=INVALID_MOUNT_TARGET_NOT_FOUND):
+def _mount_target(ctx, file_system, domain, not_found=nas_errors.INVALID_MOUNT_TARGET_NOT_FOUND):
     found = ctx.store.get("mount_target", domain) if domain else None
     if found is None or found["FileSystemId"] != file_system["FileSystemId"]:
         raise not_found()
@@ -134,33 +103,33 @@ def _access_group(ctx, name, file_system_type):
     _ensure_default_group(ctx, file_system_type)
     found = ctx.store.get("access_group", _group_id(ctx, file_system_type, name))
     if found is None or found["_region"] != ctx.region:
-        raise INVALID_ACCESS_GROUP_NOT_FOUND()
+        raise nas_errors.INVALID_ACCESS_GROUP_NOT_FOUND()
     return found
 
 
 def _refuse_default_group_change(group):
     if group["AccessGroupName"] == DEFAULT_GROUP:
-        raise OPERATION_DENIED_DEFAULT_ACCESS_GROUP_CANNOT_MODIFY()
+        raise nas_errors.OPERATION_DENIED_DEFAULT_ACCESS_GROUP_CANNOT_MODIFY()
 
 
 def _vpc(ctx, vpc_id):
     found = ctx.store.get("vpc", vpc_id)
     if found is None or found["_region"] != ctx.region:
-        raise INVALID_PARAMETER_VPC_NOT_FOUND()
+        raise nas_errors.INVALID_PARAMETER_VPC_NOT_FOUND()
     return found
 
 
 def _vswitch_in(ctx, vpc, vswitch_id):
     found = ctx.store.get("vswitch", vswitch_id)
     if found is None or found["_region"] != ctx.region or found["VpcId"] != vpc["VpcId"]:
-        raise INVALID_PARAMETER_VSW_NOT_FOUND()
+        raise nas_errors.INVALID_PARAMETER_VSW_NOT_FOUND()
     return found
 
 
 def _security_group_in(ctx, vpc, security_group_id):
     found = ctx.store.get("security_group", security_group_id)
     if found is None or found["_region"] != ctx.region or found.get("VpcId") != vpc["VpcId"]:
-        raise INVALID_SECURITY_GROUP_ID_NOT_FOUND()
+        raise nas_errors.INVALID_SECURITY_GROUP_ID_NOT_FOUND()
     return found
 
 
@@ -200,7 +169,7 @@ def _zone(ctx, params):
     if zone is None:
         return ctx.catalog.zones(ctx.region)[0]
     if not ctx.catalog.has_zone(ctx.region, zone):
-        raise INVALID_AZONE_NOT_FOUND()
+        raise nas_errors.INVALID_AZONE_NOT_FOUND()
     return zone
 
 
@@ -209,7 +178,7 @@ def _expired_time(params, charge_type, now):
         return ""
     months = params.int("Duration", minimum=1, maximum=36)
     if months is None:
-        raise MISSING_PARAMETER_DURATION()
+        raise nas_errors.MISSING_PARAMETER_DURATION()
     return iso(now + months * 30 * 86400)
 
 
@@ -217,7 +186,7 @@ def _encryption(params):
     encrypt_type = params.int("EncryptType", default=0, minimum=0, maximum=2)
     kms_key_id = params.str("KmsKeyId", default="")
     if encrypt_type == 2 and not kms_key_id:
-        raise MISSING_PARAMETER_KMS_KEY_ID()
+        raise nas_errors.MISSING_PARAMETER_KMS_KEY_ID()
     return encrypt_type, kms_key_id if encrypt_type == 2 else ""
 
 
@@ -230,16 +199,16 @@ def create_file_system(ctx):
     if file_system_type != "standard":
         raise invalid_parameter("FileSystemType", file_system_type, "The emulator offers standard file systems only.")
     if protocol not in ("NFS", "SMB"):
-        raise INVALID_PARAMETER_PROTOCOL_TYPE()
+        raise nas_errors.INVALID_PARAMETER_PROTOCOL_TYPE()
     if storage_type not in STORAGE_TYPES:
-        raise INVALID_PARAMETER_STORAGE_TYPE()
+        raise nas_errors.INVALID_PARAMETER_STORAGE_TYPE()
     zone = _zone(ctx, p)
     description = DESCRIPTION.check(p.str("Description"))
     charge_type = p.str("ChargeType", default="PayAsYouGo", choices=("PayAsYouGo", "Subscription"))
     expired_time = _expired_time(p, charge_type, ctx.now)
     encrypt_type, kms_key_id = _encryption(p)
     tags = p.tags()
-    dry_run(p, passed=DRY_RUN_OPERATION)
+    dry_run(p, passed=nas_errors.DRY_RUN_OPERATION)
     file_system_id = ids.nas_file_system_id()
     capacity, bandwidth = STORAGE_LIMITS[storage_type]
     file_system = ctx.store.add(
@@ -305,9 +274,9 @@ def describe_file_systems(ctx):
 def delete_file_system(ctx):
     file_system = _file_system(ctx, ctx.params.str("FileSystemId", required=True))
     if ctx.store.find("mount_target", FileSystemId=file_system["FileSystemId"]):
-        raise OPERATION_DENIED_MOUNT_TARGET_NOT_EMPTY()
+        raise nas_errors.OPERATION_DENIED_MOUNT_TARGET_NOT_EMPTY()
     if file_system["Status"] != "Running":
-        raise INVALID_STATE()
+        raise nas_errors.INVALID_STATE()
     file_system["Status"] = "Deleting"
     ctx.schedule(file_system, [("filesystem.delete", GONE, True)])
     ctx.runtime.changed("file_system", "deleted", file_system, ctx.store)
@@ -322,9 +291,9 @@ def _mount_target_network(ctx, params):
         raise invalid_parameter("NetworkType", network_type, "Valid values: Vpc.")
     vpc_id, vswitch_id = params.str("VpcId"), params.str("VSwitchId")
     if vpc_id is None:
-        raise MISSING_PARAMETER_VPC_ID()
+        raise nas_errors.MISSING_PARAMETER_VPC_ID()
     if vswitch_id is None:
-        raise MISSING_PARAMETER_VSWITCH_ID()
+        raise nas_errors.MISSING_PARAMETER_VSWITCH_ID()
     vpc = _vpc(ctx, vpc_id)
     vswitch = _vswitch_in(ctx, vpc, vswitch_id)
     security_group_id = params.str("SecurityGroupId")
@@ -336,9 +305,9 @@ def _mount_target_network(ctx, params):
 def _check_room_for_mount_target(ctx, file_system, vswitch):
     existing = ctx.store.find("mount_target", FileSystemId=file_system["FileSystemId"])
     if any(m["VswId"] == vswitch["VSwitchId"] for m in existing):
-        raise INVALID_MOUNT_TARGET_ALREADY_EXISTED()
+        raise nas_errors.INVALID_MOUNT_TARGET_ALREADY_EXISTED()
     if len(existing) >= MAX_MOUNT_TARGETS:
-        raise OPERATION_DENIED_MOUNT_TARGET_EXCEED_LIMIT()
+        raise nas_errors.OPERATION_DENIED_MOUNT_TARGET_EXCEED_LIMIT()
 
 
 @NAS.action("CreateMountTarget")
@@ -348,12 +317,12 @@ def create_mount_target(ctx):
     vpc, vswitch, security_group_id = _mount_target_network(ctx, p)
     group_name = p.str("AccessGroupName")
     if group_name is None:
-        raise MISSING_PARAMETER_ACCESS_GROUP_NAME()
+        raise nas_errors.MISSING_PARAMETER_ACCESS_GROUP_NAME()
     _access_group(ctx, group_name, file_system["FileSystemType"])
     if file_system["Status"] != "Running":
-        raise INVALID_STATE()
+        raise nas_errors.INVALID_STATE()
     _check_room_for_mount_target(ctx, file_system, vswitch)
-    dry_run(p, passed=DRY_RUN_OPERATION)
+    dry_run(p, passed=nas_errors.DRY_RUN_OPERATION)
     domain = ids.mount_target_domain(file_system["FileSystemId"], ctx.region)
     mount_target = ctx.store.add(
         "mount_target",
@@ -402,7 +371,7 @@ def describe_mount_targets(ctx):
     if domain is not None:
         mount_targets = [m for m in mount_targets if m["MountTargetDomain"] == domain]
         if not mount_targets:
-            raise INVALID_MOUNT_TARGET_NOT_FOUND()
+            raise nas_errors.INVALID_MOUNT_TARGET_NOT_FOUND()
     chunk, meta = page(mount_targets, p, max_size=100)
     return {**meta, "MountTargets": {"MountTarget": [_render_mount_target(ctx, m) for m in chunk]}}
 
@@ -412,14 +381,14 @@ def modify_mount_target(ctx):
     p = ctx.params
     file_system = _file_system(ctx, p.str("FileSystemId", required=True))
     mount_target = _mount_target(
-        ctx, file_system, p.str("MountTargetDomain"), not_found=INVALID_PARAM_MOUNT_TARGET_DOMAIN
+        ctx, file_system, p.str("MountTargetDomain"), not_found=nas_errors.INVALID_PARAM_MOUNT_TARGET_DOMAIN
     )
     group_name = p.str("AccessGroupName")
     status = p.str("Status", choices=("Active", "Inactive"))
     if group_name is not None:
         _access_group(ctx, group_name, file_system["FileSystemType"])
     if mount_target["Status"] not in ("Active", "Inactive"):
-        raise INVALID_STATE()
+        raise nas_errors.INVALID_STATE()
     if group_name is not None:
         mount_target["AccessGroupName"] = group_name
     if status is not None:
@@ -434,7 +403,7 @@ def delete_mount_target(ctx):
     file_system = _file_system(ctx, p.str("FileSystemId", required=True))
     mount_target = _mount_target(ctx, file_system, p.str("MountTargetDomain", required=True))
     if mount_target["Status"] not in ("Active", "Inactive"):
-        raise INVALID_STATE()
+        raise nas_errors.INVALID_STATE()
     mount_target["Status"] = "Deleting"
     ctx.schedule(mount_target, [("mount_target.delete", GONE, True)])
     ctx.runtime.changed("mount_target", "deleted", mount_target, ctx.store)
@@ -480,10 +449,10 @@ def create_access_group(ctx):
     _ensure_default_group(ctx, file_system_type)
     group_id = _group_id(ctx, file_system_type, name)
     if ctx.store.get("access_group", group_id) is not None:
-        raise INVALID_ACCESS_GROUP_ALREADY_EXISTED()
+        raise nas_errors.INVALID_ACCESS_GROUP_ALREADY_EXISTED()
     custom = [g for g in ctx.store.find("access_group", ctx.region) if g["AccessGroupName"] != DEFAULT_GROUP]
     if len(custom) >= MAX_ACCESS_GROUPS:
-        raise OPERATION_DENIED_ACCESS_GROUP_COUNTS_EXCEEDED()
+        raise nas_errors.OPERATION_DENIED_ACCESS_GROUP_COUNTS_EXCEEDED()
     ctx.store.add(
         "access_group",
         group_id,
@@ -519,9 +488,9 @@ def delete_access_group(ctx):
     p = ctx.params
     group = _access_group(ctx, p.str("AccessGroupName", required=True), _access_group_type(p))
     if group["AccessGroupName"] == DEFAULT_GROUP:
-        raise OPERATION_DENIED_DEFAULT_ACCESS_GROUP_CANNOT_DELETE()
+        raise nas_errors.OPERATION_DENIED_DEFAULT_ACCESS_GROUP_CANNOT_DELETE()
     if _mount_targets_using(ctx, group):
-        raise INVALID_ACCESS_GROUP_ALREADY_ATTACHED()
+        raise nas_errors.INVALID_ACCESS_GROUP_ALREADY_ATTACHED()
     for rule in _rules_of(ctx, group):
         ctx.store.remove("access_rule", rule["_id"])
         ctx.runtime.changed("access_rule", "deleted", rule, ctx.store)
@@ -546,15 +515,15 @@ def _rule_fields(ctx, group_name, file_system_type, rule_id, source, rw_access, 
 def _source_cidr(params):
     if params.str("Ipv6SourceCidrIp") is not None:
         if params.str("SourceCidrIp") is not None:
-            raise INVALID_PARAM_IPV4_AND_IPV6_MUTUALLY_EXCLUSIVE()
-        raise INVALID_ACCESS_GROUP_NOTSUPPORTED_IPV6()
+            raise nas_errors.INVALID_PARAM_IPV4_AND_IPV6_MUTUALLY_EXCLUSIVE()
+        raise nas_errors.INVALID_ACCESS_GROUP_NOTSUPPORTED_IPV6()
     value = params.str("SourceCidrIp", default="")
     try:
         network = ipaddress.ip_network(value, strict=True)
     except ValueError:
         network = None
     if network is None or network.version != 4:
-        raise INVALID_PARAM_SOURCE_CIDR_IP()
+        raise nas_errors.INVALID_PARAM_SOURCE_CIDR_IP()
     return value
 
 
@@ -569,7 +538,7 @@ def create_access_rule(ctx):
     priority = p.int("Priority", default=1, minimum=1, maximum=100)
     rules = _rules_of(ctx, group)
     if len(rules) >= MAX_ACCESS_RULES:
-        raise OPERATION_DENIED_ACCESS_RULE_COUNTS_EXCEEDED()
+        raise nas_errors.OPERATION_DENIED_ACCESS_RULE_COUNTS_EXCEEDED()
     rule_id = str(max((int(r["AccessRuleId"]) for r in rules), default=0) + 1)
     fields = _rule_fields(
         ctx, group["AccessGroupName"], group["FileSystemType"], rule_id, source, rw_access, user_access, priority
@@ -582,7 +551,7 @@ def create_access_rule(ctx):
 def _access_rule(ctx, group, rule_id):
     found = ctx.store.get("access_rule", f"{group['_id']}:{rule_id}")
     if found is None:
-        raise INVALID_ACCESS_RULE_NOT_FOUND()
+        raise nas_errors.INVALID_ACCESS_RULE_NOT_FOUND()
     return found
 
 

@@ -4,18 +4,15 @@ The resources live in `slb_load_balancers.py`, `slb_listeners.py` (HTTP listener
 servers) and `slb_health.py` (DescribeHealthStatus).
 """
 
+from . import slb_errors
 from .base import Product
-from .slb_errors import (
-    LB_NOT_FOUND,
-    RESOURCE_NOT_EXIST,
-)
 from .tagging import register_tagging
 
 SLB = Product(code="Slb", version="2014-05-15", endpoint_prefix="slb")
 register_tagging(
     SLB,
     {"instance": "load_balancer", "listener": "listener"},
-    not_found=lambda resource_id: RESOURCE_NOT_EXIST(resource_id=resource_id),
+    not_found=lambda resource_id: slb_errors.RESOURCE_NOT_EXIST(resource_id=resource_id),
     max_resources=20,
 )
 
@@ -26,7 +23,7 @@ UNLIMITED_BANDWIDTH = 5120
 def load_balancer(ctx, lb_id):
     lb = ctx.store.get("load_balancer", lb_id)
     if lb is None or (ctx.params.str("RegionId") and lb["_region"] != ctx.region):
-        raise LB_NOT_FOUND()
+        raise slb_errors.LB_NOT_FOUND()
     return lb
 
 

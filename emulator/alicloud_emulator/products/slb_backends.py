@@ -1,14 +1,7 @@
 """SLB backend servers: Add, Set and RemoveBackendServers on a load balancer's `_backends`."""
 
+from . import slb_errors
 from .slb import SLB, changed, load_balancer
-from .slb_errors import (
-    BACKEND_SERVER_SERVER_ID_EMPTY,
-    INVALID_BACKEND_SERVERS_INCONSISTENT,
-    INVALID_PARAMETER_BACKEND_SERVERS,
-    INVALID_WEIGHT_MALFORMED,
-    OBTAIN_IP_FAIL,
-    TOO_MANY_BACKEND_SERVERS,
-)
 
 MAX_BACKENDS_PER_CALL = 20
 
@@ -19,7 +12,7 @@ def _weight(value):
     except (TypeError, ValueError):
         weight = -1
     if isinstance(value, bool) or not 0 <= weight <= 100:
-        raise INVALID_WEIGHT_MALFORMED()
+        raise slb_errors.INVALID_WEIGHT_MALFORMED()
     return weight
 
 
@@ -27,17 +20,17 @@ def _requested_backends(params, with_weights=True):
     """The BackendServers JSON as [{"ServerId", "Weight", "Type", "Description"}] (a later duplicate wins)."""
     servers = params.json("BackendServers", required=True)
     if not isinstance(servers, list) or not all(isinstance(s, dict) for s in servers):
-        raise INVALID_PARAMETER_BACKEND_SERVERS(reason="It must be a JSON list of objects.")
+        raise slb_errors.INVALID_PARAMETER_BACKEND_SERVERS(reason="It must be a JSON list of objects.")
     if len(servers) > MAX_BACKENDS_PER_CALL:
-        raise TOO_MANY_BACKEND_SERVERS()
+        raise slb_errors.TOO_MANY_BACKEND_SERVERS()
     entries = {}
     for server in servers:
         server_id = server.get("ServerId")
         if not isinstance(server_id, str) or not server_id:
-            raise BACKEND_SERVER_SERVER_ID_EMPTY()
+            raise slb_errors.BACKEND_SERVER_SERVER_ID_EMPTY()
         kind = str(server.get("Type", "ecs"))
         if kind != "ecs":
-            raise INVALID_PARAMETER_BACKEND_SERVERS(
+            raise slb_errors.INVALID_PARAMETER_BACKEND_SERVERS(
                 reason=f"Only ECS instances (Type ecs) can be backend servers, not {kind}."
             )
         entry = {"ServerId": server_id, "Type": "ecs"}
@@ -46,7 +39,9 @@ def _requested_backends(params, with_weights=True):
         if "Description" in server:
             description = str(server["Description"])
             if len(description) > 80:
-                raise INVALID_PARAMETER_BACKEND_SERVERS(reason="A Description is at most 80 characters long.")
+                raise slb_errors.INVALID_PARAMETER_BACKEND_SERVERS(
+                    reason="A Description is at most 80 characters long."
+                )
             entry["Description"] = description
         entries[server_id] = entry
     return list(entries.values())
@@ -61,9 +56,9 @@ def _check_members(ctx, lb, entries):
         else:
             status = None
         if status != "Running":
-            raise OBTAIN_IP_FAIL()
+            raise slb_errors.OBTAIN_IP_FAIL()
         if lb["VpcId"] and instance["_vpc_id"] != lb["VpcId"]:
-            raise INVALID_BACKEND_SERVERS_INCONSISTENT(server_id=entry["ServerId"])
+            raise slb_errors.INVALID_BACKEND_SERVERS_INCONSISTENT(server_id=entry["ServerId"])
 
 
 def live_backends(ctx, lb):
@@ -107,7 +102,7 @@ def set_backend_servers(ctx):
     attached = {b["ServerId"]: b for b in lb["_backends"]}
     missing = [e["ServerId"] for e in entries if e["ServerId"] not in attached]
     if missing:
-        raise INVALID_PARAMETER_BACKEND_SERVERS(
+        raise slb_errors.INVALID_PARAMETER_BACKEND_SERVERS(
             reason=f"Not backend servers of the load balancer: {', '.join(missing)}."
         )
     # Members are checked when they join (AddBackendServers); a stopped member may still be re-weighted,

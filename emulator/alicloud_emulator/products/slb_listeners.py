@@ -4,6 +4,7 @@ HTTP listeners are created `stopped`; Start goes `starting` -> `running`, Stop `
 """
 
 from ..errors import ApiError, invalid_parameter
+from . import slb_errors
 from .base import (
     decode_token,
     encode_token,
@@ -11,22 +12,6 @@ from .base import (
     tags_with_tag_key,
 )
 from .slb import SLB, UNLIMITED_BANDWIDTH, changed, load_balancer, on_off
-from .slb_errors import (
-    ILLEGAL_PARAM_LISTENER_PROTOCOL,
-    ILLEGAL_PARAM_MAX_RESULTS,
-    ILLEGAL_PARAM_NEXT_TOKEN,
-    ILLEGAL_PARAM_SIZE_LOAD_BALANCER_ID,
-    INVALID_PARAMETER_FORWARD_PORT,
-    INVALID_PARAMETER_IDLE_TIMEOUT,
-    INVALID_PARAMETER_LISTENER_PORT_CONFLICT,
-    INVALID_PARAMETER_REQUEST_TIMEOUT,
-    LISTENER_NOT_FOUND,
-    LISTENER_NOT_FOUND_ON_DELETE,
-    MISSING_PARAM_BACKEND_SERVER_PORT,
-    MISSING_PARAM_COOKIE,
-    MISSING_PARAM_COOKIE_TIMEOUT,
-    MISSING_PARAM_STICKY_SESSION_TYPE,
-)
 
 PROTOCOLS = ("http", "https", "tcp", "udp")
 
@@ -77,8 +62,8 @@ _RANGED_SETTINGS = {
     "CookieTimeout": (1, 86400),
 }
 _TIMEOUT_SETTINGS = {  # 1 to this; own error codes
-    "IdleTimeout": (60, INVALID_PARAMETER_IDLE_TIMEOUT),
-    "RequestTimeout": (180, INVALID_PARAMETER_REQUEST_TIMEOUT),
+    "IdleTimeout": (60, slb_errors.INVALID_PARAMETER_IDLE_TIMEOUT),
+    "RequestTimeout": (180, slb_errors.INVALID_PARAMETER_REQUEST_TIMEOUT),
 }
 _HTTP_CODES = ("http_2xx", "http_3xx", "http_4xx", "http_5xx")
 _STICKY_DETAILS = ("StickySessionType", "Cookie", "CookieTimeout")
@@ -123,17 +108,17 @@ def _set_sticky_session(params, settings):
         return
     kind = params.str("StickySessionType", default=settings.get("StickySessionType"), choices=("insert", "server"))
     if kind is None:
-        raise MISSING_PARAM_STICKY_SESSION_TYPE()
+        raise slb_errors.MISSING_PARAM_STICKY_SESSION_TYPE()
     settings["StickySessionType"] = kind
     if kind == "insert":
         settings.pop("Cookie", None)
         if settings.get("CookieTimeout") is None:
-            raise MISSING_PARAM_COOKIE_TIMEOUT()
+            raise slb_errors.MISSING_PARAM_COOKIE_TIMEOUT()
     else:
         settings.pop("CookieTimeout", None)
         cookie = params.str("Cookie", default=settings.get("Cookie"))
         if cookie is None:
-            raise MISSING_PARAM_COOKIE()
+            raise slb_errors.MISSING_PARAM_COOKIE()
         if not 1 <= len(cookie) <= 200 or any(c in cookie for c in ",; ") or cookie.startswith("$"):
             raise invalid_parameter("Cookie", cookie, "1 to 200 characters, no comma, semicolon or space.")
         settings["Cookie"] = cookie
@@ -166,11 +151,11 @@ def _listener_settings(params, current):
 def _listener_port(params):
     port = params.int("ListenerPort", required=True)
     if not 1 <= port <= 65535:
-        raise INVALID_PARAMETER_FORWARD_PORT()
+        raise slb_errors.INVALID_PARAMETER_FORWARD_PORT()
     return port
 
 
-def _listener(ctx, lb, not_found=LISTENER_NOT_FOUND):
+def _listener(ctx, lb, not_found=slb_errors.LISTENER_NOT_FOUND):
     """The HTTP listener of the request's ListenerPort (and ListenerProtocol, if given)."""
     port = _listener_port(ctx.params)
     protocol = ctx.params.str("ListenerProtocol", default="http")
@@ -188,14 +173,14 @@ def create_load_balancer_http_listener(ctx):
     p.str("HealthCheck", required=True)
     p.str("StickySession", required=True)
     if "BackendServerPort" not in p:
-        raise MISSING_PARAM_BACKEND_SERVER_PORT()
+        raise slb_errors.MISSING_PARAM_BACKEND_SERVER_PORT()
     backend_port = p.int("BackendServerPort", minimum=1, maximum=65535)
     settings = _listener_settings(p, LISTENER_DEFAULTS)
     tags = p.tags()
     listener_id = _listener_id(lb["LoadBalancerId"], port)
     if ctx.store.get("listener", listener_id) is not None:
         # The code of the official API metadata (older answers said ListenerAlreadyExists).
-        raise INVALID_PARAMETER_LISTENER_PORT_CONFLICT()
+        raise slb_errors.INVALID_PARAMETER_LISTENER_PORT_CONFLICT()
     ctx.store.add(
         "listener",
         listener_id,
@@ -263,7 +248,7 @@ def _listener_page(params, items):
     """MaxResults (1-100, default 20) / NextToken paging with this API's own error codes."""
     size = params.str("MaxResults", default="20")
     if not size.isdigit() or not 1 <= int(size) <= 100:
-        raise ILLEGAL_PARAM_MAX_RESULTS()
+        raise slb_errors.ILLEGAL_PARAM_MAX_RESULTS()
     size = int(size)
     token = params.str("NextToken")
     start = 0
@@ -271,7 +256,7 @@ def _listener_page(params, items):
         try:
             start = decode_token(token)
         except ApiError:
-            raise ILLEGAL_PARAM_NEXT_TOKEN() from None
+            raise slb_errors.ILLEGAL_PARAM_NEXT_TOKEN() from None
     following = start + size
     next_token = encode_token(following) if following < len(items) else ""
     return items[start:following], {"TotalCount": len(items), "MaxResults": size, "NextToken": next_token}
@@ -282,10 +267,10 @@ def describe_load_balancer_listeners(ctx):
     p = ctx.params
     lb_ids = p.list("LoadBalancerId")
     if len(lb_ids) > 10:
-        raise ILLEGAL_PARAM_SIZE_LOAD_BALANCER_ID()
+        raise slb_errors.ILLEGAL_PARAM_SIZE_LOAD_BALANCER_ID()
     protocol = p.str("ListenerProtocol")
     if protocol is not None and protocol.lower() not in PROTOCOLS:
-        raise ILLEGAL_PARAM_LISTENER_PROTOCOL()
+        raise slb_errors.ILLEGAL_PARAM_LISTENER_PROTOCOL()
     port = p.int("ListenerPort", minimum=1, maximum=65535)
     description = p.str("Description")
     wanted_tags = p.tags()
@@ -332,7 +317,7 @@ def stop_load_balancer_listener(ctx):
 @SLB.action("DeleteLoadBalancerListener")
 def delete_load_balancer_listener(ctx):
     lb = load_balancer(ctx, ctx.params.str("LoadBalancerId", required=True))
-    listener = _listener(ctx, lb, not_found=LISTENER_NOT_FOUND_ON_DELETE)
+    listener = _listener(ctx, lb, not_found=slb_errors.LISTENER_NOT_FOUND_ON_DELETE)
     ctx.store.remove("listener", listener["_id"])
     changed(ctx, "listener_deleted", lb)
     return {}

@@ -11,6 +11,7 @@ import json
 from .. import ids
 from ..errors import invalid_parameter
 from ..netcheck import parse_network, usable_hosts
+from . import slb_errors
 from .addresses import used_addresses
 from .base import (
     TextRule,
@@ -23,23 +24,6 @@ from .base import (
 )
 from .slb import SLB, UNLIMITED_BANDWIDTH, changed, listeners_of, load_balancer, on_off
 from .slb_backends import live_backends, render_attached
-from .slb_errors import (
-    ILLEGAL_PARAM_INSTANCE_CHARGE_TYPE,
-    INSTANCE_INTERNET_CHARGE_TYPE_NOT_ALLOWED,
-    INVALID_PARAM_MODIFICATION_PROTECTION_REASON,
-    INVALID_PARAM_MODIFICATION_PROTECTION_STATUS,
-    INVALID_PARAMETER_ADDRESS_NOT_IN_SUBNET,
-    INVALID_PARAMETER_BANDWIDTH,
-    INVALID_PARAMETER_LOAD_BALANCER_NAME,
-    INVALID_TAG,
-    INVALID_VPC_ID_NOT_EXIST,
-    INVALID_VSWITCH_ID_NOT_FOUND,
-    MISSING_PARAM_LOAD_BALANCER_SPEC,
-    MISSING_PARAM_VSWITCH_ID,
-    OPERATION_DENIED_DELETE_PROTECTION_IS_ON,
-    REGION_OR_ZONES_NOT_SUPPORT_IPV6,
-    VSWITCH_AVAILABLE_IP_NOT_EXIST,
-)
 
 PUBLIC_ADDRESS_POOL = ipaddress.ip_network("47.99.0.0/16")
 DEFAULT_NAME = "auto_named_slb"
@@ -64,7 +48,7 @@ def _observed(ctx, lb):
     return {**lb, **ctx.runtime.observe("load_balancer", lb)}
 
 
-NAME = TextRule(1, 80, INVALID_PARAMETER_LOAD_BALANCER_NAME, urls=True)
+NAME = TextRule(1, 80, slb_errors.INVALID_PARAMETER_LOAD_BALANCER_NAME, urls=True)
 
 
 def _network(ctx, params, address_type):
@@ -73,13 +57,13 @@ def _network(ctx, params, address_type):
     if address_type == "internet":
         return None, None
     if vswitch_id is None:
-        raise MISSING_PARAM_VSWITCH_ID()
+        raise slb_errors.MISSING_PARAM_VSWITCH_ID()
     vswitch = ctx.store.get("vswitch", vswitch_id)
     if vswitch is None or vswitch["_region"] != ctx.region:
-        raise INVALID_VSWITCH_ID_NOT_FOUND()
+        raise slb_errors.INVALID_VSWITCH_ID_NOT_FOUND()
     vpc = ctx.store.get("vpc", vpc_id or vswitch["VpcId"])
     if vpc is None or vpc["_region"] != ctx.region:
-        raise INVALID_VPC_ID_NOT_EXIST()
+        raise slb_errors.INVALID_VPC_ID_NOT_EXIST()
     if vswitch["VpcId"] != vpc["VpcId"]:
         raise invalid_parameter("VSwitchId", vswitch_id, f"The vSwitch is not in VPC {vpc['VpcId']}.")
     return vpc, vswitch
@@ -113,46 +97,46 @@ def _private_address(ctx, vswitch, requested):
         except ValueError:
             raise invalid_parameter("Address", requested, "It is not an IP address.") from None
         if address not in set(usable_hosts(network)):
-            raise INVALID_PARAMETER_ADDRESS_NOT_IN_SUBNET()
+            raise slb_errors.INVALID_PARAMETER_ADDRESS_NOT_IN_SUBNET()
         if requested in used:
             raise invalid_parameter("Address", requested, "The address is already in use.")
         return requested
     for address in usable_hosts(network):
         if str(address) not in used:
             return str(address)
-    raise VSWITCH_AVAILABLE_IP_NOT_EXIST()
+    raise slb_errors.VSWITCH_AVAILABLE_IP_NOT_EXIST()
 
 
 def _billing(params):
     """(InstanceChargeType, LoadBalancerSpec, InternetChargeType, Bandwidth)."""
     charge = params.str("InstanceChargeType", default="PayBySpec")
     if charge not in ("PayBySpec", "PayByCLCU"):
-        raise ILLEGAL_PARAM_INSTANCE_CHARGE_TYPE()
+        raise slb_errors.ILLEGAL_PARAM_INSTANCE_CHARGE_TYPE()
     spec = params.str("LoadBalancerSpec")
     if spec is not None and spec not in SPECS:
         raise invalid_parameter("LoadBalancerSpec", spec, f"Valid values: {', '.join(SPECS)}.")
     if charge == "PayByCLCU":
         spec = CLCU_SPEC
     elif spec is None:
-        raise MISSING_PARAM_LOAD_BALANCER_SPEC()
+        raise slb_errors.MISSING_PARAM_LOAD_BALANCER_SPEC()
     internet_charge = params.str("InternetChargeType", default="paybytraffic").lower()
     if internet_charge not in INTERNET_CHARGE_CODES:
-        raise INSTANCE_INTERNET_CHARGE_TYPE_NOT_ALLOWED()
+        raise slb_errors.INSTANCE_INTERNET_CHARGE_TYPE_NOT_ALLOWED()
     bandwidth = UNLIMITED_BANDWIDTH
     if internet_charge == "paybybandwidth":
         bandwidth = params.int("Bandwidth") if "Bandwidth" in params else None
         if bandwidth is None or not 1 <= bandwidth <= UNLIMITED_BANDWIDTH:
-            raise INVALID_PARAMETER_BANDWIDTH()
+            raise slb_errors.INVALID_PARAMETER_BANDWIDTH()
     return charge, spec, internet_charge, bandwidth
 
 
 def _protection(params):
     status = params.str("ModificationProtectionStatus", default="NonProtection")
     if status not in ("NonProtection", "ConsoleProtection"):
-        raise INVALID_PARAM_MODIFICATION_PROTECTION_STATUS()
+        raise slb_errors.INVALID_PARAM_MODIFICATION_PROTECTION_STATUS()
     reason = params.str("ModificationProtectionReason", default="") if status == "ConsoleProtection" else ""
     if len(reason) > 80:
-        raise INVALID_PARAM_MODIFICATION_PROTECTION_REASON()
+        raise slb_errors.INVALID_PARAM_MODIFICATION_PROTECTION_REASON()
     return status, reason
 
 
@@ -164,7 +148,7 @@ def create_load_balancer(ctx):
     if address_type not in ("internet", "intranet"):
         raise invalid_parameter("AddressType", address_type, "Valid values: internet, intranet.")
     if p.str("AddressIPVersion", default="ipv4") != "ipv4":
-        raise REGION_OR_ZONES_NOT_SUPPORT_IPV6()
+        raise slb_errors.REGION_OR_ZONES_NOT_SUPPORT_IPV6()
     p.str("PayType", default="PayOnDemand", choices=("PayOnDemand",))
     charge, spec, internet_charge, bandwidth = _billing(p)
     vpc, vswitch = _network(ctx, p, address_type)
@@ -256,18 +240,18 @@ def _tags_filter(params):
     try:
         document = json.loads(text)
     except ValueError:
-        raise INVALID_TAG() from None
+        raise slb_errors.INVALID_TAG() from None
     entries = document if isinstance(document, list) else [document]
     for entry in entries:
         if not isinstance(entry, dict):
-            raise INVALID_TAG()
+            raise slb_errors.INVALID_TAG()
         lowered = {str(k).lower(): v for k, v in entry.items()}
         if "tagkey" in lowered:
             wanted[str(lowered["tagkey"])] = str(lowered.get("tagvalue") or "")
         else:
             wanted.update({str(k): str(v) for k, v in entry.items()})
     if len(wanted) > 20:
-        raise INVALID_TAG()
+        raise slb_errors.INVALID_TAG()
     return wanted
 
 
@@ -376,7 +360,7 @@ def set_load_balancer_delete_protection(ctx):
 def delete_load_balancer(ctx):
     lb = load_balancer(ctx, ctx.params.str("LoadBalancerId", required=True))
     if lb["DeleteProtection"] == "on":
-        raise OPERATION_DENIED_DELETE_PROTECTION_IS_ON()
+        raise slb_errors.OPERATION_DENIED_DELETE_PROTECTION_IS_ON()
     for listener in listeners_of(ctx, lb):
         ctx.store.remove("listener", listener["_id"])
     ctx.store.remove("load_balancer", lb["LoadBalancerId"])

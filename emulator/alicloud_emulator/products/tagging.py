@@ -1,8 +1,8 @@
 """TagResources / UntagResources / ListTagResources, the same three actions in every product."""
 
 from ..errors import invalid_parameter
+from . import shared_errors
 from .base import check_tag_limit, matches_tags, token_page
-from .shared_errors import MISSING_PARAMETER, MISSING_RESOURCE_ID, MISSING_TAG
 
 
 def _kind_for(params, resource_types):
@@ -35,12 +35,12 @@ def register_tagging(product, resource_types, not_found, untag_action="UntagReso
         _, kind = _kind_for(ctx.params, resource_types)
         ids = ctx.params.list("ResourceId")
         if not ids:
-            raise MISSING_RESOURCE_ID()
+            raise shared_errors.MISSING_RESOURCE_ID()
         if len(ids) > max_resources:
             raise invalid_parameter("ResourceId", len(ids), f"At most {max_resources} resources.")
         tags = ctx.params.tags()
         if not tags:
-            raise MISSING_TAG()
+            raise shared_errors.MISSING_TAG()
         for resource in _resources(ctx, kind, ids, not_found):
             merged = {**resource["_tags"], **tags}
             check_tag_limit(merged)
@@ -52,7 +52,7 @@ def register_tagging(product, resource_types, not_found, untag_action="UntagReso
         _, kind = _kind_for(ctx.params, resource_types)
         ids = ctx.params.list("ResourceId")
         if not ids:
-            raise MISSING_RESOURCE_ID()
+            raise shared_errors.MISSING_RESOURCE_ID()
         keys = ctx.params.list("TagKey")
         remove_all = ctx.params.bool("All")
         for resource in _resources(ctx, kind, ids, not_found):
@@ -68,7 +68,7 @@ def register_tagging(product, resource_types, not_found, untag_action="UntagReso
         ids = ctx.params.list("ResourceId")
         wanted = ctx.params.tags()
         if not ids and not wanted:
-            raise MISSING_PARAMETER()
+            raise shared_errors.MISSING_PARAMETER()
         if ids:
             resources = [r for r in _resources(ctx, kind, ids, not_found) if ctx.visible(r)]
         else:

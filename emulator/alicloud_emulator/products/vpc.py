@@ -3,34 +3,16 @@
 from .. import ids
 from ..errors import invalid_parameter
 from ..netcheck import is_reserved, parse_network, usable_hosts
+from . import vpc_errors
 from .addresses import used_addresses
 from .base import Product, TextRule, check_tag_limit, dry_run, iso, matches_tags, page, resource_group_id, tags_with_key
 from .tagging import register_tagging
-from .vpc_errors import (
-    DEPENDENCY_VIOLATION,
-    DEPENDENCY_VIOLATION_SECURITY_GROUP,
-    DEPENDENCY_VIOLATION_VSWITCH,
-    INCORRECT_VPC_STATUS,
-    INCORRECT_VSWITCH_STATUS,
-    INVALID_CIDR_BLOCK_OVERLAPPED,
-    INVALID_CIRDR_BLOCK_MASK_LENGTH,
-    INVALID_DESCRIPTION_MALFORMED,
-    INVALID_INSTANCE_IDS_NOT_FOUND,
-    INVALID_PARAMETER_CIDR_BLOCK,
-    INVALID_PARAMETER_CIDR_BLOCK_NOT_IN_VPC,
-    INVALID_VPC_ID_NOT_FOUND,
-    INVALID_VPC_NAME_MALFORMED,
-    INVALID_VSWITCH_ID_NOT_FOUND,
-    INVALID_VSWITCH_NAME_MALFORMED,
-    INVALID_ZONE_ID_NOT_FOUND,
-    MISSING_PARAMETER,
-)
 
 VPC = Product(code="Vpc", version="2016-04-28", endpoint_prefix="vpc")
 register_tagging(
     VPC,
     {"VPC": "vpc", "VSWITCH": "vswitch"},
-    not_found=lambda _id: INVALID_INSTANCE_IDS_NOT_FOUND(),
+    not_found=lambda _id: vpc_errors.INVALID_INSTANCE_IDS_NOT_FOUND(),
     untag_action="UnTagResources",
 )
 
@@ -41,22 +23,22 @@ PRIVATE_FIELDS = {
         "_route_table_id": "its system route table's ID, as DescribeVpcs and DescribeVSwitches show it",
     },
 }
-VPC_NAME = TextRule(1, 128, INVALID_VPC_NAME_MALFORMED)
-VSWITCH_NAME = TextRule(1, 128, INVALID_VSWITCH_NAME_MALFORMED)
-DESCRIPTION = TextRule(0, 256, INVALID_DESCRIPTION_MALFORMED)
+VPC_NAME = TextRule(1, 128, vpc_errors.INVALID_VPC_NAME_MALFORMED)
+VSWITCH_NAME = TextRule(1, 128, vpc_errors.INVALID_VSWITCH_NAME_MALFORMED)
+DESCRIPTION = TextRule(0, 256, vpc_errors.INVALID_DESCRIPTION_MALFORMED)
 
 
 def _vpc(ctx, vpc_id):
     vpc = ctx.store.get("vpc", vpc_id)
     if vpc is None or vpc["_region"] != ctx.region:
-        raise INVALID_VPC_ID_NOT_FOUND()
+        raise vpc_errors.INVALID_VPC_ID_NOT_FOUND()
     return vpc
 
 
 def _vswitch(ctx, vswitch_id):
     vswitch = ctx.store.get("vswitch", vswitch_id)
     if vswitch is None or (ctx.params.str("RegionId") and vswitch["_region"] != ctx.region):
-        raise INVALID_VSWITCH_ID_NOT_FOUND()
+        raise vpc_errors.INVALID_VSWITCH_ID_NOT_FOUND()
     return vswitch
 
 
@@ -83,7 +65,7 @@ def create_vpc(ctx):
     cidr_text = p.str("CidrBlock", default="172.16.0.0/12")
     network = parse_network(cidr_text, "InvalidParameter", "Specified CIDR block is not valid")
     if network.version != 4 or not 8 <= network.prefixlen <= 28 or is_reserved(network):
-        raise INVALID_PARAMETER_CIDR_BLOCK()
+        raise vpc_errors.INVALID_PARAMETER_CIDR_BLOCK()
     name = VPC_NAME.check(p.str("VpcName"))
     description = DESCRIPTION.check(p.str("Description"))
     tags = p.tags()
@@ -178,11 +160,11 @@ def delete_vpc(ctx):
     p = ctx.params
     vpc = _vpc(ctx, p.str("VpcId", required=True))
     if vpc["Status"] != "Available":
-        raise INCORRECT_VPC_STATUS()
+        raise vpc_errors.INCORRECT_VPC_STATUS()
     if ctx.store.find("vswitch", VpcId=vpc["VpcId"]):
-        raise DEPENDENCY_VIOLATION_VSWITCH()
+        raise vpc_errors.DEPENDENCY_VIOLATION_VSWITCH()
     if ctx.store.find("security_group", VpcId=vpc["VpcId"]):
-        raise DEPENDENCY_VIOLATION_SECURITY_GROUP()
+        raise vpc_errors.DEPENDENCY_VIOLATION_SECURITY_GROUP()
     dry_run(p)
     ctx.store.remove("vpc", vpc["VpcId"])
     ctx.runtime.changed("vpc", "deleted", vpc, ctx.store)
@@ -210,17 +192,17 @@ def create_vswitch(ctx):
     cidr_text = p.str("CidrBlock", required=True)
     vpc = _vpc(ctx, p.str("VpcId", required=True))
     if not ctx.catalog.has_zone(ctx.region, zone):
-        raise INVALID_ZONE_ID_NOT_FOUND()
+        raise vpc_errors.INVALID_ZONE_ID_NOT_FOUND()
     network = parse_network(cidr_text)
     if not 16 <= network.prefixlen <= 29:
-        raise INVALID_CIRDR_BLOCK_MASK_LENGTH()
+        raise vpc_errors.INVALID_CIRDR_BLOCK_MASK_LENGTH()
     if not network.subnet_of(parse_network(vpc["CidrBlock"])):
-        raise INVALID_PARAMETER_CIDR_BLOCK_NOT_IN_VPC()
+        raise vpc_errors.INVALID_PARAMETER_CIDR_BLOCK_NOT_IN_VPC()
     for other in ctx.store.find("vswitch", VpcId=vpc["VpcId"]):
         if network.overlaps(parse_network(other["CidrBlock"])):
-            raise INVALID_CIDR_BLOCK_OVERLAPPED()
+            raise vpc_errors.INVALID_CIDR_BLOCK_OVERLAPPED()
     if vpc["Status"] != "Available":
-        raise INCORRECT_VPC_STATUS()
+        raise vpc_errors.INCORRECT_VPC_STATUS()
     name = VSWITCH_NAME.check(p.str("VSwitchName"))
     description = DESCRIPTION.check(p.str("Description"))
     tags = p.tags()
@@ -257,7 +239,7 @@ def describe_vswitches(ctx):
     p = ctx.params
     vpc_id = p.str("VpcId")
     if not p.str("RegionId") and not vpc_id:
-        raise MISSING_PARAMETER()
+        raise vpc_errors.MISSING_PARAMETER()
     wanted_ids = p.comma_list("VSwitchId")
     name, zone = p.str("VSwitchName"), p.str("ZoneId")
     group = p.str("ResourceGroupId")
@@ -299,7 +281,7 @@ def delete_vswitch(ctx):
     p = ctx.params
     vswitch = _vswitch(ctx, p.str("VSwitchId", required=True))
     if vswitch["Status"] != "Available":
-        raise INCORRECT_VSWITCH_STATUS()
+        raise vpc_errors.INCORRECT_VSWITCH_STATUS()
     vswitch_id = vswitch["VSwitchId"]
     dependants = (
         ctx.store.find("instance", _vswitch_id=vswitch_id)
@@ -307,7 +289,7 @@ def delete_vswitch(ctx):
         + ctx.store.find("mount_target", VswId=vswitch_id)
     )
     if dependants:
-        raise DEPENDENCY_VIOLATION()
+        raise vpc_errors.DEPENDENCY_VIOLATION()
     dry_run(p)
     ctx.store.remove("vswitch", vswitch_id)
     return {}
