@@ -1,5 +1,7 @@
 """API errors shaped as the real Alibaba Cloud gateway shapes them."""
 
+from dataclasses import dataclass
+
 
 class ApiError(Exception):
     """An error answered to the client: HTTP status, error code and message."""
@@ -9,6 +11,21 @@ class ApiError(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One entry of a product's error table (`products/<product>_errors.py`): calling it makes the ApiError to raise.
+
+    A message may hold `{placeholders}`, filled from the call's keyword arguments.
+    """
+
+    status: int
+    code: str
+    message: str
+
+    def __call__(self, **values):
+        return ApiError(self.status, self.code, self.message.format(**values) if values else self.message)
 
 
 def not_found(code, message):

@@ -5,6 +5,12 @@ fields that start with `_`: `_kind`, `_id` (its id in the API), `_key` (its key 
 `region/id` for what the API names only within a region, as key pairs and NAS access groups), `_region`,
 `_created_at`, `_tags` (a plain dict) and `_transitions` (pending `[at, field, value]` changes that apply once
 their time has come, so asynchronous states need no background thread and survive a restart).
+
+A kind's own private fields (an instance's `_private_ip`, `_vswitch_id`, ...) are listed, with what each holds
+and which other files read it, in the `PRIVATE_FIELDS` table of the product module that creates the kind
+(`products/ecs_instances.py`, `ecs_security_groups.py`, `vpc.py`, `slb_load_balancers.py`,
+`slb_listeners.py`, `nas.py`);
+emulator/tests/test_private_fields.py checks the tables against the code.
 """
 
 import json
@@ -14,6 +20,8 @@ import threading
 import time
 
 GONE = "_gone"  # a transition on this field removes the resource when it comes due
+# The private fields every resource has (see the docstring), and GONE.
+COMMON_FIELDS = ("_kind", "_id", "_key", "_region", "_created_at", "_tags", "_transitions", GONE)
 
 
 def regional_key(region, name):

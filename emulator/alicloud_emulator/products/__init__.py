@@ -1,6 +1,14 @@
 """The emulated products, by API version (the `x-acs-version` a client sends)."""
 
-from . import ecs_catalog, ecs_instances, ecs_security_groups  # noqa: F401 - they register ECS actions
+from . import (  # noqa: F401 - they register their actions
+    ecs_catalog,
+    ecs_instances,
+    ecs_security_groups,
+    slb_backends,
+    slb_health,
+    slb_listeners,
+    slb_load_balancers,
+)
 from .ecs import ECS
 from .nas import NAS
 from .slb import SLB

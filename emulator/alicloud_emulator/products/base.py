@@ -5,7 +5,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ..errors import ApiError, invalid_parameter
+from ..errors import invalid_parameter
+from . import shared_errors
+
+DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"  # the account's default resource group, masked as the console shows it
 
 
 @dataclass
@@ -69,6 +72,47 @@ class Context:
         self.store.schedule(resource, resolved, now=self.now)
 
 
+# checks every product makes ------------------------------------------------------------------
+def dry_run(params, passed=shared_errors.DRY_RUN_OPERATION):
+    """DryRun=true after the checks: answer `passed` (ECS and VPC's text; NAS words it its own way), change nothing."""
+    if params.bool("DryRun"):
+        raise passed()
+
+
+def resource_group_id(params):
+    """ResourceGroupId as sent, else the account's default group."""
+    return params.str("ResourceGroupId", default=DEFAULT_RESOURCE_GROUP)
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """A product's rule for a name or a description; `check(value)` raises `error(value=value)` when it is broken.
+
+    low..high characters; not starting with http:// or https:// (unless urls); a letter first (letter_first);
+    only characters the `allowed` pattern matches (if given). `error` is an entry of the product's error table.
+    """
+
+    low: int
+    high: int
+    error: object
+    letter_first: bool = False
+    urls: bool = False
+    allowed: object = None
+
+    def check(self, value):
+        """`value` if it keeps the rule; None (not sent) passes."""
+        if value is None:
+            return None
+        if (
+            not self.low <= len(value) <= self.high
+            or (not self.urls and value.startswith(("http://", "https://")))
+            or (self.letter_first and not value[:1].isalpha())
+            or (self.allowed is not None and not self.allowed.match(value))
+        ):
+            raise self.error(value=value)
+        return value
+
+
 # paging -------------------------------------------------------------------------------------
 def page(items, params, default_size=10, max_size=100):
     """PageNumber / PageSize paging; returns (page items, the echo fields for the response)."""
@@ -126,7 +170,7 @@ def matches_tags(resource, wanted):
 
 def check_tag_limit(tags):
     if len(tags) > 20:
-        raise ApiError(400, "InvalidTagCount", "A resource can have at most 20 tags.")
+        raise shared_errors.INVALID_TAG_COUNT()
 
 
 # time formats -------------------------------------------------------------------------------

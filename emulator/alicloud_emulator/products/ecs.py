@@ -1,6 +1,6 @@
 """ECS 2014-05-26: the product and its tag actions. Its resources live in the `ecs_*` modules."""
 
-from ..errors import ApiError
+from . import ecs_errors
 from .base import Product
 from .tagging import register_tagging
 
@@ -8,7 +8,5 @@ ECS = Product(code="Ecs", version="2014-05-26", endpoint_prefix="ecs")
 register_tagging(
     ECS,
     {"instance": "instance", "securitygroup": "security_group", "keypair": "key_pair"},
-    not_found=lambda _id: ApiError(
-        404, "InvalidResourceId.NotFound", "The specified ResourceIds are not found in our records."
-    ),
+    not_found=lambda _id: ecs_errors.INVALID_RESOURCE_ID_NOT_FOUND(),
 )

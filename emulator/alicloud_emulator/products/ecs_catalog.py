@@ -7,13 +7,21 @@ import json
 import re
 import struct
 
-from ..errors import ApiError
 from ..store import regional_key
-from .base import check_tag_limit, iso_minutes, matches_tags, page, tags_with_tag_key
+from . import ecs_errors
+from .base import (
+    TextRule,
+    check_tag_limit,
+    dry_run,
+    iso_minutes,
+    matches_tags,
+    page,
+    resource_group_id,
+    tags_with_tag_key,
+)
 from .ecs import ECS
 
 LANGUAGES = ("zh-CN", "zh-TW", "en-US", "ja", "fr", "de", "ko")
-DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"
 DISK_CATEGORIES = ["cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud_auto", "cloud_essd_entry"]
 INSTANCE_GENERATIONS = ["ecs-4", "ecs-5", "ecs-6"]
 IMAGE_OWNER_ALIASES = ("system", "self", "others", "marketplace")
@@ -21,7 +29,9 @@ IMAGE_STATUSES = ("Creating", "Waiting", "Available", "UnAvailable", "CreateFail
 KEY_TYPES = (
     "ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
 )  # fmt: skip
-KEY_PAIR_NAME = re.compile(r"^[^\W\d_][\w:.\-]{1,127}$")
+KEY_PAIR_NAME = TextRule(
+    2, 128, ecs_errors.INVALID_KEY_PAIR_NAME_MALFORMED, allowed=re.compile(r"^[^\W\d_][\w:.\-]{1,127}$")
+)
 
 
 def _wildcard(pattern):
@@ -29,20 +39,11 @@ def _wildcard(pattern):
     return re.compile("^" + ".*".join(re.escape(part) for part in pattern.split("*")) + "$")
 
 
-def _dry_run(params):
-    if params.bool("DryRun"):
-        raise ApiError(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.")
-
-
 # regions and zones ----------------------------------------------------------------------------
 def _check_language(params):
     language = params.str("AcceptLanguage", default="zh-CN")
     if language not in LANGUAGES:
-        raise ApiError(
-            404,
-            "InvalidAcceptLanguage.NotFound",
-            "Only Chinese (zh-CN), English (en-US), and Japanese (ja) are allowed.",
-        )
+        raise ecs_errors.INVALID_ACCEPT_LANGUAGE_NOT_FOUND()
 
 
 @ECS.action("DescribeRegions")
@@ -51,10 +52,10 @@ def describe_regions(ctx):
     _check_language(p)
     resource_type = p.str("ResourceType", default="instance")
     if resource_type not in ("instance", "disk", "reservedinstance", "scu"):
-        raise ApiError(404, "InvalidResourceType.NotFound", "The ResourceType provided does not exist in our records.")
+        raise ecs_errors.INVALID_RESOURCE_TYPE_NOT_FOUND()
     charge_type = p.str("InstanceChargeType", default="PostPaid")
     if charge_type not in ("PrePaid", "PostPaid", "SpotWithPriceLimit", "SpotAsPriceGo"):
-        raise ApiError(403, "Invalid.InstanceChargeType", "The specified instanceChargeType is not valid.")
+        raise ecs_errors.INVALID_INSTANCE_CHARGE_TYPE()
     regions = [
         {
             "RegionId": region_id,
@@ -105,12 +106,10 @@ def describe_zones(ctx):
     _check_language(p)
     charge_type = p.str("InstanceChargeType", default="PostPaid")
     if charge_type not in ("PrePaid", "PostPaid"):
-        raise ApiError(
-            404, "InvalidInstanceChargeType.NotFound", "The InstanceChargeType does not exist in our records"
-        )
+        raise ecs_errors.INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND_IN_QUERY()
     spot = p.str("SpotStrategy", default="NoSpot")
     if spot not in ("NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"):
-        raise ApiError(400, "InvalidSpotStrategy", "The specified SpotStrategy is not valid.")
+        raise ecs_errors.INVALID_SPOT_STRATEGY()
     verbose = p.bool("Verbose", default=True)
     zones = []
     for zone_id in ctx.catalog.zones(ctx.region):
@@ -179,14 +178,12 @@ def _image_filters(ctx):
     os_type = p.str("OSType")
     if os_type is not None:
         if os_type not in ("linux", "windows"):
-            raise ApiError(404, "InvalidOSType", "The specified OSType is not valid.")
+            raise ecs_errors.INVALID_OS_TYPE()
         checks.append(lambda i: i["OSType"] == os_type)
     owner = p.str("ImageOwnerAlias")
     if owner is not None:
         if owner not in IMAGE_OWNER_ALIASES:
-            raise ApiError(
-                400, "InvalidImageOwnerAlias.ValueNotSupported", "The specified ImageOwnerAlias value is not supported."
-            )
+            raise ecs_errors.INVALID_IMAGE_OWNER_ALIAS_VALUE_NOT_SUPPORTED()
         checks.append(lambda i: i["ImageOwnerAlias"] == owner)
     statuses = p.comma_list("Status") or ["Available"]
     if "ALL" not in statuses:
@@ -196,11 +193,7 @@ def _image_filters(ctx):
         checks.append(lambda i: i["Architecture"] == architecture)
     instance_type = p.str("InstanceType")
     if instance_type is not None and instance_type not in ctx.catalog.instance_types:
-        raise ApiError(
-            400,
-            "InvalidInstanceType.ValueNotSupported",
-            "The specified InstanceType does not exist or beyond the permitted range.",
-        )
+        raise ecs_errors.INVALID_INSTANCE_TYPE_VALUE_NOT_SUPPORTED()
     return checks
 
 
@@ -209,7 +202,7 @@ def describe_images(ctx):
     p = ctx.params
     p.str("RegionId", required=True)
     checks = _image_filters(ctx)
-    _dry_run(p)
+    dry_run(p)
     images = [_render_image(ctx, image) for image in ctx.catalog.images]
     chosen = [i for i in images if all(check(i) for check in checks)]
     chosen.sort(key=lambda i: i["CreationTime"], reverse=True)
@@ -251,15 +244,14 @@ def import_key_pair(ctx):
     p.str("RegionId", required=True)
     name = p.str("KeyPairName", required=True)
     public_key = p.str("PublicKeyBody", required=True)
-    if not KEY_PAIR_NAME.match(name) or name.startswith(("http://", "https://")):
-        raise ApiError(400, "InvalidKeyPairName.Malformed", "Specified key pair name is not valid.")
+    KEY_PAIR_NAME.check(name)
     blob = _key_blob(public_key)
     if blob is None:
-        raise ApiError(400, "InvalidPublicKeyBody.Malformed", "The PublicKeyBody format is not supported.")
+        raise ecs_errors.INVALID_PUBLIC_KEY_BODY_MALFORMED()
     tags = p.tags()
     check_tag_limit(tags)
     if key_pair_in_region(ctx, name) is not None:
-        raise ApiError(409, "KeyPair.AlreadyExist", "The key pair already exist.")
+        raise ecs_errors.KEY_PAIR_ALREADY_EXIST()
     key_pair = ctx.store.add(
         "key_pair",
         name,
@@ -267,7 +259,7 @@ def import_key_pair(ctx):
             "KeyPairName": name,
             "KeyPairFingerPrint": _fingerprint(blob),
             "PublicKey": public_key.strip(),
-            "ResourceGroupId": p.str("ResourceGroupId", default=DEFAULT_RESOURCE_GROUP),
+            "ResourceGroupId": resource_group_id(p),
             "_tags": tags,
         },
         region=ctx.region,
@@ -319,9 +311,7 @@ def _key_pair_names(params):
     except ValueError:
         names = None
     if not isinstance(names, list) or not 1 <= len(names) <= 100 or not all(isinstance(n, str) for n in names):
-        raise ApiError(
-            400, "InvalidKeyPairNames.ValueNotSupported", 'The specified parameter "KeyPairNames" is not valid.'
-        )
+        raise ecs_errors.INVALID_KEY_PAIR_NAMES_VALUE_NOT_SUPPORTED()
     return names
 
 
@@ -332,11 +322,7 @@ def delete_key_pairs(ctx):
     key_pairs = [k for k in (key_pair_in_region(ctx, name) for name in _key_pair_names(p)) if k is not None]
     used = {i.get("KeyPairName") for i in ctx.store.all("instance", ctx.region)}
     if any(k["KeyPairName"] in used for k in key_pairs):
-        raise ApiError(
-            400,
-            "InvalidParameter.KeypairAlreadyAttachedInstance",
-            'The specified parameter "KeyPairNames" attached to instances can not be deleted.',
-        )
+        raise ecs_errors.INVALID_PARAMETER_KEYPAIR_ALREADY_ATTACHED_INSTANCE()
     for key_pair in key_pairs:
         ctx.store.remove("key_pair", key_pair["_key"])
         ctx.runtime.changed("key_pair", "deleted", key_pair, ctx.store)

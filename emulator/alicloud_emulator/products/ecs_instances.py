@@ -1,4 +1,5 @@
-"""ECS instances: RunInstances, the state machine, Describe*, Start/Stop/Reboot/Delete, ModifyInstanceAttribute.
+"""ECS instances: RunInstances (its request checks: ecs_run_instances.py), the state machine, Describe*,
+Start/Stop/Reboot/Delete, ModifyInstanceAttribute.
 
 Status: RunInstances Pending -> Starting -> Running; Start Stopped -> Starting -> Running; Stop Running ->
 Stopping -> Stopped; Reboot Running -> Stopping -> Starting -> Running; Delete: the instance stays visible
@@ -6,46 +7,66 @@ Stopping -> Stopped; Reboot Running -> Stopping -> Starting -> Running; Delete: 
 Describe, and refuses every action meanwhile, DeleteInstance included.
 """
 
-import base64
-import binascii
-import calendar
 import ipaddress
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
 
 from .. import ids
 from ..errors import ApiError, invalid_parameter, missing
-from ..netcheck import parse_network, usable_hosts
 from ..params import Params
-from .addresses import used_addresses
-from .base import check_tag_limit, iso_minutes, matches_tags, page, tags_with_tag_key, token_page, uses_token_paging
+from . import ecs_errors
+from .base import (
+    dry_run,
+    iso_minutes,
+    matches_tags,
+    page,
+    resource_group_id,
+    tags_with_tag_key,
+    token_page,
+    uses_token_paging,
+)
 from .ecs import ECS
-from .ecs_catalog import key_pair_in_region
+from .ecs_run_instances import (
+    DESCRIPTION,
+    MAX_SECURITY_GROUPS,
+    check_host_name,
+    check_instance_name,
+    check_one_group_type,
+    check_password,
+    check_run_request,
+    check_user_data,
+)
 
 STATUSES = ("Pending", "Running", "Starting", "Stopping", "Stopped")
-DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"
 PUBLIC_IP_POOL = ipaddress.ip_network("47.96.0.0/16")
 NEVER_EXPIRES = "2099-12-31T15:59Z"  # what pay-as-you-go instances report as ExpiredTime
-MAX_USER_DATA = 32 * 1024  # bytes, before base64
-MAX_SECURITY_GROUPS = 5
-MAX_DATA_DISKS = 16
-PASSWORD_SPECIALS = frozenset("()`~!@#$%^&*-_+=|{}[]:;'\"<>,.?/")
-INSTANCE_NAME = re.compile(r"^[^\W\d_][\w.:-]{1,127}$")
-HOST_NAME = re.compile(r"^[A-Za-z0-9.-]{2,64}$")
-SEQUENCED_NAME = re.compile(r"^(?P<prefix>[^\[\]]+)\[(?P<spec>[^\[\]]*)\](?P<suffix>[^\[\]]*)$")
-SEQUENCE_SPEC = re.compile(r"^(?:|(?P<begin>[0-9]*),(?P<bits>[0-9]*))$")
-PERIODS = {"Month": (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60), "Week": (1, 2, 3, 4)}
+# The private fields of an `instance` (beside the store's own, see store.py), what each holds, and who else reads it.
+PRIVATE_FIELDS = {
+    "instance": {
+        "_vpc_id": "its vSwitch's VPC; slb_backends.py (a backend must be in the load balancer's VPC), "
+        "docker_runtime.py (the container's network)",
+        "_vswitch_id": "its vSwitch; addresses.py (the vSwitch's taken addresses), vpc.py (DeleteVSwitch refuses "
+        "while instances use it)",
+        "_private_ip": "its primary private address; addresses.py, slb_backends.py and slb_health.py (ServerIp), "
+        "slb_load_balancers.py (the DescribeLoadBalancers ServerIntranetAddress filter), "
+        "clb_haproxy.py (the HAProxy server lines), docker_runtime.py (the container's address)",
+        "_public_ip": "its public address, or '' (no InternetMaxBandwidthOut)",
+        "_security_group_ids": "the groups it is in; ecs_security_groups.py (DeleteSecurityGroup refuses while "
+        "instances are in the group)",
+        "_network_interface_id": "its primary ENI, as DescribeInstances shows it",
+        "_mac_address": "its primary ENI's MAC address",
+        "_password": "the login password sent (never shown by an API)",
+        "_user_data": "the base64 UserData sent (never shown by an API)",
+        "_system_disk": "the system disk asked for (category, size): kept in the state, not shown",
+        "_data_disks": "the data disks asked for: kept in the state, not shown",
+        "_expires_at": "a subscription's end (epoch seconds), None for pay-as-you-go",
+        "_started_at": "when it last started (epoch seconds); slb_health.py (a backend is healthy some checks later)",
+        "_stopped_mode": "StopInstance's StoppedMode, shown as StoppedMode",
+        "_deleting": "True once released (it stays visible with RELEASE_LOCK until gone); docker_runtime.py "
+        "(a released instance's container is not restored)",
+    },
+}
 HOURLY_PRICE_PER_VCPU = 0.0825  # an illustrative list price for TradePrice
-# Size limits in GiB per disk category.
-SYSTEM_DISK_SIZES = {
-    "cloud": (20, 500), "cloud_efficiency": (20, 2048), "cloud_ssd": (20, 2048), "cloud_essd": (20, 2048),
-    "cloud_auto": (1, 2048), "cloud_essd_entry": (20, 2048),
-}  # fmt: skip
-DATA_DISK_SIZES = {
-    "cloud": (5, 2000), "cloud_efficiency": (20, 32768), "cloud_ssd": (20, 32768), "cloud_essd": (20, 65536),
-    "cloud_auto": (1, 65536), "cloud_essd_entry": (10, 32768), "cloud_regional_disk_auto": (10, 65536),
-}  # fmt: skip
 # Fields every instance reports the same way here (no GPUs, local disks, dedicated hosts or EIPs).
 CONSTANT_FIELDS = {
     "InstanceNetworkType": "vpc",
@@ -91,35 +112,12 @@ ATTRIBUTE_FIELDS = (
 
 
 # errors ---------------------------------------------------------------------------------------
-def _not_found():
-    return ApiError(404, "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.")
-
-
-def _ids_not_found():
-    return ApiError(404, "InvalidInstanceIds.NotFound", "The specified InstanceIds does not exist.")
-
-
-def _incorrect_status():
-    return ApiError(
-        403, "IncorrectInstanceStatus", "The current status of the resource does not support this operation."
-    )
-
-
-def _dry_run(params):
-    if params.bool("DryRun"):
-        raise ApiError(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.")
-
-
-def _batch_dry_run_success():
-    return ApiError(400, "DRYRUN.SUCCESS", "This request is a dryrun request with successful result.")
-
-
 # reading instances ----------------------------------------------------------------------------
 def _instance(ctx, instance_id):
     """An instance by ID in any region (the single-instance actions take no RegionId)."""
     instance = ctx.store.get("instance", instance_id)
     if instance is None:
-        raise _not_found()
+        raise ecs_errors.INVALID_INSTANCE_ID_NOT_FOUND()
     return instance
 
 
@@ -139,347 +137,7 @@ def _status(ctx, instance):
 
 def _require_status(ctx, instance, allowed):
     if instance.get("_deleting") or _status(ctx, instance) not in allowed:
-        raise _incorrect_status()
-
-
-# RunInstances: checks -------------------------------------------------------------------------
-def _image(ctx, image_id):
-    for image in ctx.catalog.images:
-        if image["ImageId"] == image_id:
-            return image
-    raise ApiError(404, "InvalidImageId.NotFound", "The specified ImageId does not exist.")
-
-
-def _instance_type(ctx, name):
-    if name not in ctx.catalog.instance_types:
-        raise ApiError(
-            400, "InvalidInstanceType.ValueNotSupported", "The specified InstanceType beyond the permitted range."
-        )
-    family, cpu, memory = ctx.catalog.instance_types[name]
-    return {"InstanceType": name, "InstanceTypeFamily": family, "Cpu": cpu, "Memory": memory}
-
-
-def _vswitch(ctx, vswitch_id, zone):
-    if vswitch_id is None:
-        raise ApiError(
-            400,
-            "MissingParameter",
-            'The input parameter "VSwitchId" that is mandatory for processing this request is not supplied.',
-        )
-    vswitch = ctx.store.get("vswitch", vswitch_id)
-    if vswitch is None or vswitch["_region"] != ctx.region:
-        raise ApiError(404, "InvalidVSwitchId.NotFound", "Specified virtual switch does not exist.")
-    if zone is not None and not ctx.catalog.has_zone(ctx.region, zone):
-        raise ApiError(404, "InvalidZoneId.NotFound", "The ZoneId provided does not exist in our records.")
-    if zone is not None and zone != vswitch["ZoneId"]:
-        raise ApiError(404, "InvalidVSwitchId.NotFound", "Specified virtual switch does not exist in the zone.")
-    if vswitch["Status"] != "Available":
-        raise ApiError(
-            400, "IncorrectVSwitchStatus", "The current status of virtual switch does not support this operation."
-        )
-    return vswitch
-
-
-def _requested_group_ids(params):
-    single, many = params.str("SecurityGroupId"), params.list("SecurityGroupIds")
-    if single and many:
-        raise ApiError(
-            400,
-            "InvalidSecurityGroupId.SingleIdAndMultiIdConflict",
-            "The parameters SecurityGroupId and SecurityGroupIds.N cannot be specified at the same time.",
-        )
-    group_ids = [single] if single else many
-    if not group_ids:
-        raise ApiError(
-            400,
-            "MissingParameter",
-            'The input parameter "SecurityGroupId" that is mandatory for processing this request is not supplied.',
-        )
-    if len(set(group_ids)) != len(group_ids):
-        raise ApiError(400, "InvalidParameter.SecurityGroupIdRepeated", "The specified security group ids repeated.")
-    if len(group_ids) > MAX_SECURITY_GROUPS:
-        raise ApiError(
-            400, "JoinedGroupLimitExceed", f"An instance can join at most {MAX_SECURITY_GROUPS} security groups."
-        )
-    return group_ids
-
-
-def _check_one_group_type(groups):
-    if len({g.get("SecurityGroupType", "normal") for g in groups}) > 1:
-        raise ApiError(
-            403,
-            "EnterpriseGroupLimited.MutliGroupType",
-            "The specified instance can not join multi SecurityGroup types.",
-        )
-
-
-def _security_groups_for_run(ctx, params, vpc_id):
-    groups = []
-    for group_id in _requested_group_ids(params):
-        group = ctx.store.get("security_group", group_id)
-        if group is None or group["_region"] != ctx.region:
-            raise ApiError(
-                404, "InvalidSecurityGroupId.NotFound", "The SecurityGroupId provided does not exist in our records."
-            )
-        if group["VpcId"] != vpc_id:
-            raise ApiError(
-                400, "InvalidParameter.Mismatch", "Specified security group and virtual switch are not in the same VPC."
-            )
-        groups.append(group)
-    _check_one_group_type(groups)
-    return [g["SecurityGroupId"] for g in groups]
-
-
-def _key_pair_name(ctx, name):
-    if name is None:
-        return ""
-    if key_pair_in_region(ctx, name) is None:
-        raise ApiError(
-            404, "InvalidKeyPairName.NotFound", "The specified parameter KeyPairName does not exist in our records."
-        )
-    return name
-
-
-def _check_password(password):
-    kinds = (str.islower, str.isupper, str.isdigit, PASSWORD_SPECIALS.__contains__)
-    allowed = all(c.isascii() and (c.isalnum() or c in PASSWORD_SPECIALS) for c in password)
-    variety = sum(any(kind(c) for c in password) for kind in kinds)
-    if not (8 <= len(password) <= 30 and allowed and variety >= 3):
-        raise ApiError(400, "InvalidPassword.Malformed", 'The specified parameter "Password" is not valid.')
-    return password
-
-
-def _password(params):
-    password = params.str("Password")
-    if password is not None and params.bool("PasswordInherit"):
-        raise ApiError(
-            400, "InvalidPasswordParam.Mismatch", "The input password should be null when passwdInherit is true."
-        )
-    return _check_password(password) if password is not None else ""
-
-
-def _check_user_data(text, base64_error_status):
-    try:
-        decoded = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise ApiError(
-            base64_error_status, "InvalidUserData.Base64FormatInvalid", "The specified UserData is not valid."
-        ) from None
-    if len(decoded) > MAX_USER_DATA:
-        raise ApiError(400, "InvalidUserData.SizeExceeded", 'The specified parameter "UserData" exceeds the size.')
-    return text
-
-
-def _check_description(description):
-    if not 2 <= len(description) <= 256 or description.startswith(("http://", "https://")):
-        raise ApiError(400, "InvalidDescription.Malformed", 'The specified parameter "Description" is not valid.')
-    return description
-
-
-def _disk_size(text, low, high, code, message):
-    try:
-        size = int(text)
-    except (TypeError, ValueError):
-        raise ApiError(400, code, message) from None
-    if not low <= size <= high:
-        raise ApiError(400, code, message)
-    return size
-
-
-def _system_disk(params, image):
-    disk = params.object("SystemDisk")
-    category = disk.get("Category") or "cloud_efficiency"
-    if category not in SYSTEM_DISK_SIZES:
-        raise ApiError(
-            400,
-            "InvalidSystemDiskCategory.ValueNotSupported",
-            'The specified parameter "SystemDisk.Category" is not valid.',
-        )
-    if not disk.get("Size"):
-        return {"Category": category, "Size": max(40, image["Size"])}
-    low, high = SYSTEM_DISK_SIZES[category]
-    size = _disk_size(disk["Size"], 1, 65536, "InvalidSystemDiskSize.ValueNotSupported", "The size is not valid.")
-    if size < image["Size"]:
-        raise ApiError(
-            404,
-            "InvalidSystemDiskSize.LessThanImageSize",
-            "The specified parameter SystemDisk.Size is less than the image size.",
-        )
-    if size < low:
-        raise ApiError(
-            404,
-            "InvalidSystemDiskSize.LessThanMinSize",
-            "The specified parameter SystemDisk.Size is less than the min size.",
-        )
-    if size > high:
-        raise ApiError(
-            404,
-            "InvalidSystemDiskSize.MoreThanMaxSize",
-            "The specified parameter SystemDisk.Size is more than the max size.",
-        )
-    return {"Category": category, "Size": size}
-
-
-def _data_disks(params):
-    requested = params.objects("DataDisk")
-    if len(requested) > MAX_DATA_DISKS:
-        raise ApiError(
-            400, "InstanceDiskNumber.LimitExceed", "The total number of specified disk in an instance exceeds."
-        )
-    disks = []
-    for disk in requested:
-        category = disk.get("Category") or "cloud_efficiency"
-        if category not in DATA_DISK_SIZES:
-            raise ApiError(
-                400,
-                "InvalidDataDiskCategory.ValueNotSupported",
-                'The specified parameter "DataDisk.n.Category" is not valid.',
-            )
-        low, high = DATA_DISK_SIZES[category]
-        size = _disk_size(
-            disk.get("Size"),
-            low,
-            high,
-            "InvalidDataDiskSize.ValueNotSupported",
-            "The specified DataDisk.n.Size beyond the permitted range, or the capacity of snapshot exceeds the size "
-            "limit of the specified disk category.",
-        )
-        delete_with_instance = disk.get("DeleteWithInstance", "true").lower() != "false"
-        disks.append(
-            {
-                "Category": category,
-                "Size": size,
-                "DiskName": disk.get("DiskName", ""),
-                "Description": disk.get("Description", ""),
-                "DeleteWithInstance": delete_with_instance,
-            }
-        )
-    return disks
-
-
-def _bandwidth(params):
-    text = params.str("InternetMaxBandwidthOut", default="0")
-    if not text.isdigit() or not 0 <= int(text) <= 100:
-        raise ApiError(
-            400,
-            "InvalidInternetMaxBandwidthOut.Malformed",
-            "The specified parameter internetMaxBandwidthOut is not valid.",
-        )
-    out = int(text)
-    charge_type = params.str("InternetChargeType", default="PayByTraffic")
-    if charge_type not in ("PayByTraffic", "PayByBandwidth"):
-        raise ApiError(
-            400, "InvalidInternetChargeType.ValueNotSupported", "The specified InternetChargeType is not valid."
-        )
-    return {
-        "InternetChargeType": charge_type,
-        "InternetMaxBandwidthOut": out,
-        "InternetMaxBandwidthIn": 10 if out <= 10 else out,
-    }
-
-
-def _spot(params, charge_type):
-    strategy = params.str("SpotStrategy", default="NoSpot")
-    if strategy not in ("NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"):
-        raise ApiError(400, "InvalidSpotStrategy", "The specified SpotStrategy is not valid.")
-    if strategy != "NoSpot" and charge_type == "PrePaid":
-        raise ApiError(400, "InvalidSpotPrepaid", "The specified Spot type is not support PrePay Instance.")
-    limit = 0.0
-    text = params.str("SpotPriceLimit")
-    if text is not None:
-        try:
-            limit = float(text)
-        except ValueError:
-            limit = -1.0
-        if limit <= 0 or round(limit, 3) != limit:
-            raise ApiError(400, "InvalidSpotPriceLimit", "The specified SpotPriceLimitis not valid.")
-    return {"SpotStrategy": strategy, "SpotPriceLimit": limit if strategy == "SpotWithPriceLimit" else 0.0}
-
-
-def _add_period(timestamp, period, unit):
-    start = datetime.fromtimestamp(timestamp, timezone.utc)
-    if unit == "Week":
-        return (start + timedelta(weeks=period)).timestamp()
-    months = start.month - 1 + period
-    year, month = start.year + months // 12, months % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return start.replace(year=year, month=month, day=day).timestamp()
-
-
-def _charge(params, now):
-    """InstanceChargeType, and for subscriptions the time the instance expires."""
-    charge_type = params.str("InstanceChargeType", default="PostPaid")
-    if charge_type not in ("PostPaid", "PrePaid"):
-        raise ApiError(
-            404, "InvalidInstanceChargeType.NotFound", "The InstanceChargeType does not exist in our records."
-        )
-    if charge_type == "PostPaid":
-        return charge_type, None
-    unit = params.str("PeriodUnit", default="Month", choices=tuple(PERIODS))
-    period = params.str("Period")
-    if period is None:
-        raise ApiError(400, "MissingParamter", 'The specified parameter "Period" is not null.')
-    if not period.isdigit() or int(period) not in PERIODS[unit]:
-        raise ApiError(400, "InvalidPeriod", "The specified period is not valid.")
-    return charge_type, _add_period(now, int(period), unit)
-
-
-def _amounts(params):
-    amount = params.int("Amount", default=1, minimum=1, maximum=100)
-    text = params.str("MinAmount")
-    if text is None:
-        return amount, amount
-    if not text.isdigit() or not 1 <= int(text) <= amount:
-        raise ApiError(400, "InvalidMinAmount.Malformed", "The specified parameter MinAmount is not valid.")
-    return amount, int(text)
-
-
-# RunInstances: addresses and names --------------------------------------------------------------
-def _is_usable(network, address):
-    """Inside the vSwitch and not one of its reserved addresses (see netcheck.usable_hosts)."""
-    value = int(address)
-    return int(network.network_address) < value <= int(network.broadcast_address) - 3
-
-
-def _requested_private_ips(network, first, amount, used):
-    """`PrivateIpAddress` with Amount > 1 asks for consecutive addresses from there."""
-    try:
-        start = ipaddress.ip_address(first)
-    except ValueError:
-        raise ApiError(400, "InvalidPrivateIpAddress.Malformed", "Specified private IP address is malformed.") from None
-    addresses = []
-    for offset in range(amount):
-        address = start + offset
-        if address.version != 4 or not _is_usable(network, address):
-            raise ApiError(
-                400,
-                "InvalidPrivateIpAddress",
-                "Specified private IP address is not in the CIDR block of virtual switch.",
-            )
-        if str(address) in used:
-            raise ApiError(
-                400, "InvalidPrivateIpAddress.Duplicated", "The specified private IP address is already in use."
-            )
-        addresses.append(str(address))
-    return addresses
-
-
-def _private_ips(ctx, params, vswitch, amount, min_amount):
-    """One address per instance: the lowest free ones of the vSwitch (as many as fit, down to MinAmount)."""
-    network = parse_network(vswitch["CidrBlock"])
-    used = used_addresses(ctx.store, vswitch["VSwitchId"])
-    requested = params.str("PrivateIpAddress")
-    if requested is not None:
-        return _requested_private_ips(network, requested, amount, used)
-    free = []
-    for address in usable_hosts(network):
-        if len(free) == amount:
-            break
-        if str(address) not in used:
-            free.append(str(address))
-    if len(free) < min_amount:
-        raise ApiError(400, "QuotaExceeded.PrivateIpAddress", "Don't have enough private IPs in this switch.")
-    return free
+        raise ecs_errors.INCORRECT_INSTANCE_STATUS()
 
 
 def _public_ips(ctx, count):
@@ -493,91 +151,6 @@ def _public_ips(ctx, count):
     return free
 
 
-def _custom_malformed():
-    return ApiError(
-        400,
-        "InvalidInstanceName.CustomMalformed",
-        "Customized section of instance or host name is invalid, please use valid format: [], [,], [m,], [,n], [m,n].",
-    )
-
-
-def _sequence(spec):
-    """`[begin,bits]` of a sequenced name: begin 0-999999 (default 0), bits 1-6 (default 6)."""
-    match = SEQUENCE_SPEC.match(spec)
-    if match is None:
-        raise _custom_malformed()
-    begin = int(match["begin"] or 0)
-    bits = int(match["bits"] or 6)
-    if begin > 999999 or not 1 <= bits <= 6:
-        raise _custom_malformed()
-    return begin, bits if len(str(begin)) <= bits else 6
-
-
-def _names(template, count, unique_suffix, limit, exceed_error):
-    """Names for `count` instances: `prefix[begin,bits]suffix` numbers them; UniqueSuffix appends 001, 002..."""
-    match = SEQUENCED_NAME.match(template)
-    sequence = _sequence(match["spec"]) if match else None
-    # A sequence that ends the name already makes the names unique: UniqueSuffix then does nothing.
-    add_suffix = unique_suffix and count > 1 and not (match and not match["suffix"])
-    names = []
-    for index in range(count):
-        name = template
-        if sequence:
-            begin, bits = sequence
-            name = f"{match['prefix']}{begin + index:0{bits}d}{match['suffix']}"
-        if add_suffix:
-            if len(name) + 3 > limit:
-                raise exceed_error
-            name += f"{index + 1:03d}"
-        names.append(name)
-    return names
-
-
-def _check_instance_name(name):
-    if not INSTANCE_NAME.match(name):
-        raise ApiError(400, "InvalidInstanceName.Malformed", 'The specified parameter "InstanceName" is not valid.')
-    return name
-
-
-def _check_host_name(name):
-    """Linux host names: 2-64 of letters, digits, `.` and `-`; no `.`/`-` at either end or doubled."""
-    if (
-        not HOST_NAME.match(name)
-        or name[0] in ".-"
-        or name[-1] in ".-"
-        or any(pair in name for pair in ("..", "--", ".-", "-."))
-    ):
-        raise ApiError(400, "InvalidHostName.Malformed", 'The specified parameter "HostName" is not valid.')
-    return name
-
-
-def _instance_names(params, instance_ids):
-    template = params.str("InstanceName")
-    if template is None:
-        return list(instance_ids)
-    exceed = ApiError(
-        403,
-        "InvalidParams.InstanceNameExceed",
-        "The uniqueSuffix takes three naming places, please shorten your InstanceName.",
-    )
-    names = _names(template, len(instance_ids), params.bool("UniqueSuffix"), 128, exceed)
-    return [_check_instance_name(name) for name in names]
-
-
-def _host_names(params, instance_ids):
-    template = params.str("HostName")
-    if template is None:
-        return [f"iZ{instance_id[2:]}Z" for instance_id in instance_ids]
-    exceed = ApiError(
-        403, "InvalidParams.HostnameExceed", "The uniqueSuffix takes three naming places, please shorten your Hostname."
-    )
-    names = _names(template, len(instance_ids), params.bool("UniqueSuffix"), 64, exceed)
-    return [
-        _check_host_name(name.replace("${instance_id}", instance_id))
-        for name, instance_id in zip(names, instance_ids, strict=True)
-    ]
-
-
 def _mac_address():
     return "00:16:3e:" + ":".join(f"{b:02x}" for b in uuid.uuid4().bytes[:3])
 
@@ -586,76 +159,59 @@ def _mac_address():
 @ECS.action("RunInstances", client_token=True)
 def run_instances(ctx):
     p = ctx.params
-    p.str("RegionId", required=True)
-    image = _image(ctx, p.str("ImageId", required=True))
-    instance_type = _instance_type(ctx, p.str("InstanceType", required=True))
-    vswitch = _vswitch(ctx, p.str("VSwitchId"), p.str("ZoneId"))
-    group_ids = _security_groups_for_run(ctx, p, vswitch["VpcId"])
-    key_pair_name = _key_pair_name(ctx, p.str("KeyPairName"))
-    password = _password(p)
-    user_data = _check_user_data(p.str("UserData"), 400) if "UserData" in p else ""
-    description = _check_description(p.str("Description")) if "Description" in p else ""
-    charge_type, expires_at = _charge(p, ctx.now)
-    settings = {**_bandwidth(p), **_spot(p, charge_type), "InstanceChargeType": charge_type}
-    system_disk, data_disks = _system_disk(p, image), _data_disks(p)
-    tags = p.tags()
-    check_tag_limit(tags)
-    amount, min_amount = _amounts(p)
-    private_ips = _private_ips(ctx, p, vswitch, amount, min_amount)
-    instance_ids = [ids.resource_id("i", 20) for _ in private_ips]
-    names, host_names = _instance_names(p, instance_ids), _host_names(p, instance_ids)
-    _dry_run(p)
-    if settings["InternetMaxBandwidthOut"] > 0:
-        public_ips = _public_ips(ctx, len(instance_ids))
+    request = check_run_request(ctx)
+    dry_run(p)
+    if request.settings["InternetMaxBandwidthOut"] > 0:
+        public_ips = _public_ips(ctx, len(request.instance_ids))
     else:
-        public_ips = [""] * len(instance_ids)
-    for index, instance_id in enumerate(instance_ids):
+        public_ips = [""] * len(request.instance_ids)
+    for index, instance_id in enumerate(request.instance_ids):
         instance = ctx.store.add(
             "instance",
             instance_id,
             {
                 "InstanceId": instance_id,
-                "InstanceName": names[index],
-                "HostName": host_names[index],
-                "Description": description,
+                "InstanceName": request.names[index],
+                "HostName": request.host_names[index],
+                "Description": request.description,
                 "Status": "Pending",
-                "ImageId": image["ImageId"],
-                "OSName": image.get("OSName", ""),
-                "OSNameEn": image.get("OSNameEn", ""),
-                **instance_type,
+                "ImageId": request.image["ImageId"],
+                "OSName": request.image.get("OSName", ""),
+                "OSNameEn": request.image.get("OSNameEn", ""),
+                **request.instance_type,
                 "RegionId": ctx.region,
-                "ZoneId": vswitch["ZoneId"],
-                "KeyPairName": key_pair_name,
-                **settings,
+                "ZoneId": request.vswitch["ZoneId"],
+                "KeyPairName": request.key_pair_name,
+                **request.settings,
                 "DeletionProtection": p.bool("DeletionProtection"),
-                "ResourceGroupId": p.str("ResourceGroupId", default=DEFAULT_RESOURCE_GROUP),
+                "ResourceGroupId": resource_group_id(p),
                 "SerialNumber": str(uuid.uuid4()),
-                "_vpc_id": vswitch["VpcId"],
-                "_vswitch_id": vswitch["VSwitchId"],
-                "_private_ip": private_ips[index],
+                "_vpc_id": request.vswitch["VpcId"],
+                "_vswitch_id": request.vswitch["VSwitchId"],
+                "_private_ip": request.private_ips[index],
                 "_public_ip": public_ips[index],
-                "_security_group_ids": list(group_ids),
+                "_security_group_ids": list(request.group_ids),
                 "_network_interface_id": ids.resource_id("eni", 20),
                 "_mac_address": _mac_address(),
-                "_password": password,
-                "_user_data": user_data,
-                "_system_disk": dict(system_disk),
-                "_data_disks": [dict(disk) for disk in data_disks],
-                "_expires_at": expires_at,
+                "_password": request.password,
+                "_user_data": request.user_data,
+                "_system_disk": dict(request.system_disk),
+                "_data_disks": [dict(disk) for disk in request.data_disks],
+                "_expires_at": request.expires_at,
                 "_started_at": ctx.now,
                 "_stopped_mode": "KeepCharging",
                 "_deleting": False,
-                "_tags": dict(tags),
+                "_tags": dict(request.tags),
             },
             region=ctx.region,
         )
         ctx.schedule(instance, [("instance.pending", "Status", "Starting"), ("instance.start", "Status", "Running")])
         ctx.runtime.changed("instance", "created", instance, ctx.store)
     answer = {
-        "InstanceIdSets": {"InstanceIdSet": instance_ids},
-        "TradePrice": round(HOURLY_PRICE_PER_VCPU * instance_type["Cpu"] * len(instance_ids), 3),
+        "InstanceIdSets": {"InstanceIdSet": request.instance_ids},
+        "TradePrice": round(HOURLY_PRICE_PER_VCPU * request.instance_type["Cpu"] * len(request.instance_ids), 3),
     }
-    if charge_type == "PrePaid":
+    if request.charge_type == "PrePaid":
         answer["OrderId"] = ids.numeric_id(15)
     return answer
 
@@ -717,7 +273,7 @@ def _instance_filter(params):
     """DescribeInstances filters as one predicate over an instance view; every filter given must match."""
     status = params.str("Status")
     if status is not None and status not in STATUSES:
-        raise ApiError(404, "InvalidStatus.NotFound", "The specified Status is not found.")
+        raise ecs_errors.INVALID_STATUS_NOT_FOUND()
     exact = {
         "Status": status,
         "ZoneId": params.str("ZoneId"),
@@ -779,10 +335,10 @@ def describe_instance_status(ctx):
     p.str("RegionId", required=True)
     wanted = p.list("InstanceId")
     if len(wanted) > 100:
-        raise ApiError(403, "InvalidParameter.TooManyInstanceIds", "Instance ids cannot be more than 100.")
+        raise ecs_errors.INVALID_PARAMETER_TOO_MANY_INSTANCE_IDS()
     zone = p.str("ZoneId")
     if zone is not None and not ctx.catalog.has_zone(ctx.region, zone):
-        raise ApiError(404, "InvalidZoneId.NotFound", "The ZoneId provided does not exist in our records.")
+        raise ecs_errors.INVALID_ZONE_ID_NOT_FOUND()
     instances = [
         i
         for i in ctx.list("instance")
@@ -844,22 +400,16 @@ def _stopped_mode(params):
 
 def _check_deletable(ctx, instance, force):
     if instance["_deleting"]:
-        raise _incorrect_status()  # being released already: a second release is refused, not ignored
+        raise ecs_errors.INCORRECT_INSTANCE_STATUS()  # being released already: a second release is refused, not ignored
     if instance["DeletionProtection"]:
-        raise ApiError(
-            403, "InvalidOperation.DeletionProtection", "The operation is not allowed due to deletion protection."
-        )
+        raise ecs_errors.INVALID_OPERATION_DELETION_PROTECTION()
     if instance["InstanceChargeType"] == "PrePaid":
-        raise ApiError(403, "ChargeTypeViolation", "The operation is not permitted due to charge type of the instance.")
+        raise ecs_errors.CHARGE_TYPE_VIOLATION()
     status = _status(ctx, instance)
     if status in ("Pending", "Starting"):
-        raise ApiError(
-            403,
-            "IncorrectInstanceStatus.Initializing",
-            "The specified instance status does not support this operation.",
-        )
+        raise ecs_errors.INCORRECT_INSTANCE_STATUS_INITIALIZING()
     if status != "Stopped" and not force:
-        raise _incorrect_status()
+        raise ecs_errors.INCORRECT_INSTANCE_STATUS()
 
 
 # single-instance actions (no RegionId: the instance is found by ID in any region) ----------------
@@ -867,7 +417,7 @@ def _check_deletable(ctx, instance, force):
 def start_instance(ctx):
     instance = _instance(ctx, ctx.params.str("InstanceId", required=True))
     _require_status(ctx, instance, ("Stopped",))
-    _dry_run(ctx.params)
+    dry_run(ctx.params)
     _start(ctx, instance)
     return {}
 
@@ -879,7 +429,7 @@ def stop_instance(ctx):
     force = p.bool("ForceStop", default=False)
     stopped_mode = _stopped_mode(p)
     _require_status(ctx, instance, ("Running",))
-    _dry_run(p)
+    dry_run(p)
     _stopper(stopped_mode, force)(ctx, instance)
     return {}
 
@@ -890,7 +440,7 @@ def reboot_instance(ctx):
     instance = _instance(ctx, p.str("InstanceId", required=True))
     p.bool("ForceStop")
     _require_status(ctx, instance, ("Running",))
-    _dry_run(p)
+    dry_run(p)
     _reboot(ctx, instance)
     return {}
 
@@ -900,7 +450,7 @@ def delete_instance(ctx):
     p = ctx.params
     instance = _instance(ctx, p.str("InstanceId", required=True))
     _check_deletable(ctx, instance, p.bool("Force"))
-    _dry_run(p)
+    dry_run(p)
     _delete(ctx, instance)
     return {}
 
@@ -912,14 +462,14 @@ def _batch_ids(params):
     if not wanted:
         raise missing("InstanceId")
     if len(wanted) > 100:
-        raise ApiError(403, "InvalidParameter.TooManyInstanceIds", "Instance ids cannot be more than 100.")
+        raise ecs_errors.INVALID_PARAMETER_TOO_MANY_INSTANCE_IDS()
     return wanted
 
 
 def _batch_result(ctx, instance_id, instance, allowed, change):
     """One InstanceResponse of a SuccessFirst (or an all-valid AllTogether) batch."""
     if instance is None:
-        error = _not_found()
+        error = ecs_errors.INVALID_INSTANCE_ID_NOT_FOUND()
         return {"InstanceId": instance_id, "Code": error.code, "Message": error.message,
                 "PreviousStatus": "", "CurrentStatus": ""}  # fmt: skip
     previous = _status(ctx, instance)
@@ -940,15 +490,15 @@ def _run_batch(ctx, allowed, change):
     mode = p.str("BatchOptimization", default="AllTogether", choices=("AllTogether", "SuccessFirst"))
     dry_run = p.bool("DryRun")
     if dry_run and mode == "SuccessFirst":
-        raise _batch_dry_run_success()
+        raise ecs_errors.DRYRUN_SUCCESS()
     found = {instance_id: _regional_instance(ctx, instance_id) for instance_id in wanted}
     if mode == "AllTogether":
         if any(instance is None for instance in found.values()):
-            raise _ids_not_found()
+            raise ecs_errors.INVALID_INSTANCE_IDS_NOT_FOUND()
         for instance in found.values():
             _require_status(ctx, instance, allowed)
         if dry_run:
-            raise _batch_dry_run_success()
+            raise ecs_errors.DRYRUN_SUCCESS()
     responses = [_batch_result(ctx, i, found[i], allowed, change) for i in wanted]
     return {"InstanceResponses": {"InstanceResponse": responses}}
 
@@ -970,12 +520,12 @@ def delete_instances(ctx):
     wanted = _batch_ids(p)
     instances = [_regional_instance(ctx, instance_id) for instance_id in wanted]
     if any(instance is None for instance in instances):
-        raise _ids_not_found()
+        raise ecs_errors.INVALID_INSTANCE_IDS_NOT_FOUND()
     force = p.bool("Force")
     for instance in instances:
         _check_deletable(ctx, instance, force)
     if p.bool("DryRun"):
-        raise _batch_dry_run_success()
+        raise ecs_errors.DRYRUN_SUCCESS()
     for instance in instances:
         _delete(ctx, instance)
     return {}
@@ -984,37 +534,25 @@ def delete_instances(ctx):
 # ModifyInstanceAttribute ----------------------------------------------------------------------
 def _new_security_groups(ctx, instance, group_ids):
     if len(set(group_ids)) != len(group_ids):
-        raise ApiError(
-            404, "InvalidParameter.SecurityGroupIdRepeated", "The specified security group ids has repeated."
-        )
+        raise ecs_errors.INVALID_PARAMETER_SECURITY_GROUP_ID_REPEATED_ON_MODIFY()
     if len(group_ids) > MAX_SECURITY_GROUPS:
-        raise ApiError(
-            400, "JoinedGroupLimitExceed", f"An instance can join at most {MAX_SECURITY_GROUPS} security groups."
-        )
+        raise ecs_errors.JOINED_GROUP_LIMIT_EXCEED(limit=MAX_SECURITY_GROUPS)
     groups = []
     for group_id in group_ids:
         group = ctx.store.get("security_group", group_id)
         if group is None or group["_region"] != instance["_region"]:
-            raise ApiError(404, "InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.")
+            raise ecs_errors.INVALID_SECURITY_GROUP_ID_NOT_FOUND()
         if group["VpcId"] != instance["_vpc_id"]:
-            raise ApiError(
-                404,
-                "InvalidSecurityGroupVpc.NotBelongToOneVpc",
-                "The specified SecurityGroupIds are belong to different vpc.",
-            )
+            raise ecs_errors.INVALID_SECURITY_GROUP_VPC_NOT_BELONG_TO_ONE_VPC()
         groups.append(group)
-    _check_one_group_type(groups)
+    check_one_group_type(groups)
     return list(group_ids)
 
 
 def _deletion_protection(params, instance):
     protected = params.bool("DeletionProtection")
     if protected and (instance["InstanceChargeType"] == "PrePaid" or instance["SpotStrategy"] != "NoSpot"):
-        raise ApiError(
-            403,
-            "InvalidChargeType.ValueNotSupported",
-            "Deletion protection is only valid for postPaid instance, not for prePaid or spot instance.",
-        )
+        raise ecs_errors.INVALID_CHARGE_TYPE_VALUE_NOT_SUPPORTED()
     return protected
 
 
@@ -1024,17 +562,19 @@ def modify_instance_attribute(ctx):
     instance = _instance(ctx, p.str("InstanceId", required=True))
     changes = {}
     if "InstanceName" in p:
-        changes["InstanceName"] = _check_instance_name(p.str("InstanceName"))
+        changes["InstanceName"] = check_instance_name(p.str("InstanceName"))
     if "HostName" in p:
-        changes["HostName"] = _check_host_name(p.str("HostName"))
+        changes["HostName"] = check_host_name(p.str("HostName"))
     if "Description" in p:
-        changes["Description"] = _check_description(p.str("Description"))
+        changes["Description"] = DESCRIPTION.check(p.str("Description"))
     if "Password" in p:
-        changes["_password"] = _check_password(p.str("Password"))
+        changes["_password"] = check_password(p.str("Password"))
         if _status(ctx, instance) == "Starting":
-            raise _incorrect_status()
+            raise ecs_errors.INCORRECT_INSTANCE_STATUS()
     if "UserData" in p:
-        changes["_user_data"] = _check_user_data(p.str("UserData"), 403)
+        changes["_user_data"] = check_user_data(
+            p.str("UserData"), ecs_errors.INVALID_USER_DATA_BASE64_FORMAT_INVALID_ON_MODIFY
+        )
     if "DeletionProtection" in p:
         changes["DeletionProtection"] = _deletion_protection(p, instance)
     group_ids = p.list("SecurityGroupIds")

@@ -3,12 +3,28 @@
 import ipaddress
 
 from .. import ids
-from ..errors import ApiError, invalid_parameter
-from .base import check_tag_limit, iso, matches_tags, page, tags_with_tag_key, token_page, uses_token_paging
+from ..errors import invalid_parameter
+from . import ecs_errors
+from .base import (
+    TextRule,
+    check_tag_limit,
+    iso,
+    matches_tags,
+    page,
+    resource_group_id,
+    tags_with_tag_key,
+    token_page,
+    uses_token_paging,
+)
 from .ecs import ECS
 
+# The private fields of a `security_group` (beside the store's own, see store.py).
+PRIVATE_FIELDS = {
+    "security_group": {
+        "_rules": "its rules, each a dict of RULE_FIELDS; only this file reads them",
+    },
+}
 MAX_RULES = 200
-DEFAULT_RESOURCE_GROUP = "rg-acfmzw2jz2z****"
 PROTOCOLS = {"tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "icmpv6": "ICMPv6", "gre": "GRE", "all": "ALL"}
 PORTED_PROTOCOLS = ("TCP", "UDP")
 POLICIES = {"accept": "Accept", "drop": "Drop"}
@@ -37,69 +53,46 @@ FLAT_PERMISSION_FIELDS = (
 PEERS = {
     "ingress": (
         ("SourceCidrIp", "Ipv6SourceCidrIp", "SourceGroupId", "SourcePrefixListId"),
-        ApiError(
-            400,
-            "MissingParameter.Source",
-            "One of the parameters SourceCidrIp, Ipv6SourceCidrIp, SourceGroupId or SourcePrefixListId "
-            "in Permissions must be specified.",
-        ),
+        ecs_errors.MISSING_PARAMETER_SOURCE,
     ),
     "egress": (
         ("DestCidrIp", "Ipv6DestCidrIp", "DestGroupId", "DestPrefixListId"),
-        ApiError(
-            400,
-            "MissingParameter.Dest",
-            "One of the parameters DestCidrIp, Ipv6DestCidrIp, DestGroupId or DestPrefixListId "
-            "in Permissions must be specified.",
-        ),
+        ecs_errors.MISSING_PARAMETER_DEST,
     ),
 }
 CIDR_ERRORS = {
-    "SourceCidrIp": ("InvalidSourceCidrIp.Malformed", 4),
-    "DestCidrIp": ("InvalidDestCidrIp.Malformed", 4),
-    "Ipv6SourceCidrIp": ("InvalidParam.Ipv6SourceCidrIp", 6),
-    "Ipv6DestCidrIp": ("InvalidParam.Ipv6DestCidrIp", 6),
+    "SourceCidrIp": (ecs_errors.INVALID_SOURCE_CIDR_IP_MALFORMED, 4),
+    "DestCidrIp": (ecs_errors.INVALID_DEST_CIDR_IP_MALFORMED, 4),
+    "Ipv6SourceCidrIp": (ecs_errors.INVALID_PARAM_IPV6_SOURCE_CIDR_IP, 6),
+    "Ipv6DestCidrIp": (ecs_errors.INVALID_PARAM_IPV6_DEST_CIDR_IP, 6),
 }
-
-
-def _not_found():
-    return ApiError(404, "InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.")
+PEER_GROUP_ERRORS = {  # (not found, in another VPC)
+    "SourceGroupId": (ecs_errors.INVALID_SOURCE_GROUP_ID_NOT_FOUND, ecs_errors.INVALID_SOURCE_GROUP_ID_MISMATCH),
+    "DestGroupId": (ecs_errors.INVALID_DEST_GROUP_ID_NOT_FOUND, ecs_errors.INVALID_DEST_GROUP_ID_MISMATCH),
+}
 
 
 def _security_group(ctx, group_id):
     group = ctx.store.get("security_group", group_id)
     if group is None or group["_region"] != ctx.region:
-        raise _not_found()
+        raise ecs_errors.INVALID_SECURITY_GROUP_ID_NOT_FOUND()
     return group
 
 
-def _check_name(params):
-    name = params.str("SecurityGroupName")
-    if name is not None and (
-        not 2 <= len(name) <= 128 or not name[0].isalpha() or name.startswith(("http://", "https://"))
-    ):
-        raise ApiError(400, "InvalidSecurityGroupName.Malformed", "Specified security group name is not valid.")
-    return name
-
-
-def _check_description(params):
-    description = params.str("Description")
-    if description is not None and (
-        not 2 <= len(description) <= 256 or description.startswith(("http://", "https://"))
-    ):
-        raise ApiError(400, "InvalidDescription.Malformed", 'The specified parameter "Description" is not valid.')
-    return description
+NAME = TextRule(2, 128, ecs_errors.INVALID_SECURITY_GROUP_NAME_MALFORMED, letter_first=True)
+DESCRIPTION = TextRule(2, 256, ecs_errors.INVALID_DESCRIPTION_MALFORMED)
+RULE_DESCRIPTION = TextRule(0, 512, ecs_errors.INVALID_SECURITY_GROUP_DISCRIPTION_MALFORMED)
 
 
 # security groups ------------------------------------------------------------------------------
 def _vpc_for_group(ctx, vpc_id):
     if vpc_id is None:
-        raise ApiError(403, "InvalidVpcId.NotFound", "The VpcId must not empty when only support vpc vm.")
+        raise ecs_errors.INVALID_VPC_ID_NOT_FOUND_EMPTY()
     vpc = ctx.store.get("vpc", vpc_id)
     if vpc is None or vpc["_region"] != ctx.region:
-        raise ApiError(404, "InvalidVpcId.NotFound", "Specified VPC does not exist.")
+        raise ecs_errors.INVALID_VPC_ID_NOT_FOUND()
     if vpc["Status"] != "Available":
-        raise ApiError(400, "IncorrectVpcStatus", "Current VPC status does not support this operation.")
+        raise ecs_errors.INCORRECT_VPC_STATUS()
     return vpc
 
 
@@ -107,11 +100,11 @@ def _vpc_for_group(ctx, vpc_id):
 def create_security_group(ctx):
     p = ctx.params
     p.str("RegionId", required=True)
-    name = _check_name(p)
-    description = _check_description(p)
+    name = NAME.check(p.str("SecurityGroupName"))
+    description = DESCRIPTION.check(p.str("Description"))
     group_type = p.str("SecurityGroupType", default="normal")
     if group_type not in ("normal", "enterprise"):
-        raise ApiError(400, "InvalidParams.GroupType", "The specified security group type is not valid.")
+        raise ecs_errors.INVALID_PARAMS_GROUP_TYPE()
     tags = p.tags()
     check_tag_limit(tags)
     vpc = _vpc_for_group(ctx, p.str("VpcId"))
@@ -126,7 +119,7 @@ def create_security_group(ctx):
             "Description": description or "",
             "SecurityGroupType": group_type,
             "InnerAccessPolicy": "Accept" if group_type == "normal" else "Drop",
-            "ResourceGroupId": p.str("ResourceGroupId", default=DEFAULT_RESOURCE_GROUP),
+            "ResourceGroupId": resource_group_id(p),
             "ServiceManaged": False,
             "_rules": [],
             "_tags": tags,
@@ -176,7 +169,7 @@ def describe_security_groups(ctx):
     vpc_id, name, group = p.str("VpcId"), p.str("SecurityGroupName"), p.str("ResourceGroupId")
     group_type = p.str("SecurityGroupType")
     if group_type is not None and group_type not in ("normal", "enterprise"):
-        raise ApiError(400, "InvalidParameter.SecurityGroupType", "The specified SecurityGroupType is not valid.")
+        raise ecs_errors.INVALID_PARAMETER_SECURITY_GROUP_TYPE()
     wanted_ids, single_id = _wanted_group_ids(p)
     wanted_tags = p.tags()
     groups = [
@@ -204,8 +197,8 @@ def modify_security_group_attribute(ctx):
     p = ctx.params
     p.str("RegionId", required=True)
     group = _security_group(ctx, p.str("SecurityGroupId", required=True))
-    name = _check_name(p)
-    description = _check_description(p)
+    name = NAME.check(p.str("SecurityGroupName"))
+    description = DESCRIPTION.check(p.str("Description"))
     if name is not None:
         group["SecurityGroupName"] = name
     if description is not None:
@@ -230,9 +223,9 @@ def delete_security_group(ctx):
     group = _security_group(ctx, p.str("SecurityGroupId", required=True))
     group_id = group["SecurityGroupId"]
     if _instances_in(ctx, group_id):
-        raise ApiError(403, "DependencyViolation", "There is still instance(s) in the specified security group.")
+        raise ecs_errors.DEPENDENCY_VIOLATION_INSTANCES()
     if _referencing_groups(ctx, group_id):
-        raise ApiError(403, "DependencyViolation", "The specified security group has been authorized in another one.")
+        raise ecs_errors.DEPENDENCY_VIOLATION_AUTHORIZED()
     ctx.store.remove("security_group", group_id)
     ctx.runtime.changed("security_group", "deleted", group, ctx.store)
     return {}
@@ -244,23 +237,17 @@ def _requested_permissions(params):
     permissions = params.objects("Permissions")
     flat = {name: params.str(name) for name in FLAT_PERMISSION_FIELDS if name in params}
     if permissions and flat:
-        raise ApiError(
-            400, "InvalidParam.Permissions", "The specified parameter Permissions cannot coexist with other parameters."
-        )
+        raise ecs_errors.INVALID_PARAM_PERMISSIONS()
     return permissions or [flat]
 
 
 def _protocol(permission):
     given = permission.get("IpProtocol", "")
     if not given:
-        raise ApiError(400, "MissingParameter", 'The input parameter "IpProtocol" that is mandatory is not supplied.')
+        raise ecs_errors.MISSING_PARAMETER_IP_PROTOCOL()
     protocol = PROTOCOLS.get(given.lower())
     if protocol is None:
-        raise ApiError(
-            400,
-            "InvalidIpProtocol.ValueNotSupported",
-            "The parameter IpProtocol must be specified with case insensitive TCP, UDP, ICMP, GRE or All.",
-        )
+        raise ecs_errors.INVALID_IP_PROTOCOL_VALUE_NOT_SUPPORTED()
     return protocol
 
 
@@ -268,22 +255,14 @@ def _port_range(text, protocol, name="PortRange"):
     """`a/b` with 1 <= a <= b <= 65535 for TCP and UDP; `-1/-1` for the other protocols."""
     if protocol not in PORTED_PROTOCOLS:
         if text.replace(" ", "") != "-1/-1":
-            raise ApiError(
-                400,
-                "OperationDenied",
-                "The specified IpProtocol does not exist or IpProtocol and PortRange do not match.",
-            )
+            raise ecs_errors.OPERATION_DENIED()
         return "-1/-1"
     try:
         start, end = (int(part) for part in text.split("/"))
     except ValueError:
         start, end = 0, -1
     if not 1 <= start <= end <= 65535:
-        raise ApiError(
-            400,
-            "InvalidParam.PortRange",
-            f"The specified parameter {name} is not valid. It should be two integers less than 65535 in ?/? format.",
-        )
+        raise ecs_errors.INVALID_PARAM_PORT_RANGE(name=name)
     return f"{start}/{end}"
 
 
@@ -291,7 +270,7 @@ def _policy(permission):
     given = permission.get("Policy") or "accept"
     policy = POLICIES.get(given.lower())
     if policy is None:
-        raise ApiError(400, "InvalidPolicy.Malformed", "The specified parameter Policy is not valid.")
+        raise ecs_errors.INVALID_POLICY_MALFORMED()
     return policy
 
 
@@ -300,18 +279,16 @@ def _priority(permission):
     try:
         priority = int(given)
     except ValueError:
-        raise ApiError(400, "InvalidPriority.Malformed", "The parameter Priority is invalid.") from None
+        raise ecs_errors.INVALID_PRIORITY_MALFORMED() from None
     if not 1 <= priority <= 100:
-        raise ApiError(
-            400, "InvalidPriority.ValueNotSupported", f"The specified parameter Priority {given} is invalid."
-        )
+        raise ecs_errors.INVALID_PRIORITY_VALUE_NOT_SUPPORTED(given=given)
     return str(priority)
 
 
 def _nic_type(permission):
     given = permission.get("NicType") or "intranet"
     if given not in ("intranet", "internet"):
-        raise ApiError(400, "InvalidNicType.ValueNotSupported", "The specified NicType does not exist.")
+        raise ecs_errors.INVALID_NIC_TYPE_VALUE_NOT_SUPPORTED()
     return "intranet"  # a VPC security group only has intranet rules
 
 
@@ -319,25 +296,18 @@ def _cidr(permission, name):
     text = permission.get(name, "")
     if not text:
         return ""
-    code, version = CIDR_ERRORS[name]
+    error, version = CIDR_ERRORS[name]
     try:
         network = ipaddress.ip_network(text, strict=False)
     except ValueError:
         network = None
     if network is None or network.version != version:
-        raise ApiError(400, code, f"The specified parameter {name} is not valid.")
+        raise error()
     return text
 
 
 def _description(permission):
-    text = permission.get("Description", "")
-    if text and (len(text) > 512 or text.startswith(("http://", "https://"))):
-        raise ApiError(
-            400,
-            "InvalidSecurityGroupDiscription.Malformed",
-            "The specified security group rule description parameter Description is not valid.",
-        )
-    return text
+    return RULE_DESCRIPTION.check(permission.get("Description", ""))
 
 
 def _peer_group(ctx, group, permission, name):
@@ -346,23 +316,14 @@ def _peer_group(ctx, group, permission, name):
     if not peer_id:
         return ""
     if peer_id == group["SecurityGroupId"]:
-        raise ApiError(
-            403, "InvalidParamter.Conflict", f"The specified SecurityGroupId should be different from the {name}."
-        )
+        raise ecs_errors.INVALID_PARAMTER_CONFLICT(name=name)
     peer = ctx.store.get("security_group", peer_id)
     if peer is None or peer["_region"] != ctx.region:
-        raise ApiError(404, f"Invalid{name}.NotFound", f"The {name} provided does not exist in our records.")
+        raise PEER_GROUP_ERRORS[name][0]()
     if peer["VpcId"] != group["VpcId"]:
-        side = "source" if name == "SourceGroupId" else "destination"
-        raise ApiError(
-            400, f"Invalid{name}.Mismatch", f"Specified security group and {side} group are not in the same VPC."
-        )
+        raise PEER_GROUP_ERRORS[name][1]()
     if peer["SecurityGroupType"] == "enterprise" or group["SecurityGroupType"] == "enterprise":
-        raise ApiError(
-            400,
-            "InvalidGroupAuthParameter.OperationDenied",
-            "The security group can not authorize to enterprise level security group.",
-        )
+        raise ecs_errors.INVALID_GROUP_AUTH_PARAMETER_OPERATION_DENIED()
     return peer_id
 
 
@@ -371,7 +332,7 @@ def _rule_from(ctx, group, direction, permission):
     protocol = _protocol(permission)
     port_text = permission.get("PortRange", "")
     if not port_text:
-        raise ApiError(400, "InvalidPortRange.Malformed", "The specified parameter PortRange must set.")
+        raise ecs_errors.INVALID_PORT_RANGE_MALFORMED()
     source_ports = permission.get("SourcePortRange", "")
     rule = dict.fromkeys(RULE_FIELDS, "")
     rule.update(
@@ -396,14 +357,9 @@ def _rule_from(ctx, group, direction, permission):
     peer_group_field = peer_fields[2]
     rule[peer_group_field] = _peer_group(ctx, group, permission, peer_group_field)
     if not any(rule[name] for name in peer_fields):
-        raise missing_peer
+        raise missing_peer()
     if group["SecurityGroupType"] == "enterprise" and rule["Policy"] == "Drop":
-        raise ApiError(
-            400,
-            "InvalidGroupParameter.OperationDenied",
-            "The attributes Policy, SourceGroupId, DestGroupId of enterprise level security groups are not allowed "
-            "to be set or modified.",
-        )
+        raise ecs_errors.INVALID_GROUP_PARAMETER_OPERATION_DENIED()
     return rule
 
 
@@ -415,11 +371,7 @@ def _requested_rules(ctx, group, direction):
     rules = [_rule_from(ctx, group, direction, permission) for permission in _requested_permissions(ctx.params)]
     identities = [_identity(rule) for rule in rules]
     if len(set(identities)) != len(identities):
-        raise ApiError(
-            400,
-            "InvalidParam.DuplicatePermissions",
-            "There are duplicate permissions in the specified parameter Permissions.",
-        )
+        raise ecs_errors.INVALID_PARAM_DUPLICATE_PERMISSIONS()
     return rules
 
 
@@ -431,9 +383,7 @@ def _authorize(ctx, direction):
     existing = {_identity(rule) for rule in group["_rules"]}
     new_rules = [rule for rule in _requested_rules(ctx, group, direction) if _identity(rule) not in existing]
     if len(group["_rules"]) + len(new_rules) > MAX_RULES:
-        raise ApiError(
-            403, "AuthorizationLimitExceed", "The limit of authorization records in the security group reaches."
-        )
+        raise ecs_errors.AUTHORIZATION_LIMIT_EXCEED()
     for rule in new_rules:
         rule["SecurityGroupRuleId"] = ids.resource_id("sgr", 20)
         rule["CreateTime"] = iso(ctx.now)
@@ -455,15 +405,11 @@ def authorize_security_group_egress(ctx):
 
 def _rules_by_id(ctx, group, direction, rule_ids):
     if len(set(rule_ids)) != len(rule_ids):
-        raise ApiError(
-            400, "InvalidParam.SecurityGroupRuleIdRepeated", "The specified parameter SecurityGroupRuleId is repeated."
-        )
+        raise ecs_errors.INVALID_PARAM_SECURITY_GROUP_RULE_ID_REPEATED()
     by_id = {r["SecurityGroupRuleId"]: r for r in group["_rules"] if r["Direction"] == direction}
     for rule_id in rule_ids:
         if rule_id not in by_id:
-            raise ApiError(
-                404, "InvalidSecurityGroupRuleId.NotFound", "The specified SecurityGroupRuleId is not exists."
-            )
+            raise ecs_errors.INVALID_SECURITY_GROUP_RULE_ID_NOT_FOUND()
     return {_identity(by_id[rule_id]) for rule_id in rule_ids}
 
 
@@ -509,7 +455,7 @@ def describe_security_group_attribute(ctx):
     direction = p.str("Direction", default="all", choices=("ingress", "egress", "all"))
     nic_type = p.str("NicType")
     if nic_type is not None and nic_type not in ("intranet", "internet"):
-        raise ApiError(400, "InvalidNicType.ValueNotSupported", "The specified NicType does not exist.")
+        raise ecs_errors.INVALID_NIC_TYPE_VALUE_NOT_SUPPORTED()
     rules = [r for r in group["_rules"] if direction == "all" or r["Direction"] == direction]
     chunk, meta = token_page(rules, p, default_size=500, max_size=1000, min_size=10)
     return {

@@ -10,19 +10,26 @@ import ipaddress
 import re
 
 from .. import ids
-from ..errors import ApiError, invalid_parameter
+from ..errors import invalid_parameter
 from ..store import GONE, regional_key
-from .base import Product, iso, matches_tags, page, tags_with_key
+from . import nas_errors
+from .base import Product, TextRule, dry_run, iso, matches_tags, page, resource_group_id, tags_with_key
 from .tagging import register_tagging
 
 NAS = Product(code="NAS", version="2017-06-26", endpoint_prefix="nas", regional=False)
 register_tagging(
     NAS,
     {"filesystem": "file_system"},
-    not_found=lambda _id: ApiError(400, "InvalidResourceId.NotFound", "The ResourceId does not exist."),
+    not_found=lambda _id: nas_errors.INVALID_RESOURCE_ID_NOT_FOUND(),
 )
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
+# The private fields of a `mount_target` (beside the store's own, see store.py).
+PRIVATE_FIELDS = {
+    "mount_target": {
+        "_security_group_id": "the SecurityGroupId sent with CreateMountTarget: kept in the state, not shown",
+    },
+}
 DEFAULT_GROUP_CREATED = 1577836800.0  # 2020-01-01T00:00:00Z: the default group predates every resource
 ACCESS_GROUP_TYPES = ("standard", "extreme")  # FileSystemType values the access group calls take
 STORAGE_TYPES = ("Capacity", "Performance", "Premium")
@@ -32,31 +39,10 @@ MAX_MOUNT_TARGETS = 2  # per General-purpose file system
 MAX_ACCESS_GROUPS = 20  # per region, the default one not counted
 MAX_ACCESS_RULES = 300  # per access group
 _GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{2,63}$")
-_DESCRIPTION_CHARS = re.compile(r"^[\w:-]+$")  # letters (any script), digits, `_`, `:`, `-`: no spaces
-
-INVALID_STATE = ApiError(
-    403, "OperationDenied.InvalidState", "The operation is not permitted when the status is processing."
+# 2-128 characters, starting with a letter, not a URL; letters (any script), digits, `:`, `_` and `-`: no spaces
+DESCRIPTION = TextRule(
+    2, 128, nas_errors.INVALID_PARAMETER_DESCRIPTION, letter_first=True, allowed=re.compile(r"^[\w:-]+$")
 )
-
-
-def _dry_run(params):
-    if params.bool("DryRun"):
-        raise ApiError(400, "DryRunOperation", "The request is validated with DryRun flag set.")
-
-
-def _check_description(params):
-    """2-128 characters, starting with a letter, not a URL; letters, digits, `:`, `_` and `-` only."""
-    value = params.str("Description")
-    if value is None:
-        return None
-    if (
-        not 2 <= len(value) <= 128
-        or not value[0].isalpha()
-        or value.startswith(("http://", "https://"))
-        or not _DESCRIPTION_CHARS.match(value)
-    ):
-        raise ApiError(400, "InvalidParameter.Description", "The specified parameter Description is not valid.")
-    return value
 
 
 def _public(resource):
@@ -67,14 +53,14 @@ def _public(resource):
 def _file_system(ctx, file_system_id):
     found = ctx.store.get("file_system", file_system_id)
     if found is None or found["_region"] != ctx.region:
-        raise ApiError(404, "InvalidFileSystem.NotFound", "The specified file system does not exist.")
+        raise nas_errors.INVALID_FILE_SYSTEM_NOT_FOUND()
     return found
 
 
-def _mount_target(ctx, file_system, domain, code="InvalidMountTarget.NotFound", status=404):
+def _mount_target(ctx, file_system, domain, not_found=nas_errors.INVALID_MOUNT_TARGET_NOT_FOUND):
     found = ctx.store.get("mount_target", domain) if domain else None
     if found is None or found["FileSystemId"] != file_system["FileSystemId"]:
-        raise ApiError(status, code, "The specified mount target does not exist.")
+        raise not_found()
     return found
 
 
@@ -117,35 +103,33 @@ def _access_group(ctx, name, file_system_type):
     _ensure_default_group(ctx, file_system_type)
     found = ctx.store.get("access_group", _group_id(ctx, file_system_type, name))
     if found is None or found["_region"] != ctx.region:
-        raise ApiError(404, "InvalidAccessGroup.NotFound", "The specified AccessGroup does not exist.")
+        raise nas_errors.INVALID_ACCESS_GROUP_NOT_FOUND()
     return found
 
 
 def _refuse_default_group_change(group):
     if group["AccessGroupName"] == DEFAULT_GROUP:
-        raise ApiError(
-            403, "OperationDenied.DefaultAccessGroupCannotModify", "The default AccessGroup can not be modified."
-        )
+        raise nas_errors.OPERATION_DENIED_DEFAULT_ACCESS_GROUP_CANNOT_MODIFY()
 
 
 def _vpc(ctx, vpc_id):
     found = ctx.store.get("vpc", vpc_id)
     if found is None or found["_region"] != ctx.region:
-        raise ApiError(404, "InvalidParameter.VpcNotFound", "The specified VPC does not exist.")
+        raise nas_errors.INVALID_PARAMETER_VPC_NOT_FOUND()
     return found
 
 
 def _vswitch_in(ctx, vpc, vswitch_id):
     found = ctx.store.get("vswitch", vswitch_id)
     if found is None or found["_region"] != ctx.region or found["VpcId"] != vpc["VpcId"]:
-        raise ApiError(404, "InvalidParameter.VswNotFound", "The specified VSwitch does not exist.")
+        raise nas_errors.INVALID_PARAMETER_VSW_NOT_FOUND()
     return found
 
 
 def _security_group_in(ctx, vpc, security_group_id):
     found = ctx.store.get("security_group", security_group_id)
     if found is None or found["_region"] != ctx.region or found.get("VpcId") != vpc["VpcId"]:
-        raise ApiError(404, "InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.")
+        raise nas_errors.INVALID_SECURITY_GROUP_ID_NOT_FOUND()
     return found
 
 
@@ -185,7 +169,7 @@ def _zone(ctx, params):
     if zone is None:
         return ctx.catalog.zones(ctx.region)[0]
     if not ctx.catalog.has_zone(ctx.region, zone):
-        raise ApiError(404, "InvalidAZone.NotFound", "The specified AZone is not found.")
+        raise nas_errors.INVALID_AZONE_NOT_FOUND()
     return zone
 
 
@@ -194,7 +178,7 @@ def _expired_time(params, charge_type, now):
         return ""
     months = params.int("Duration", minimum=1, maximum=36)
     if months is None:
-        raise ApiError(400, "MissingParameter.Duration", "Duration is mandatory when ChargeType is Subscription.")
+        raise nas_errors.MISSING_PARAMETER_DURATION()
     return iso(now + months * 30 * 86400)
 
 
@@ -202,11 +186,7 @@ def _encryption(params):
     encrypt_type = params.int("EncryptType", default=0, minimum=0, maximum=2)
     kms_key_id = params.str("KmsKeyId", default="")
     if encrypt_type == 2 and not kms_key_id:
-        raise ApiError(
-            400,
-            "MissingParameter.KmsKeyId",
-            "When parameter EncryptType equals 2, the parameter KmsKeyId is mandatory for your request.",
-        )
+        raise nas_errors.MISSING_PARAMETER_KMS_KEY_ID()
     return encrypt_type, kms_key_id if encrypt_type == 2 else ""
 
 
@@ -219,16 +199,16 @@ def create_file_system(ctx):
     if file_system_type != "standard":
         raise invalid_parameter("FileSystemType", file_system_type, "The emulator offers standard file systems only.")
     if protocol not in ("NFS", "SMB"):
-        raise ApiError(400, "InvalidParameter.ProtocolType", "The specified ProtocolType is not valid.")
+        raise nas_errors.INVALID_PARAMETER_PROTOCOL_TYPE()
     if storage_type not in STORAGE_TYPES:
-        raise ApiError(400, "InvalidParameter.StorageType", "The specified StorageType is not valid.")
+        raise nas_errors.INVALID_PARAMETER_STORAGE_TYPE()
     zone = _zone(ctx, p)
-    description = _check_description(p)
+    description = DESCRIPTION.check(p.str("Description"))
     charge_type = p.str("ChargeType", default="PayAsYouGo", choices=("PayAsYouGo", "Subscription"))
     expired_time = _expired_time(p, charge_type, ctx.now)
     encrypt_type, kms_key_id = _encryption(p)
     tags = p.tags()
-    _dry_run(p)
+    dry_run(p, passed=nas_errors.DRY_RUN_OPERATION)
     file_system_id = ids.nas_file_system_id()
     capacity, bandwidth = STORAGE_LIMITS[storage_type]
     file_system = ctx.store.add(
@@ -253,7 +233,7 @@ def create_file_system(ctx):
             "EncryptType": encrypt_type,
             "KMSKeyId": kms_key_id,
             "Version": "1.0.0",
-            "ResourceGroupId": p.str("ResourceGroupId", default="rg-acfmzw2jz2z****"),
+            "ResourceGroupId": resource_group_id(p),
             "_tags": tags,
         },
         region=ctx.region,
@@ -294,11 +274,9 @@ def describe_file_systems(ctx):
 def delete_file_system(ctx):
     file_system = _file_system(ctx, ctx.params.str("FileSystemId", required=True))
     if ctx.store.find("mount_target", FileSystemId=file_system["FileSystemId"]):
-        raise ApiError(
-            403, "OperationDenied.MountTargetNotEmpty", "There are still MountTarget(s) on the specified FileSystem."
-        )
+        raise nas_errors.OPERATION_DENIED_MOUNT_TARGET_NOT_EMPTY()
     if file_system["Status"] != "Running":
-        raise INVALID_STATE
+        raise nas_errors.INVALID_STATE()
     file_system["Status"] = "Deleting"
     ctx.schedule(file_system, [("filesystem.delete", GONE, True)])
     ctx.runtime.changed("file_system", "deleted", file_system, ctx.store)
@@ -313,9 +291,9 @@ def _mount_target_network(ctx, params):
         raise invalid_parameter("NetworkType", network_type, "Valid values: Vpc.")
     vpc_id, vswitch_id = params.str("VpcId"), params.str("VSwitchId")
     if vpc_id is None:
-        raise ApiError(400, "MissingParameter.VpcId", "Parameter `VpcId` is mandatory for this action.")
+        raise nas_errors.MISSING_PARAMETER_VPC_ID()
     if vswitch_id is None:
-        raise ApiError(400, "MissingParameter.VSwitchId", "Parameter `VSwitchId` is mandatory for this action.")
+        raise nas_errors.MISSING_PARAMETER_VSWITCH_ID()
     vpc = _vpc(ctx, vpc_id)
     vswitch = _vswitch_in(ctx, vpc, vswitch_id)
     security_group_id = params.str("SecurityGroupId")
@@ -327,13 +305,9 @@ def _mount_target_network(ctx, params):
 def _check_room_for_mount_target(ctx, file_system, vswitch):
     existing = ctx.store.find("mount_target", FileSystemId=file_system["FileSystemId"])
     if any(m["VswId"] == vswitch["VSwitchId"] for m in existing):
-        raise ApiError(403, "InvalidMountTarget.AlreadyExisted", "The specified mount target already exists.")
+        raise nas_errors.INVALID_MOUNT_TARGET_ALREADY_EXISTED()
     if len(existing) >= MAX_MOUNT_TARGETS:
-        raise ApiError(
-            403,
-            "OperationDenied.MountTargetExceedLimit",
-            "The maximum number of mount target in the specified file system is exceeded.",
-        )
+        raise nas_errors.OPERATION_DENIED_MOUNT_TARGET_EXCEED_LIMIT()
 
 
 @NAS.action("CreateMountTarget")
@@ -343,16 +317,12 @@ def create_mount_target(ctx):
     vpc, vswitch, security_group_id = _mount_target_network(ctx, p)
     group_name = p.str("AccessGroupName")
     if group_name is None:
-        raise ApiError(
-            400,
-            "MissingParameter.AccessGroupName",
-            "You must specify AccessGroupName when you create a standard or extreme file system mount target.",
-        )
+        raise nas_errors.MISSING_PARAMETER_ACCESS_GROUP_NAME()
     _access_group(ctx, group_name, file_system["FileSystemType"])
     if file_system["Status"] != "Running":
-        raise INVALID_STATE
+        raise nas_errors.INVALID_STATE()
     _check_room_for_mount_target(ctx, file_system, vswitch)
-    _dry_run(p)
+    dry_run(p, passed=nas_errors.DRY_RUN_OPERATION)
     domain = ids.mount_target_domain(file_system["FileSystemId"], ctx.region)
     mount_target = ctx.store.add(
         "mount_target",
@@ -401,7 +371,7 @@ def describe_mount_targets(ctx):
     if domain is not None:
         mount_targets = [m for m in mount_targets if m["MountTargetDomain"] == domain]
         if not mount_targets:
-            raise ApiError(404, "InvalidMountTarget.NotFound", "The specified mount target does not exist.")
+            raise nas_errors.INVALID_MOUNT_TARGET_NOT_FOUND()
     chunk, meta = page(mount_targets, p, max_size=100)
     return {**meta, "MountTargets": {"MountTarget": [_render_mount_target(ctx, m) for m in chunk]}}
 
@@ -411,14 +381,14 @@ def modify_mount_target(ctx):
     p = ctx.params
     file_system = _file_system(ctx, p.str("FileSystemId", required=True))
     mount_target = _mount_target(
-        ctx, file_system, p.str("MountTargetDomain"), code="InvalidParam.MountTargetDomain", status=400
+        ctx, file_system, p.str("MountTargetDomain"), not_found=nas_errors.INVALID_PARAM_MOUNT_TARGET_DOMAIN
     )
     group_name = p.str("AccessGroupName")
     status = p.str("Status", choices=("Active", "Inactive"))
     if group_name is not None:
         _access_group(ctx, group_name, file_system["FileSystemType"])
     if mount_target["Status"] not in ("Active", "Inactive"):
-        raise INVALID_STATE
+        raise nas_errors.INVALID_STATE()
     if group_name is not None:
         mount_target["AccessGroupName"] = group_name
     if status is not None:
@@ -433,7 +403,7 @@ def delete_mount_target(ctx):
     file_system = _file_system(ctx, p.str("FileSystemId", required=True))
     mount_target = _mount_target(ctx, file_system, p.str("MountTargetDomain", required=True))
     if mount_target["Status"] not in ("Active", "Inactive"):
-        raise INVALID_STATE
+        raise nas_errors.INVALID_STATE()
     mount_target["Status"] = "Deleting"
     ctx.schedule(mount_target, [("mount_target.delete", GONE, True)])
     ctx.runtime.changed("mount_target", "deleted", mount_target, ctx.store)
@@ -475,16 +445,14 @@ def create_access_group(ctx):
         raise invalid_parameter("AccessGroupName", name, "3 to 64 letters, digits, _ or -, starting with a letter.")
     if group_type != "Vpc":
         raise invalid_parameter("AccessGroupType", group_type, "Valid values: Vpc.")
-    description = _check_description(p)
+    description = DESCRIPTION.check(p.str("Description"))
     _ensure_default_group(ctx, file_system_type)
     group_id = _group_id(ctx, file_system_type, name)
     if ctx.store.get("access_group", group_id) is not None:
-        raise ApiError(403, "InvalidAccessGroup.AlreadyExisted", "The specified AccessGroup has been already existed.")
+        raise nas_errors.INVALID_ACCESS_GROUP_ALREADY_EXISTED()
     custom = [g for g in ctx.store.find("access_group", ctx.region) if g["AccessGroupName"] != DEFAULT_GROUP]
     if len(custom) >= MAX_ACCESS_GROUPS:
-        raise ApiError(
-            403, "OperationDenied.AccessGroupCountsExceeded", "The amount of AccessGroup has reached its limits."
-        )
+        raise nas_errors.OPERATION_DENIED_ACCESS_GROUP_COUNTS_EXCEEDED()
     ctx.store.add(
         "access_group",
         group_id,
@@ -520,15 +488,9 @@ def delete_access_group(ctx):
     p = ctx.params
     group = _access_group(ctx, p.str("AccessGroupName", required=True), _access_group_type(p))
     if group["AccessGroupName"] == DEFAULT_GROUP:
-        raise ApiError(
-            403, "OperationDenied.DefaultAccessGroupCannotDelete", "The default AccessGroup can not be deleted."
-        )
+        raise nas_errors.OPERATION_DENIED_DEFAULT_ACCESS_GROUP_CANNOT_DELETE()
     if _mount_targets_using(ctx, group):
-        raise ApiError(
-            403,
-            "InvalidAccessGroup.AlreadyAttached",
-            "The specified AccessGroup is still attached by some MountTarget(s).",
-        )
+        raise nas_errors.INVALID_ACCESS_GROUP_ALREADY_ATTACHED()
     for rule in _rules_of(ctx, group):
         ctx.store.remove("access_rule", rule["_id"])
         ctx.runtime.changed("access_rule", "deleted", rule, ctx.store)
@@ -553,17 +515,15 @@ def _rule_fields(ctx, group_name, file_system_type, rule_id, source, rw_access, 
 def _source_cidr(params):
     if params.str("Ipv6SourceCidrIp") is not None:
         if params.str("SourceCidrIp") is not None:
-            raise ApiError(
-                400, "InvalidParam.IPv4AndIPv6MutuallyExclusive", "You cannot configure IPv4 and IPv6 at the same time."
-            )
-        raise ApiError(400, "InvalidAccessGroup.NotsupportedIPv6", "The access group does not support IPv6.")
+            raise nas_errors.INVALID_PARAM_IPV4_AND_IPV6_MUTUALLY_EXCLUSIVE()
+        raise nas_errors.INVALID_ACCESS_GROUP_NOTSUPPORTED_IPV6()
     value = params.str("SourceCidrIp", default="")
     try:
         network = ipaddress.ip_network(value, strict=True)
     except ValueError:
         network = None
     if network is None or network.version != 4:
-        raise ApiError(400, "InvalidParam.SourceCidrIp", "IPv4 address verification failed.")
+        raise nas_errors.INVALID_PARAM_SOURCE_CIDR_IP()
     return value
 
 
@@ -578,9 +538,7 @@ def create_access_rule(ctx):
     priority = p.int("Priority", default=1, minimum=1, maximum=100)
     rules = _rules_of(ctx, group)
     if len(rules) >= MAX_ACCESS_RULES:
-        raise ApiError(
-            403, "OperationDenied.AccessRuleCountsExceeded", "The amount of AccessRule has reached its limits."
-        )
+        raise nas_errors.OPERATION_DENIED_ACCESS_RULE_COUNTS_EXCEEDED()
     rule_id = str(max((int(r["AccessRuleId"]) for r in rules), default=0) + 1)
     fields = _rule_fields(
         ctx, group["AccessGroupName"], group["FileSystemType"], rule_id, source, rw_access, user_access, priority
@@ -593,7 +551,7 @@ def create_access_rule(ctx):
 def _access_rule(ctx, group, rule_id):
     found = ctx.store.get("access_rule", f"{group['_id']}:{rule_id}")
     if found is None:
-        raise ApiError(404, "InvalidAccessRule.NotFound", "The specified AccessRule does not exist.")
+        raise nas_errors.INVALID_ACCESS_RULE_NOT_FOUND()
     return found
 
 
@@ -623,7 +581,7 @@ def delete_access_rule(ctx):
 def modify_file_system(ctx):
     p = ctx.params
     file_system = _file_system(ctx, p.str("FileSystemId", required=True))
-    description = _check_description(p)
+    description = DESCRIPTION.check(p.str("Description"))
     if description is not None:
         file_system["Description"] = description
     ctx.runtime.changed("file_system", "updated", file_system, ctx.store)
@@ -635,7 +593,7 @@ def modify_access_group(ctx):
     p = ctx.params
     group = _access_group(ctx, p.str("AccessGroupName", required=True), _access_group_type(p))
     _refuse_default_group_change(group)
-    description = _check_description(p)
+    description = DESCRIPTION.check(p.str("Description"))
     if description is not None:
         group["Description"] = description
     return {}

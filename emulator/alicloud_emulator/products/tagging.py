@@ -1,6 +1,7 @@
 """TagResources / UntagResources / ListTagResources, the same three actions in every product."""
 
-from ..errors import ApiError, invalid_parameter
+from ..errors import invalid_parameter
+from . import shared_errors
 from .base import check_tag_limit, matches_tags, token_page
 
 
@@ -34,12 +35,12 @@ def register_tagging(product, resource_types, not_found, untag_action="UntagReso
         _, kind = _kind_for(ctx.params, resource_types)
         ids = ctx.params.list("ResourceId")
         if not ids:
-            raise ApiError(400, "MissingResourceId", "ResourceId is mandatory for this action.")
+            raise shared_errors.MISSING_RESOURCE_ID()
         if len(ids) > max_resources:
             raise invalid_parameter("ResourceId", len(ids), f"At most {max_resources} resources.")
         tags = ctx.params.tags()
         if not tags:
-            raise ApiError(400, "MissingTag", "Tag is mandatory for this action.")
+            raise shared_errors.MISSING_TAG()
         for resource in _resources(ctx, kind, ids, not_found):
             merged = {**resource["_tags"], **tags}
             check_tag_limit(merged)
@@ -51,7 +52,7 @@ def register_tagging(product, resource_types, not_found, untag_action="UntagReso
         _, kind = _kind_for(ctx.params, resource_types)
         ids = ctx.params.list("ResourceId")
         if not ids:
-            raise ApiError(400, "MissingResourceId", "ResourceId is mandatory for this action.")
+            raise shared_errors.MISSING_RESOURCE_ID()
         keys = ctx.params.list("TagKey")
         remove_all = ctx.params.bool("All")
         for resource in _resources(ctx, kind, ids, not_found):
@@ -67,7 +68,7 @@ def register_tagging(product, resource_types, not_found, untag_action="UntagReso
         ids = ctx.params.list("ResourceId")
         wanted = ctx.params.tags()
         if not ids and not wanted:
-            raise ApiError(400, "MissingParameter", "Either ResourceId or Tag must be specified.")
+            raise shared_errors.MISSING_PARAMETER()
         if ids:
             resources = [r for r in _resources(ctx, kind, ids, not_found) if ctx.visible(r)]
         else:

@@ -1,51 +1,44 @@
 """VPC 2016-04-28: VPCs and vSwitches."""
 
 from .. import ids
-from ..errors import ApiError, invalid_parameter
+from ..errors import invalid_parameter
 from ..netcheck import is_reserved, parse_network, usable_hosts
+from . import vpc_errors
 from .addresses import used_addresses
-from .base import Product, check_tag_limit, iso, matches_tags, page, tags_with_key
+from .base import Product, TextRule, check_tag_limit, dry_run, iso, matches_tags, page, resource_group_id, tags_with_key
 from .tagging import register_tagging
 
 VPC = Product(code="Vpc", version="2016-04-28", endpoint_prefix="vpc")
 register_tagging(
     VPC,
     {"VPC": "vpc", "VSWITCH": "vswitch"},
-    not_found=lambda _id: ApiError(400, "InvalidInstanceIds.NotFound", "The instanceIds are not found"),
+    not_found=lambda _id: vpc_errors.INVALID_INSTANCE_IDS_NOT_FOUND(),
     untag_action="UnTagResources",
 )
 
 
-def _check_name(params, name, code):
-    value = params.str(name)
-    if value is not None and (not 1 <= len(value) <= 128 or value.startswith(("http://", "https://"))):
-        raise ApiError(400, code, f"The specified {name} is not valid.")
-    return value
-
-
-def _check_description(params):
-    value = params.str("Description")
-    if value is not None and (len(value) > 256 or value.startswith(("http://", "https://"))):
-        raise ApiError(400, "InvalidDescription.Malformed", "The specified Description is not valid.")
-    return value
-
-
-def _dry_run(params):
-    if params.bool("DryRun"):
-        raise ApiError(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.")
+# The private fields of a `vpc` (beside the store's own, see store.py).
+PRIVATE_FIELDS = {
+    "vpc": {
+        "_route_table_id": "its system route table's ID, as DescribeVpcs and DescribeVSwitches show it",
+    },
+}
+VPC_NAME = TextRule(1, 128, vpc_errors.INVALID_VPC_NAME_MALFORMED)
+VSWITCH_NAME = TextRule(1, 128, vpc_errors.INVALID_VSWITCH_NAME_MALFORMED)
+DESCRIPTION = TextRule(0, 256, vpc_errors.INVALID_DESCRIPTION_MALFORMED)
 
 
 def _vpc(ctx, vpc_id):
     vpc = ctx.store.get("vpc", vpc_id)
     if vpc is None or vpc["_region"] != ctx.region:
-        raise ApiError(404, "InvalidVpcId.NotFound", "Specified VPC does not exist.")
+        raise vpc_errors.INVALID_VPC_ID_NOT_FOUND()
     return vpc
 
 
 def _vswitch(ctx, vswitch_id):
     vswitch = ctx.store.get("vswitch", vswitch_id)
     if vswitch is None or (ctx.params.str("RegionId") and vswitch["_region"] != ctx.region):
-        raise ApiError(404, "InvalidVSwitchId.NotFound", "VSwitch not exist.")
+        raise vpc_errors.INVALID_VSWITCH_ID_NOT_FOUND()
     return vswitch
 
 
@@ -72,12 +65,12 @@ def create_vpc(ctx):
     cidr_text = p.str("CidrBlock", default="172.16.0.0/12")
     network = parse_network(cidr_text, "InvalidParameter", "Specified CIDR block is not valid")
     if network.version != 4 or not 8 <= network.prefixlen <= 28 or is_reserved(network):
-        raise ApiError(400, "InvalidParameter", "Specified CIDR block is not valid")
-    name = _check_name(p, "VpcName", "InvalidVpcName.Malformed")
-    description = _check_description(p)
+        raise vpc_errors.INVALID_PARAMETER_CIDR_BLOCK()
+    name = VPC_NAME.check(p.str("VpcName"))
+    description = DESCRIPTION.check(p.str("Description"))
     tags = p.tags()
     check_tag_limit(tags)
-    _dry_run(p)
+    dry_run(p)
     vpc_id = ids.resource_id("vpc", 21)
     route_table_id = ids.resource_id("vtb", 21)
     vpc = ctx.store.add(
@@ -93,7 +86,7 @@ def create_vpc(ctx):
             "VRouterId": ids.resource_id("vrt", 21),
             "Description": description or "",
             "IsDefault": False,
-            "ResourceGroupId": p.str("ResourceGroupId", default="rg-acfmzw2jz2z****"),
+            "ResourceGroupId": resource_group_id(p),
             "OwnerId": 1234567890123456,
             "CenStatus": "Detached",
             "DhcpOptionsSetId": "",
@@ -153,8 +146,8 @@ def describe_vpc_attribute(ctx):
 def modify_vpc_attribute(ctx):
     p = ctx.params
     vpc = _vpc(ctx, p.str("VpcId", required=True))
-    name = _check_name(p, "VpcName", "InvalidVpcName.Malformed")
-    description = _check_description(p)
+    name = VPC_NAME.check(p.str("VpcName"))
+    description = DESCRIPTION.check(p.str("Description"))
     if name is not None:
         vpc["VpcName"] = name
     if description is not None:
@@ -167,14 +160,12 @@ def delete_vpc(ctx):
     p = ctx.params
     vpc = _vpc(ctx, p.str("VpcId", required=True))
     if vpc["Status"] != "Available":
-        raise ApiError(400, "IncorrectVpcStatus", "Current VPC status does not support this operation.")
+        raise vpc_errors.INCORRECT_VPC_STATUS()
     if ctx.store.find("vswitch", VpcId=vpc["VpcId"]):
-        raise ApiError(400, "DependencyViolation.VSwitch", "Specified object has dependent resources")
+        raise vpc_errors.DEPENDENCY_VIOLATION_VSWITCH()
     if ctx.store.find("security_group", VpcId=vpc["VpcId"]):
-        raise ApiError(
-            400, "DependencyViolation.SecurityGroup", "Specified object has dependent resources SecurityGroup."
-        )
-    _dry_run(p)
+        raise vpc_errors.DEPENDENCY_VIOLATION_SECURITY_GROUP()
+    dry_run(p)
     ctx.store.remove("vpc", vpc["VpcId"])
     ctx.runtime.changed("vpc", "deleted", vpc, ctx.store)
     return {}
@@ -201,21 +192,21 @@ def create_vswitch(ctx):
     cidr_text = p.str("CidrBlock", required=True)
     vpc = _vpc(ctx, p.str("VpcId", required=True))
     if not ctx.catalog.has_zone(ctx.region, zone):
-        raise ApiError(404, "InvalidZoneId.NotFound", "Specified zone does not exist.")
+        raise vpc_errors.INVALID_ZONE_ID_NOT_FOUND()
     network = parse_network(cidr_text)
     if not 16 <= network.prefixlen <= 29:
-        raise ApiError(400, "InvalidCirdrBlock.MaskLength", "The mask length of the CIDR block must be 16 to 29.")
+        raise vpc_errors.INVALID_CIRDR_BLOCK_MASK_LENGTH()
     if not network.subnet_of(parse_network(vpc["CidrBlock"])):
-        raise ApiError(400, "InvalidParameter", "Specified CIDR block is not valid in VPC.")
+        raise vpc_errors.INVALID_PARAMETER_CIDR_BLOCK_NOT_IN_VPC()
     for other in ctx.store.find("vswitch", VpcId=vpc["VpcId"]):
         if network.overlaps(parse_network(other["CidrBlock"])):
-            raise ApiError(400, "InvalidCidrBlock.Overlapped", "Specified CIDR block overlapped with other subnets.")
+            raise vpc_errors.INVALID_CIDR_BLOCK_OVERLAPPED()
     if vpc["Status"] != "Available":
-        raise ApiError(400, "IncorrectVpcStatus", "Current VPC status does not support this operation.")
-    name = _check_name(p, "VSwitchName", "InvalidVSwitchName.Malformed")
-    description = _check_description(p)
+        raise vpc_errors.INCORRECT_VPC_STATUS()
+    name = VSWITCH_NAME.check(p.str("VSwitchName"))
+    description = DESCRIPTION.check(p.str("Description"))
     tags = p.tags()
-    _dry_run(p)
+    dry_run(p)
     vswitch_id = ids.resource_id("vsw", 21)
     vswitch = ctx.store.add(
         "vswitch",
@@ -248,7 +239,7 @@ def describe_vswitches(ctx):
     p = ctx.params
     vpc_id = p.str("VpcId")
     if not p.str("RegionId") and not vpc_id:
-        raise ApiError(400, "MissingParameter", "Either RegionId or VpcId must be specified.")
+        raise vpc_errors.MISSING_PARAMETER()
     wanted_ids = p.comma_list("VSwitchId")
     name, zone = p.str("VSwitchName"), p.str("ZoneId")
     group = p.str("ResourceGroupId")
@@ -276,8 +267,8 @@ def describe_vswitch_attributes(ctx):
 def modify_vswitch_attribute(ctx):
     p = ctx.params
     vswitch = _vswitch(ctx, p.str("VSwitchId", required=True))
-    name = _check_name(p, "VSwitchName", "InvalidVSwitchName.Malformed")
-    description = _check_description(p)
+    name = VSWITCH_NAME.check(p.str("VSwitchName"))
+    description = DESCRIPTION.check(p.str("Description"))
     if name is not None:
         vswitch["VSwitchName"] = name
     if description is not None:
@@ -290,7 +281,7 @@ def delete_vswitch(ctx):
     p = ctx.params
     vswitch = _vswitch(ctx, p.str("VSwitchId", required=True))
     if vswitch["Status"] != "Available":
-        raise ApiError(400, "IncorrectVSwitchStatus", "vpc subnet is in middle status.")
+        raise vpc_errors.INCORRECT_VSWITCH_STATUS()
     vswitch_id = vswitch["VSwitchId"]
     dependants = (
         ctx.store.find("instance", _vswitch_id=vswitch_id)
@@ -298,7 +289,7 @@ def delete_vswitch(ctx):
         + ctx.store.find("mount_target", VswId=vswitch_id)
     )
     if dependants:
-        raise ApiError(400, "DependencyViolation", "Resources deployed in the vSwitch have not been deleted.")
-    _dry_run(p)
+        raise vpc_errors.DEPENDENCY_VIOLATION()
+    dry_run(p)
     ctx.store.remove("vswitch", vswitch_id)
     return {}
