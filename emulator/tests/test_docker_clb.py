@@ -214,9 +214,9 @@ def test_a_stopped_listener_serves_nothing_and_a_deleted_load_balancer_neither(c
     slb, m = cloud.client("slb"), sdk_models("slb")
     key = {"region_id": REGION, "load_balancer_id": site["lb_id"], "listener_port": 80}
     slb.stop_load_balancer_listener(m.StopLoadBalancerListenerRequest(**key))
-    wait_for(lambda: _get(site["address"])[0] is None, 10, what="the listener to stop serving")
+    wait_for(lambda: _get(site["address"])[0] is None, 30, what="the listener to stop serving")
     slb.start_load_balancer_listener(m.StartLoadBalancerListenerRequest(**key))
-    wait_for(lambda: _get(site["address"])[0] == 200, 10, what="the listener to serve again")
+    wait_for(lambda: _get(site["address"])[0] == 200, 30, what="the listener to serve again")
     slb.delete_load_balancer(m.DeleteLoadBalancerRequest(region_id=REGION, load_balancer_id=site["lb_id"]))
-    wait_for(lambda: _get(site["address"])[0] is None, 10, what="the deleted load balancer to stop serving")
+    wait_for(lambda: _get(site["address"])[0] is None, 30, what="the deleted load balancer to stop serving")
     assert describe(cloud, site["instances"][0]).status == "Running"
