@@ -182,8 +182,17 @@ class AlicloudModule(object):
         return True
 
     # results --------------------------------------------------------------------------------
+    def warn(self, msg):
+        self.module.warn(msg)
+
     def fail(self, msg, **result):
         self.module.fail_json(msg=msg, **result)
+
+    def fail_on_problems(self, problems):
+        """Fail with every problem found in the options at once (None entries are no problem)."""
+        problems = [problem for problem in problems if problem]
+        if problems:
+            self.fail("; ".join(problems))
 
     def fail_api(self, error, msg, **result):
         """Fail with what the cloud said: code, message and request id (never a traceback)."""

@@ -242,7 +242,12 @@ import re
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    planned_tags,
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 SPECS = [
@@ -315,9 +320,7 @@ def validate(module):
         )
     if params["slave_zone_id"] and params["slave_zone_id"] == params["master_zone_id"]:
         problems.append("slave_zone_id: must differ from master_zone_id (%s)" % params["master_zone_id"])
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 # reading ------------------------------------------------------------------------------------------
@@ -526,10 +529,7 @@ def projected_update(module, lb, calls, current_tags):
     projected = dict(lb)
     for _action, _request, fields in calls:
         projected.update(fields)
-    tags = current_tags
-    if module.params["tags"] is not None:
-        tags = dict(current_tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = {"Tag": [{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())]}
+    projected["Tags"] = tags_to_api(planned_tags(current_tags, module.params["tags"], module.params["purge_tags"]))
     return projected
 
 

@@ -155,8 +155,7 @@ def validate(module):
         description = server.get("description")
         if description is not None and not 1 <= len(description) <= 80:
             problems.append("%s.description: must be 1 to 80 characters" % where)
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def read(module):

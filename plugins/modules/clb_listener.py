@@ -401,8 +401,7 @@ def validate(module):
         )
     if health.get("http_code") is not None and not health["http_code"]:
         problems.append("health_check.http_code: give at least one of %s" % ", ".join(HTTP_CODES))
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def wanted_fields(module):

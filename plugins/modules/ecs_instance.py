@@ -374,7 +374,13 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import instanc
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    planned_tags,
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import description_problem, starts_with_url
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 STATUSES = ("Pending", "Starting", "Running", "Stopping", "Stopped")
@@ -421,7 +427,7 @@ IMMUTABLE = (
 
 # input ------------------------------------------------------------------------------------------
 def name_problem(option, name):
-    if INSTANCE_NAME.match(name) and not name.startswith(("http://", "https://")):
+    if INSTANCE_NAME.match(name) and not starts_with_url(name):
         return None
     return (
         "%s: %r must be 2 to 128 characters, start with a letter and hold only letters, digits, '.', '_', ':' "
@@ -464,11 +470,7 @@ def validate(module):
         problems.append(host_name_problem(params["host_name"]))
     if params["password"] is not None:
         problems.append(password_problem(params["password"]))
-    description = params["description"]
-    if description is not None and (
-        not 2 <= len(description) <= 256 or description.startswith(("http://", "https://"))
-    ):
-        problems.append("description: must be 2 to 256 characters and not start with http:// or https://")
+    problems.append(description_problem("description", params["description"], 2, 256))
     if params["user_data"] is not None and len(params["user_data"].encode("utf-8")) > MAX_USER_DATA:
         problems.append(
             "user_data: %d bytes is more than the 32 KiB (32768 bytes) the cloud accepts; fetch larger scripts "
@@ -491,9 +493,7 @@ def validate(module):
             "v_switch_id: give v_switch_id (or vpc_id) to find instance %r by name, names are unique within a "
             "VPC; or give instance_id" % params["name"]
         )
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def spot_problems(params):
@@ -742,7 +742,7 @@ def warn_immutable(module, instance):
         have = current(instance)
         if wanted is None or wanted == have:
             continue
-        module.module.warn(
+        module.warn(
             "%s: instance %s has %s %s, not %s; the %s of an existing instance cannot change here, so it was "
             "left as it is (it is not recreated)" % (option, instance["InstanceId"], what, have, wanted, what)
         )
@@ -798,10 +798,7 @@ def planned_update(module, instance, changes, current_tags):
             projected["SecurityGroupIds"] = {"SecurityGroupId": list(value)}
         else:
             projected[field] = value
-    tags = current_tags
-    if module.params["tags"] is not None:
-        tags = dict(current_tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = tags_to_api(tags)
+    projected["Tags"] = tags_to_api(planned_tags(current_tags, module.params["tags"], module.params["purge_tags"]))
     return projected
 
 
@@ -983,7 +980,7 @@ def main():
     except AlicloudApiError as error:
         module.fail_api(error, "ECS instance %s" % (params["instance_id"] or params["name"]))
     if module.restart_needed:
-        module.module.warn(
+        module.warn(
             "host_name: instance %s gets its new host name %r after a restart; use state: restarted to apply it"
             % (instance["InstanceId"], params["host_name"])
         )

@@ -240,8 +240,7 @@ def validate(module):
     problems = validate_tags(module.params["tags"])
     if module.params["wait_timeout"] < 0:
         problems.append("wait_timeout: must not be negative")
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def query(module):

@@ -111,7 +111,13 @@ import struct
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    planned_tags,
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import starts_with_url
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 KEY_TYPES = (
@@ -165,7 +171,7 @@ def validate(module):
     params = module.params
     problems = validate_tags(params["tags"])
     name = params["name"]
-    if not NAME.match(name) or name.startswith(("http://", "https://")):
+    if not NAME.match(name) or starts_with_url(name):
         problems.append(
             "name: %r must be 2 to 128 characters, start with a letter, and hold only letters, digits, "
             "'.', '_', '-' and ':'" % name
@@ -177,9 +183,7 @@ def validate(module):
         else:
             blob, problem = key_blob(params["public_key"])
             problems.append(problem)
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
     return fingerprint(blob) if blob is not None else None
 
 
@@ -280,10 +284,8 @@ def present(module, key_pair, wanted_fingerprint):
 
 
 def planned_update(module, key_pair):
-    tags = tags_from_api(key_pair.get("Tags"))
-    if module.params["tags"] is not None:
-        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    return dict(key_pair, Tags={"Tag": [{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())]})
+    tags = planned_tags(tags_from_api(key_pair.get("Tags")), module.params["tags"], module.params["purge_tags"])
+    return dict(key_pair, Tags=tags_to_api(tags))
 
 
 def planned(module, wanted_fingerprint):

@@ -249,8 +249,7 @@ def validate(module):
             seen[source] = index
         if not 1 <= rule["priority"] <= 100:
             problems.append("%s.priority: %d must be from 1 (highest) to 100" % (where, rule["priority"]))
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def wanted_rules(module):

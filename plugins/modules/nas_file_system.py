@@ -192,7 +192,12 @@ import re
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    planned_tags,
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 RUNNING = Waiter(
@@ -237,9 +242,7 @@ def validate(module):
     params = module.params
     problems = validate_tags(params["tags"])
     problems.append(description_problem("description", params["description"]))
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 # reading --------------------------------------------------------------------------------------
@@ -384,10 +387,9 @@ def update(module, file_system):
 
 def planned_update(module, file_system, changes):
     projected = dict(file_system, **changes)
-    tags = tags_from_api(file_system.get("Tags"))
-    if module.params["tags"] is not None:
-        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = {"Tag": tags_to_api(tags)}
+    projected["Tags"] = tags_to_api(
+        planned_tags(tags_from_api(file_system.get("Tags")), module.params["tags"], module.params["purge_tags"])
+    )
     return projected
 
 

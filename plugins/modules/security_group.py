@@ -267,8 +267,17 @@ from ansible.module_utils.six import text_type
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
-from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import port_range_problem
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    planned_tags,
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import (
+    description_problem,
+    port_range_problem,
+    starts_with_url,
+)
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter, poll_delays
 
 PROTOCOLS = ("tcp", "udp", "icmp", "gre", "all")
@@ -388,7 +397,7 @@ def validate_rules(direction, rules):
         if not 1 <= int(priority) <= 100:
             problems.append("%s.priority: %s must be from 1 to 100" % (where, priority))
         description = rule.get("description")
-        if description and (len(description) > 512 or description.startswith(("http://", "https://"))):
+        if description and (len(description) > 512 or starts_with_url(description)):
             problems.append("%s.description: must be at most 512 characters and not start with http(s)://" % where)
         problems = [p for p in problems if p]
         if len(problems) > before:
@@ -430,17 +439,11 @@ def validate(module):
     params = module.params
     problems = validate_tags(params["tags"])
     name = params["name"]
-    if name is not None and (
-        not 2 <= len(name) <= 128 or not name[0].isalpha() or name.startswith(("http://", "https://"))
-    ):
+    if name is not None and (not 2 <= len(name) <= 128 or not name[0].isalpha() or starts_with_url(name)):
         problems.append(
             "name: %r must be 2 to 128 characters, start with a letter and not start with http:// or https://" % name
         )
-    description = params["description"]
-    if description is not None and (
-        not 2 <= len(description) <= 256 or description.startswith(("http://", "https://"))
-    ):
-        problems.append("description: must be 2 to 256 characters and not start with http:// or https://")
+    problems.append(description_problem("description", params["description"], 2, 256))
     if not params["security_group_id"] and not params["vpc_id"]:
         problems.append("vpc_id is required to find a security group by name (or give security_group_id)")
     wanted = {}
@@ -449,9 +452,7 @@ def validate(module):
             if params[spec["option"]] is not None:
                 wanted[direction], rule_problems = validate_rules(direction, params[spec["option"]])
                 problems.extend(rule_problems)
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
     return wanted
 
 
@@ -660,10 +661,9 @@ def update(module, group, wanted, rules, policy):
 def planned_update(module, group, changes):
     """The group as check mode reports it: with the changes it would make."""
     projected = dict(group, **changes)
-    tags = tags_from_api(group.get("Tags"))
-    if module.params["tags"] is not None:
-        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = {"Tag": [{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())]}
+    projected["Tags"] = tags_to_api(
+        planned_tags(tags_from_api(group.get("Tags")), module.params["tags"], module.params["purge_tags"])
+    )
     return projected
 
 

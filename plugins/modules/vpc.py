@@ -111,8 +111,13 @@ vpc:
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
-from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_problem
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    planned_tags,
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_problem, name_problem
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 AVAILABLE = Waiter("VPC to be Available", success=["Available"], waiting=["Pending"], gone="wait")
@@ -124,14 +129,10 @@ def validate(module):
     problems = validate_tags(params["tags"])
     if params["state"] == "present" and params["cidr_block"]:
         problems.append(cidr_problem("cidr_block", params["cidr_block"], 8, 28))
-    name = params["name"]
-    if name is not None and (not 1 <= len(name) <= 128 or name.startswith(("http://", "https://"))):
-        problems.append("name: %r must be 1 to 128 characters and not start with http:// or https://" % name)
+    problems.append(name_problem("name", params["name"]))
     if params["description"] is not None and len(params["description"]) > 256:
         problems.append("description: must be at most 256 characters")
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def find(module):
@@ -201,10 +202,9 @@ def update(module, vpc):
 def planned_update(module, vpc, changes):
     """The VPC as check mode reports it: with the changes it would make."""
     projected = dict(vpc, **changes)
-    tags = tags_from_api(vpc.get("Tags"))
-    if module.params["tags"] is not None:
-        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = tags_to_api(tags)
+    projected["Tags"] = tags_to_api(
+        planned_tags(tags_from_api(vpc.get("Tags")), module.params["tags"], module.params["purge_tags"])
+    )
     return projected
 
 

@@ -155,8 +155,18 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils import clients
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
-from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_inside_problem, cidr_problem
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    planned_tags,
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import (
+    cidr_inside_problem,
+    cidr_problem,
+    description_problem,
+    name_problem,
+)
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter, poll_delays
 
 AVAILABLE = Waiter("vSwitch to be Available", success=["Available"], waiting=["Pending"], gone="wait")
@@ -176,17 +186,11 @@ def validate(module):
     problems = validate_tags(params["tags"])
     if params["state"] == "present" and params["cidr_block"]:
         problems.append(cidr_problem("cidr_block", params["cidr_block"], 16, 29))
-    name = params["name"]
-    if name is not None and (not 1 <= len(name) <= 128 or name.startswith(("http://", "https://"))):
-        problems.append("name: %r must be 1 to 128 characters and not start with http:// or https://" % name)
-    description = params["description"]
-    if description is not None and (len(description) > 256 or description.startswith(("http://", "https://"))):
-        problems.append("description: must be at most 256 characters and not start with http:// or https://")
+    problems.append(name_problem("name", params["name"]))
+    problems.append(description_problem("description", params["description"]))
     if not params["v_switch_id"] and not params["vpc_id"]:
         problems.append("vpc_id is required to find a vSwitch by name (or give v_switch_id)")
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def find(module):
@@ -328,10 +332,9 @@ def update(module, vswitch):
 def planned_update(module, vswitch, changes):
     """The vSwitch as check mode reports it: with the changes it would make."""
     projected = dict(vswitch, **changes)
-    tags = tags_from_api(vswitch.get("Tags"))
-    if module.params["tags"] is not None:
-        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = tags_to_api(tags)
+    projected["Tags"] = tags_to_api(
+        planned_tags(tags_from_api(vswitch.get("Tags")), module.params["tags"], module.params["purge_tags"])
+    )
     return projected
 
 

@@ -130,3 +130,19 @@ def test_at_most_one_match(make_module, capsys):
         )
     message = json.loads(capsys.readouterr().out)["msg"]
     assert message == "name: 2 VPCs are named 'web' (vpc-1, vpc-2); give vpc_id to choose one"
+
+
+def test_every_problem_in_one_failure(make_module, capsys):
+    the_module = make_module()
+    the_module.fail_on_problems([None, None])  # no problem: returns
+    with pytest.raises(SystemExit):
+        the_module.fail_on_problems(["name: too long", None, "description: too long"])
+    assert json.loads(capsys.readouterr().out)["msg"] == "name: too long; description: too long"
+
+
+def test_warn_reaches_the_result(make_module, capsys):
+    the_module = make_module()
+    the_module.warn("host_name: applied after a restart")
+    with pytest.raises(SystemExit):
+        the_module.exit(False, {})
+    assert "host_name: applied after a restart" in json.dumps(json.loads(capsys.readouterr().out)["warnings"])
