@@ -239,6 +239,7 @@ load_balancer:
 import functools
 import re
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
@@ -248,7 +249,6 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     tags_to_api,
     validate_tags,
 )
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 SPECS = [
     "slb.s1.small",
@@ -258,25 +258,7 @@ SPECS = [
     "slb.s3.medium",
     "slb.s3.large",
 ]
-STATUSES = ("active", "inactive")
-NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
 NAME = re.compile(r"^[^\W\d_][\w.-]{0,79}$", re.UNICODE)
-DELETED = Waiter(
-    "load balancer to be deleted", field="LoadBalancerStatus", waiting=[*STATUSES, "locked"], gone="success"
-)
-
-
-def status_waiter(status):
-    """Until the load balancer shows up (a new one may take a moment) with the status asked for."""
-    wanted = [status] if status else list(STATUSES)
-    return Waiter(
-        "load balancer to be %s" % (status or "visible"),
-        field="LoadBalancerStatus",
-        success=wanted,
-        waiting=[s for s in STATUSES if s not in wanted],
-        failure=["locked"],
-        gone="wait",
-    )
 
 
 def on_off(value):
@@ -324,39 +306,18 @@ def validate(module):
 
 
 # reading ------------------------------------------------------------------------------------------
-def read(module, lb_id):
-    """DescribeLoadBalancerAttribute of one load balancer; None when it does not exist."""
-    try:
-        body = module.call(
-            "slb", "DescribeLoadBalancerAttribute", {"RegionId": module.region_id, "LoadBalancerId": lb_id}
-        )
-    except AlicloudApiError as error:
-        if is_code(error, *NOT_FOUND):
-            return None
-        raise
-    body = dict(body)
-    body.pop("RequestId", None)
-    return body if body.get("LoadBalancerId") else None
-
-
 def find(module):
     params = module.params
     if params["load_balancer_id"]:
-        return read(module, params["load_balancer_id"])
-    found = module.paginate(
-        "slb",
-        "DescribeLoadBalancers",
-        {"RegionId": module.region_id, "LoadBalancerName": params["name"]},
-        ("LoadBalancers", "LoadBalancer"),
-        page_size=100,
-    )
+        return slb.read_load_balancer(module, params["load_balancer_id"])
+    found = slb.list_load_balancers(module, {"LoadBalancerName": params["name"]})
     found = [lb for lb in found if lb.get("LoadBalancerName") == params["name"]]
     match = module.at_most_one(
         found, "LoadBalancerId", "name", "load balancers are named %r" % params["name"], "load_balancer_id"
     )
     if match is None:
         return None
-    lb = read(module, match["LoadBalancerId"])
+    lb = slb.read_load_balancer(module, match["LoadBalancerId"])
     if lb is not None and "Tags" not in lb:
         lb["Tags"] = found[0].get("Tags")
     return lb
@@ -414,18 +375,18 @@ def create(module):
     if module.check_mode:
         return True, planned(module, request)
     lb_id = module.call("slb", "CreateLoadBalancer", request, client_token=True)["LoadBalancerId"]
-    reader = functools.partial(read, module, lb_id)
+    reader = functools.partial(slb.read_load_balancer, module, lb_id)
     status = params["status"]
     if status == "inactive":
         # a new load balancer is active; the status is set once the API knows it
-        module.wait(status_waiter(None), reader, params["wait_timeout"])
+        module.wait(slb.load_balancer_status_waiter(None), reader, params["wait_timeout"])
         module.call(
             "slb",
             "SetLoadBalancerStatus",
             {"RegionId": module.region_id, "LoadBalancerId": lb_id, "LoadBalancerStatus": status},
         )
     if params["wait"]:
-        return True, module.wait(status_waiter(status), reader, params["wait_timeout"])
+        return True, module.wait(slb.load_balancer_status_waiter(status), reader, params["wait_timeout"])
     return True, reader() or {"LoadBalancerId": lb_id, "LoadBalancerName": params["name"]}
 
 
@@ -516,11 +477,11 @@ def update(module, lb):
     changed = bool(calls) or tags_changed
     if module.check_mode:
         return changed, projected_update(module, lb, calls, current_tags) if changed else lb
-    if not changed and lb.get("LoadBalancerStatus") in STATUSES:
+    if not changed and lb.get("LoadBalancerStatus") in slb.LOAD_BALANCER_STATUSES:
         return False, lb
-    reader = functools.partial(read, module, lb["LoadBalancerId"])
+    reader = functools.partial(slb.read_load_balancer, module, lb["LoadBalancerId"])
     if params["wait"]:
-        return changed, module.wait(status_waiter(params["status"]), reader, params["wait_timeout"])
+        return changed, module.wait(slb.load_balancer_status_waiter(params["status"]), reader, params["wait_timeout"])
     return changed, reader() or lb
 
 
@@ -550,10 +511,14 @@ def delete(module, lb):
     try:
         module.call("slb", "DeleteLoadBalancer", scope)
     except AlicloudApiError as error:
-        if not is_code(error, *NOT_FOUND):
+        if not is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
             raise
     if params["wait"]:
-        module.wait(DELETED, lambda: read(module, lb["LoadBalancerId"]), params["wait_timeout"])
+        module.wait(
+            slb.LOAD_BALANCER_DELETED,
+            lambda: slb.read_load_balancer(module, lb["LoadBalancerId"]),
+            params["wait_timeout"],
+        )
     return True
 
 
@@ -572,7 +537,7 @@ def main():
             master_zone_id=dict(type="str"),
             slave_zone_id=dict(type="str"),
             delete_protection=dict(type="bool"),
-            status=dict(type="str", choices=list(STATUSES)),
+            status=dict(type="str", choices=list(slb.LOAD_BALANCER_STATUSES)),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             tags=dict(type="dict"),
             purge_tags=dict(type="bool", default=True),

@@ -132,11 +132,11 @@ load_balancer_id:
 
 import json
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
 
 BATCH = 20  # servers per AddBackendServers / SetBackendServers / RemoveBackendServers request
-LB_NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
 
 
 def validate(module):
@@ -160,11 +160,7 @@ def validate(module):
 
 def read(module):
     """The load balancer's backend servers as {server_id: server}."""
-    body = module.call(
-        "slb",
-        "DescribeLoadBalancerAttribute",
-        {"RegionId": module.region_id, "LoadBalancerId": module.params["load_balancer_id"]},
-    )
+    body = slb.load_balancer_attribute(module, module.params["load_balancer_id"])
     servers = dig(body, "BackendServers", "BackendServer") or []
     return {server["ServerId"]: server for server in servers}
 
@@ -288,7 +284,7 @@ def main():
         try:
             current = read(module)
         except AlicloudApiError as error:
-            if not is_code(error, *LB_NOT_FOUND):
+            if not is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
                 raise
             if params["state"] == "absent":
                 module.exit(False, [], key="backend_servers", load_balancer_id=lb_id, before={}, after={})

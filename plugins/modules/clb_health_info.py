@@ -123,11 +123,10 @@ waited:
 
 import time
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import WaitError, Waiter, wait_for
-
-LB_NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
 
 
 def read(module):
@@ -222,7 +221,7 @@ def main():
         else:
             rows, waited = read(module), 0
     except AlicloudApiError as error:
-        if is_code(error, *LB_NOT_FOUND):
+        if is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
             module.fail(
                 "load_balancer_id: no load balancer %s in %s" % (params["load_balancer_id"], module.region_id),
                 error=error.as_dict(),

@@ -286,23 +286,13 @@ listener:
 
 import re
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 HTTP_CODES = ["http_2xx", "http_3xx", "http_4xx", "http_5xx"]
-LB_NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
-LISTENER_NOT_FOUND = ("ResourceNotFound.Listener", "ListenerNotFound", "InvalidListener.NotFound")
 PORT_TAKEN = ("InvalidParameter.ListenerPortConflict", "ListenerAlreadyExists")
-TRANSIENT = ["starting", "stopping", "configuring"]
-
-RUNNING = Waiter("listener to be running", success=["running"], waiting=["stopped", *TRANSIENT], gone="fail")
-STOPPED = Waiter("listener to be stopped", success=["stopped"], waiting=["running", *TRANSIENT], gone="fail")
-VISIBLE = Waiter("listener to be created", success=["stopped", "running"], waiting=TRANSIENT, gone="wait")
-SETTLED = Waiter("listener to finish its configuration", success=["stopped", "running"], waiting=TRANSIENT)
-DELETED = Waiter("listener to be deleted", waiting=["stopped", "running", *TRANSIENT], gone="success")
-
 # option -> API field, for the settings outside the health check
 SETTINGS = [
     ("bandwidth", "Bandwidth"),
@@ -476,7 +466,7 @@ def differences(listener, wanted):
 
 # reading ------------------------------------------------------------------------------------------
 def is_listener_missing(error):
-    if is_code(error, *LISTENER_NOT_FOUND):
+    if is_code(error, *slb.LISTENER_NOT_FOUND):
         return True
     return is_code(error, "InvalidParameter") and "not exist" in (error.message or "")
 
@@ -537,7 +527,7 @@ def create(module):
         "slb", "CreateLoadBalancerHTTPListener", request, verify_lost=lambda: read(module)
     )  # no ClientToken: after a lost answer, a listener found on the port is the one just created
     if params["wait"] or params["state"] == "present":
-        return module.wait(VISIBLE, lambda: read(module), params["wait_timeout"])
+        return module.wait(slb.LISTENER_VISIBLE, lambda: read(module), params["wait_timeout"])
     return read(module) or planned_listener(request)
 
 
@@ -552,12 +542,12 @@ def run_state(module, listener):
     params = module.params
     want = "running" if params["state"] == "present" else "stopped"
     status = listener.get("Status")
-    if status in TRANSIENT:
+    if status in slb.LISTENER_TRANSIENT:
         if module.check_mode:
             heading = {"starting": "running", "stopping": "stopped"}.get(status)
             return heading != want, dict(listener, Status=want)
         # let a start, stop or configuration in progress finish before deciding
-        listener = module.wait(SETTLED, lambda: read(module), params["wait_timeout"])
+        listener = module.wait(slb.LISTENER_SETTLED, lambda: read(module), params["wait_timeout"])
         status = listener.get("Status")
     if status == want:
         return False, listener
@@ -572,7 +562,7 @@ def run_state(module, listener):
 
     module.call("slb", action, dict(scope(module), ListenerProtocol="http"), verify_lost=already_done)
     if params["wait"]:
-        waiter = RUNNING if want == "running" else STOPPED
+        waiter = slb.LISTENER_RUNNING if want == "running" else slb.LISTENER_STOPPED
         return True, module.wait(waiter, lambda: read(module), params["wait_timeout"])
     return True, read(module) or dict(listener, Status=want)
 
@@ -604,7 +594,7 @@ def delete(module):
         if not is_listener_missing(error):
             raise
     if module.params["wait"]:
-        module.wait(DELETED, lambda: read(module), module.params["wait_timeout"])
+        module.wait(slb.LISTENER_DELETED, lambda: read(module), module.params["wait_timeout"])
     return True
 
 
@@ -658,7 +648,7 @@ def main():
         try:
             listener = read(module)
         except AlicloudApiError as error:
-            if not is_code(error, *LB_NOT_FOUND):
+            if not is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
                 raise
             if params["state"] == "absent":
                 module.exit(False, {}, key="listener", before={}, after={})

@@ -366,11 +366,15 @@ restart_needed:
 """
 
 import base64
-import json
 import re
 import time
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import instance_result
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import (
+    INSTANCE_NOT_FOUND,
+    instance_result,
+    list_instances,
+    read_instance,
+)
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig
@@ -381,6 +385,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     validate_tags,
 )
 from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import description_problem, starts_with_url
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import read_vswitch
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 STATUSES = ("Pending", "Starting", "Running", "Stopping", "Stopped")
@@ -543,23 +548,9 @@ def charge_problems(params):
 
 
 # reading ----------------------------------------------------------------------------------------
-def read(module, instance_id):
-    body = module.call(
-        "ecs", "DescribeInstances", {"RegionId": module.region_id, "InstanceIds": json.dumps([instance_id])}
-    )
-    found = dig(body, "Instances", "Instance") or []
-    return found[0] if found else None
-
-
 def being_released(instance):
     locks = dig(instance, "OperationLocks", "LockReason") or []
     return any(isinstance(lock, dict) and lock.get("LockReason") in RELEASE_LOCKS for lock in locks)
-
-
-def read_vswitch(module, vswitch_id):
-    body = module.call("vpc", "DescribeVSwitches", {"RegionId": module.region_id, "VSwitchId": vswitch_id})
-    found = dig(body, "VSwitches", "VSwitch") or []
-    return found[0] if found else None
 
 
 def scope(module):
@@ -581,15 +572,14 @@ def scope(module):
 
 def named(module, vpc_id, name):
     """The instances (not being released) named `name` in the VPC, from every page."""
-    query = {"RegionId": module.region_id, "VpcId": vpc_id, "InstanceName": name}
-    found = module.paginate("ecs", "DescribeInstances", query, ("Instances", "Instance"), page_size=100, token=True)
+    found = list_instances(module, {"VpcId": vpc_id, "InstanceName": name})
     return [i for i in found if i.get("InstanceName") == name and not being_released(i)]
 
 
 def find(module, vpc_id):
     params = module.params
     if params["instance_id"]:
-        instance = read(module, params["instance_id"])
+        instance = read_instance(module, params["instance_id"])
         if instance is not None and being_released(instance):
             instance = None  # on its way out: nothing to converge, and releasing it again would be refused
         if instance is None and params["state"] != "absent":
@@ -615,14 +605,14 @@ class Clock(object):
 
     def wait(self, waiter, instance_id):
         remaining = max(1, int(self.deadline - time.monotonic() + 0.999))
-        return self.module.wait(waiter, lambda: read(self.module, instance_id), remaining)
+        return self.module.wait(waiter, lambda: read_instance(self.module, instance_id), remaining)
 
 
 def status_is(module, instance_id, statuses):
     """verify_lost for actions without a ClientToken: did the unanswered request take effect?"""
 
     def verify():
-        instance = read(module, instance_id)
+        instance = read_instance(module, instance_id)
         return {} if instance is not None and instance.get("Status") in statuses else None
 
     return verify
@@ -702,7 +692,11 @@ def create(module, vswitch, clock):
             return clock.wait(STOPPED, instance_id)
     elif params["wait"]:
         return clock.wait(CREATED, instance_id)
-    return read(module, instance_id) or {"InstanceId": instance_id, "InstanceName": params["name"], "Status": "Pending"}
+    return read_instance(module, instance_id) or {
+        "InstanceId": instance_id,
+        "InstanceName": params["name"],
+        "Status": "Pending",
+    }
 
 
 def planned(module, vswitch):
@@ -788,7 +782,7 @@ def update(module, instance, vpc_id):
         return False, instance
     if module.check_mode:
         return True, planned_update(module, instance, changes, current_tags)
-    return True, read(module, instance["InstanceId"]) or instance
+    return True, read_instance(module, instance["InstanceId"]) or instance
 
 
 def planned_update(module, instance, changes, current_tags):
@@ -853,7 +847,7 @@ def converge(module, instance, clock):
 def finish(module, clock, waiter, instance_id):
     if module.params["wait"]:
         return clock.wait(waiter, instance_id)
-    return read(module, instance_id)
+    return read_instance(module, instance_id)
 
 
 def plan_state(state, status, instance):
@@ -900,7 +894,7 @@ def delete(module, instance, clock):
     try:
         module.call("ecs", "DeleteInstance", request, verify_lost=gone(module, instance_id))
     except AlicloudApiError as error:
-        if not is_code(error, "InvalidInstanceId.NotFound"):
+        if not is_code(error, *INSTANCE_NOT_FOUND):
             raise
     if params["wait"]:
         clock.wait(DELETED, instance_id)
@@ -909,7 +903,7 @@ def delete(module, instance, clock):
 
 def gone(module, instance_id):
     def verify():
-        instance = read(module, instance_id)
+        instance = read_instance(module, instance_id)
         return {} if instance is None or being_released(instance) else None
 
     return verify

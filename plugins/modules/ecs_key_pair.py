@@ -109,6 +109,7 @@ import re
 import struct
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import KEY_PAIR_NOT_FOUND
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
@@ -130,7 +131,6 @@ KEY_TYPES = (
 )
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9:._-]{1,127}$")
 PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
-NOT_FOUND_CODES = ("InvalidKeyPairName.NotFound", "InvalidKeyPair.NotFound")
 NAME_TAKEN = ("KeyPair.AlreadyExist", "KeyPair.AlreadyExists")
 VISIBLE = Waiter("the imported key pair to be visible", field="Visible", success=[True], gone="wait")
 VISIBLE_SECONDS = 60
@@ -244,7 +244,7 @@ def delete_key(module, name):
             "ecs", "DeleteKeyPairs", {"RegionId": module.region_id, "KeyPairNames": json.dumps([name])}
         )  # deleting what is gone changes nothing: safe to send again
     except AlicloudApiError as error:
-        if is_code(error, *NOT_FOUND_CODES):
+        if is_code(error, *KEY_PAIR_NOT_FOUND):
             return
         if is_code(error, "InvalidParameter.KeypairAlreadyAttachedInstance", "DependencyViolation.*"):
             module.fail(

@@ -182,6 +182,7 @@ import re
 
 from ansible.module_utils.six import text_type
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import nas
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
@@ -189,8 +190,6 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.module import Alic
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
 GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{2,63}$")
 DESCRIPTION = re.compile(r"^[^\W\d_][\w:-]{1,127}$")
-GROUP_NOT_FOUND = ("InvalidAccessGroup.NotFound",)
-RULE_NOT_FOUND = ("InvalidAccessRule.NotFound",)
 GROUP_TAKEN = ("InvalidAccessGroup.AlreadyExisted",)
 RULE_SPEC = dict(
     source_cidr_ip=dict(type="str", required=True),
@@ -285,7 +284,7 @@ def read(module):
     try:
         body = module.call("nas", "DescribeAccessGroups", dict(scope(module), AccessGroupName=name))
     except AlicloudApiError as error:
-        if is_code(error, *GROUP_NOT_FOUND):
+        if is_code(error, *nas.ACCESS_GROUP_NOT_FOUND):
             return None
         raise
     found = [g for g in dig(body, "AccessGroups", "AccessGroup") or [] if g.get("AccessGroupName") == name]
@@ -302,7 +301,7 @@ def read_rules(module):
             100,
         )
     except AlicloudApiError as error:
-        if is_code(error, *GROUP_NOT_FOUND):
+        if is_code(error, *nas.ACCESS_GROUP_NOT_FOUND):
             return []
         raise
 
@@ -310,7 +309,7 @@ def read_rules(module):
 def mount_targets_using(module):
     """'domain (file system id)' of every mount target whose access group is this one."""
     params = module.params
-    file_systems = module.paginate("nas", "DescribeFileSystems", {}, ("FileSystems", "FileSystem"), 100)
+    file_systems = nas.list_file_systems(module)
     using = []
     for file_system in file_systems:
         if file_system.get("FileSystemType", "standard") != params["file_system_type"]:
@@ -414,7 +413,7 @@ def delete_rule(module, rule):
     try:
         module.call("nas", "DeleteAccessRule", request)
     except AlicloudApiError as error:
-        if not is_code(error, *RULE_NOT_FOUND):  # a resend after a lost answer meets the rule gone
+        if not is_code(error, *nas.ACCESS_RULE_NOT_FOUND):  # a resend after a lost answer meets the rule gone
             raise
 
 
@@ -529,7 +528,7 @@ def absent(module, group):
                 "access group %s is still used by mount targets: %s; delete them or move them to another group "
                 "first: %s" % (params["access_group_name"], ", ".join(mount_targets_using(module)), error.describe())
             )
-        if not is_code(error, *GROUP_NOT_FOUND):  # a resend after a lost answer meets the group gone
+        if not is_code(error, *nas.ACCESS_GROUP_NOT_FOUND):  # a resend after a lost answer meets the group gone
             raise
     return True
 

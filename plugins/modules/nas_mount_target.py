@@ -152,74 +152,19 @@ mount_target:
       type: dict
 """
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import nas
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
-from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import read_vswitch
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
-READY = Waiter(
-    "mount target to be Active or Inactive", success=["Active", "Inactive"], waiting=["Pending"], gone="wait"
-)
-READY_OR_GONE = Waiter(
-    "mount target to be Active or Inactive", success=["Active", "Inactive"], waiting=["Pending"], gone="success"
-)
-DELETED = Waiter(
-    "mount target to be deleted", success=[], waiting=["Active", "Inactive", "Pending", "Deleting"], gone="success"
-)
-FILE_SYSTEM_RUNNING = Waiter(
-    "the file system to be Running", success=["Running"], waiting=["Pending", "Extending"], gone="fail"
-)
-FS_NOT_FOUND = ("InvalidFileSystem.NotFound",)
-NOT_FOUND = ("InvalidMountTarget.NotFound", "InvalidParam.MountTargetDomain")
 ALREADY_EXISTS = ("InvalidMountTarget.AlreadyExisted",)
 
 
 # reading --------------------------------------------------------------------------------------
-def list_mount_targets(module):
-    """The file system's mount targets (every page); None when the file system does not exist."""
-    try:
-        return module.paginate(
-            "nas",
-            "DescribeMountTargets",
-            {"FileSystemId": module.params["file_system_id"]},
-            ("MountTargets", "MountTarget"),
-            page_size=100,
-        )
-    except AlicloudApiError as error:
-        if is_code(error, *FS_NOT_FOUND):
-            return None
-        raise
-
-
 def read(module, domain):
-    try:
-        body = module.call(
-            "nas",
-            "DescribeMountTargets",
-            {"FileSystemId": module.params["file_system_id"], "MountTargetDomain": domain},
-        )
-    except AlicloudApiError as error:
-        if is_code(error, *(FS_NOT_FOUND + NOT_FOUND)):
-            return None
-        raise
-    found = [m for m in dig(body, "MountTargets", "MountTarget") or [] if m.get("MountTargetDomain") == domain]
-    return found[0] if found else None
-
-
-def read_file_system(module):
-    try:
-        body = module.call("nas", "DescribeFileSystems", {"FileSystemId": module.params["file_system_id"]})
-    except AlicloudApiError as error:
-        if is_code(error, *FS_NOT_FOUND):
-            return None
-        raise
-    found = [
-        f
-        for f in dig(body, "FileSystems", "FileSystem") or []
-        if f.get("FileSystemId") == module.params["file_system_id"]
-    ]
-    return found[0] if found else None
+    return nas.read_mount_target(module, module.params["file_system_id"], domain)
 
 
 def in_vswitch(mount_targets, vswitch_id):
@@ -229,7 +174,7 @@ def in_vswitch(mount_targets, vswitch_id):
 def find(module):
     """(file system exists, the mount target or None)."""
     params = module.params
-    mount_targets = list_mount_targets(module)
+    mount_targets = nas.list_mount_targets(module, params["file_system_id"])
     if mount_targets is None:
         return False, None
     if params["mount_target_domain"]:
@@ -243,11 +188,10 @@ def find(module):
 def vswitch_vpc(module):
     """The VPC of v_switch_id, checked against vpc_id (a read of the VPC product, before any change)."""
     params = module.params
-    body = module.call("vpc", "DescribeVSwitches", {"RegionId": module.region_id, "VSwitchId": params["v_switch_id"]})
-    found = [v for v in dig(body, "VSwitches", "VSwitch") or [] if v.get("VSwitchId") == params["v_switch_id"]]
-    if not found:
+    vswitch = read_vswitch(module, params["v_switch_id"])
+    if vswitch is None:
         module.fail("v_switch_id: no vSwitch %s in region %s" % (params["v_switch_id"], module.region_id))
-    vpc_id = found[0].get("VpcId")
+    vpc_id = vswitch.get("VpcId")
     if params["vpc_id"] and params["vpc_id"] != vpc_id:
         module.fail(
             "vpc_id: vSwitch %s is in VPC %s, not in %s; give the vSwitch's VPC or leave vpc_id out"
@@ -290,7 +234,7 @@ def create(module):
         "AccessGroup": group,
         "Status": wanted_status,
     }
-    file_system = read_file_system(module)
+    file_system = nas.read_file_system(module, params["file_system_id"])
     if file_system is None:
         module.fail("file_system_id: no file system %s in region %s" % (params["file_system_id"], module.region_id))
     if module.check_mode:
@@ -301,10 +245,14 @@ def create(module):
                 "file system %s is %s: mount targets can only be created on a Running file system; set wait: true "
                 "to wait for it, or retry later" % (params["file_system_id"], file_system.get("Status"))
             )
-        module.wait(FILE_SYSTEM_RUNNING, lambda: read_file_system(module), params["wait_timeout"])
+        module.wait(
+            nas.FILE_SYSTEM_RUNNING_FOR_MOUNT,
+            lambda: nas.read_file_system(module, params["file_system_id"]),
+            params["wait_timeout"],
+        )
 
     def lost_but_done():
-        found = in_vswitch(list_mount_targets(module) or [], params["v_switch_id"])
+        found = in_vswitch(nas.list_mount_targets(module, params["file_system_id"]) or [], params["v_switch_id"])
         return {"MountTargetDomain": found[0]["MountTargetDomain"]} if found else None
 
     request = {
@@ -317,7 +265,7 @@ def create(module):
     domain = module.call("nas", "CreateMountTarget", request, verify_lost=lost_but_done)["MountTargetDomain"]
     if params["wait"] or wanted_status != "Active":
         # Modifying a mount target needs it Active first, so Inactive waits even without `wait`.
-        mount_target = module.wait(READY, lambda: read(module, domain), params["wait_timeout"])
+        mount_target = module.wait(nas.MOUNT_TARGET_READY, lambda: read(module, domain), params["wait_timeout"])
     else:
         mount_target = read(module, domain) or dict(planned, MountTargetDomain=domain, Status="Pending")
     if wanted_status == "Inactive" and mount_target.get("Status") != "Inactive":
@@ -369,11 +317,11 @@ def update(module, mount_target):
     if changes:
         if mount_target.get("Status") not in ("Active", "Inactive"):
             # ModifyMountTarget refuses a mount target that is still being created.
-            mount_target = module.wait(READY, lambda: read(module, domain), params["wait_timeout"])
+            mount_target = module.wait(nas.MOUNT_TARGET_READY, lambda: read(module, domain), params["wait_timeout"])
         modify(module, mount_target, changes)
         mount_target = read(module, domain) or mount_target
     if params["wait"] and mount_target.get("Status") not in ("Active", "Inactive"):
-        mount_target = module.wait(READY, lambda: read(module, domain), params["wait_timeout"])
+        mount_target = module.wait(nas.MOUNT_TARGET_READY, lambda: read(module, domain), params["wait_timeout"])
     return bool(changes), mount_target
 
 
@@ -382,33 +330,19 @@ def delete(module, mount_target):
     domain = mount_target["MountTargetDomain"]
     if mount_target.get("Status") == "Deleting":
         if params["wait"] and not module.check_mode:
-            module.wait(DELETED, lambda: read(module, domain), params["wait_timeout"])
+            module.wait(nas.MOUNT_TARGET_DELETED, lambda: read(module, domain), params["wait_timeout"])
         return False
     if module.check_mode:
         return True
     # DeleteMountTarget refuses a mount target that is still being created.
     ready = mount_target.get("Status") in ("Active", "Inactive") or module.wait(
-        READY_OR_GONE, lambda: read(module, domain), params["wait_timeout"]
+        nas.MOUNT_TARGET_READY_OR_GONE, lambda: read(module, domain), params["wait_timeout"]
     )
     if not ready:
         return True  # it went away while we waited
-
-    def lost_but_done():
-        current = read(module, domain)
-        return {} if current is None or current.get("Status") == "Deleting" else None
-
-    try:
-        module.call(
-            "nas",
-            "DeleteMountTarget",
-            {"FileSystemId": params["file_system_id"], "MountTargetDomain": domain},
-            verify_lost=lost_but_done,
-        )
-    except AlicloudApiError as error:
-        if not is_code(error, *(FS_NOT_FOUND + NOT_FOUND)):
-            raise
+    nas.delete_mount_target(module, params["file_system_id"], domain)
     if params["wait"]:
-        module.wait(DELETED, lambda: read(module, domain), params["wait_timeout"])
+        module.wait(nas.MOUNT_TARGET_DELETED, lambda: read(module, domain), params["wait_timeout"])
     return True
 
 

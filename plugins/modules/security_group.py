@@ -264,6 +264,7 @@ import time
 
 from ansible.module_utils.six import text_type
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import SECURITY_GROUP_NOT_FOUND
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
@@ -282,7 +283,6 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Wai
 
 PROTOCOLS = ("tcp", "udp", "icmp", "gre", "all")
 POLICIES = ("accept", "drop")
-NOT_FOUND_CODES = ("InvalidSecurityGroupId.NotFound", "InvalidSecurityGroup.NotFound")
 BATCH = 100  # Permissions.N and SecurityGroupRuleId.N take at most 100 entries
 RELEASE_SECONDS = 30
 VISIBLE_SECONDS = 60
@@ -678,7 +678,7 @@ def delete(module, group):
             module.call("ecs", "DeleteSecurityGroup", {"RegionId": module.region_id, "SecurityGroupId": group_id})
             return True
         except AlicloudApiError as error:
-            if is_code(error, *NOT_FOUND_CODES):
+            if is_code(error, *SECURITY_GROUP_NOT_FOUND):
                 return True
             if not is_code(error, "DependencyViolation.*"):
                 raise

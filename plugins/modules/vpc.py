@@ -118,10 +118,13 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     validate_tags,
 )
 from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_problem, name_problem
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
-
-AVAILABLE = Waiter("VPC to be Available", success=["Available"], waiting=["Pending"], gone="wait")
-DELETED = Waiter("VPC to be deleted", success=[], waiting=["Available", "Pending", "Deleting"], gone="success")
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import (
+    VPC_AVAILABLE,
+    VPC_DELETED,
+    VPC_NOT_FOUND,
+    list_vpcs,
+    read_vpc,
+)
 
 
 def validate(module):
@@ -137,21 +140,10 @@ def validate(module):
 
 def find(module):
     params = module.params
-    query = {"RegionId": module.region_id}
-    if params["vpc_id"]:
-        query["VpcId"] = params["vpc_id"]
-    else:
-        query["VpcName"] = params["name"]
-    found = module.paginate("vpc", "DescribeVpcs", query, ("Vpcs", "Vpc"))
+    found = list_vpcs(module, {"VpcId": params["vpc_id"]} if params["vpc_id"] else {"VpcName": params["name"]})
     if not params["vpc_id"]:
         found = [v for v in found if v.get("VpcName") == params["name"]]
     return module.at_most_one(found, "VpcId", "name", "VPCs are named %r" % params["name"], "vpc_id")
-
-
-def read(module, vpc_id):
-    body = module.call("vpc", "DescribeVpcs", {"RegionId": module.region_id, "VpcId": vpc_id})
-    vpcs = (body.get("Vpcs") or {}).get("Vpc") or []
-    return vpcs[0] if vpcs else None
 
 
 def create(module):
@@ -170,8 +162,8 @@ def create(module):
         request["Tag"] = tags_to_api(params["tags"])
     vpc_id = module.call("vpc", "CreateVpc", request, client_token=True)["VpcId"]
     if params["wait"]:
-        return True, module.wait(AVAILABLE, lambda: read(module, vpc_id), params["wait_timeout"])
-    return True, read(module, vpc_id) or {"VpcId": vpc_id, "Status": "Pending"}
+        return True, module.wait(VPC_AVAILABLE, lambda: read_vpc(module, vpc_id), params["wait_timeout"])
+    return True, read_vpc(module, vpc_id) or {"VpcId": vpc_id, "Status": "Pending"}
 
 
 def update(module, vpc):
@@ -193,9 +185,9 @@ def update(module, vpc):
     if changed and module.check_mode:
         return changed, planned_update(module, vpc, changes)
     if changed:
-        vpc = read(module, vpc["VpcId"]) or vpc
+        vpc = read_vpc(module, vpc["VpcId"]) or vpc
     if params["wait"] and vpc.get("Status") != "Available" and not module.check_mode:
-        vpc = module.wait(AVAILABLE, lambda: read(module, vpc["VpcId"]), params["wait_timeout"])
+        vpc = module.wait(VPC_AVAILABLE, lambda: read_vpc(module, vpc["VpcId"]), params["wait_timeout"])
     return changed, vpc
 
 
@@ -214,10 +206,10 @@ def delete(module, vpc):
     try:
         module.call("vpc", "DeleteVpc", {"RegionId": module.region_id, "VpcId": vpc["VpcId"]})
     except AlicloudApiError as error:
-        if not is_code(error, "InvalidVpcId.NotFound", "Forbidden.VpcNotFound"):
+        if not is_code(error, *VPC_NOT_FOUND):
             raise
     if module.params["wait"]:
-        module.wait(DELETED, lambda: read(module, vpc["VpcId"]), module.params["wait_timeout"])
+        module.wait(VPC_DELETED, lambda: read_vpc(module, vpc["VpcId"]), module.params["wait_timeout"])
     return True
 
 

@@ -153,8 +153,11 @@ import time
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import clients
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import list_instances
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.nas import list_file_systems
+from ansible_collections.ha_web.alicloud.plugins.module_utils.slb import list_load_balancers
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     planned_tags,
     tags_from_api,
@@ -167,17 +170,22 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import 
     description_problem,
     name_problem,
 )
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter, poll_delays
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import (
+    VPC_AVAILABLE_FOR_VSWITCH,
+    VSWITCH_AVAILABLE,
+    VSWITCH_DELETED,
+    VSWITCH_NOT_FOUND,
+    list_vswitches,
+    read_vpc,
+    read_vswitch,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import poll_delays
 
-AVAILABLE = Waiter("vSwitch to be Available", success=["Available"], waiting=["Pending"], gone="wait")
-DELETED = Waiter("vSwitch to be deleted", success=[], waiting=["Available", "Pending", "Deleting"], gone="success")
-VPC_AVAILABLE = Waiter("the VPC to be Available", success=["Available"], waiting=["Pending"], gone="fail")
 
 # Answers of CreateVSwitch that mean "not now": the VPC is still being created, or another vSwitch of
 # the same VPC is being created or changed (the cloud serialises them).
 BUSY_CODES = ("IncorrectVpcStatus", "IncorrectVSwitchStatus", "OperationConflict", "IncorrectStatus.VpcRouteTable")
 RELEASE_SECONDS = 60
-NOT_FOUND_CODES = ("InvalidVSwitchId.NotFound", "InvalidVswitchID.NotFound", "InvalidVSwitchId.NotExist")
 BLOCK_TAKEN = ("InvalidCidrBlock.Overlapped",)
 
 
@@ -195,30 +203,16 @@ def validate(module):
 
 def find(module):
     params = module.params
-    query = {"RegionId": module.region_id}
     if params["v_switch_id"]:
-        query["VSwitchId"] = params["v_switch_id"]
+        found = list_vswitches(module, {"VSwitchId": params["v_switch_id"]})
     else:
-        query.update(VpcId=params["vpc_id"], VSwitchName=params["name"])
-    found = module.paginate("vpc", "DescribeVSwitches", query, ("VSwitches", "VSwitch"))
+        found = list_vswitches(module, {"VpcId": params["vpc_id"], "VSwitchName": params["name"]})
     if params["v_switch_id"]:
         found = [v for v in found if v.get("VSwitchId") == params["v_switch_id"]]
     else:
         found = [v for v in found if v.get("VSwitchName") == params["name"]]
     what = "vSwitches in VPC %s are named %r" % (params["vpc_id"], params["name"])
     return module.at_most_one(found, "VSwitchId", "name", what, "v_switch_id")
-
-
-def read(module, vswitch_id):
-    body = module.call("vpc", "DescribeVSwitches", {"RegionId": module.region_id, "VSwitchId": vswitch_id})
-    found = [v for v in dig(body, "VSwitches", "VSwitch") or [] if v.get("VSwitchId") == vswitch_id]
-    return found[0] if found else None
-
-
-def read_vpc(module, vpc_id):
-    body = module.call("vpc", "DescribeVpcs", {"RegionId": module.region_id, "VpcId": vpc_id})
-    found = [v for v in dig(body, "Vpcs", "Vpc") or [] if v.get("VpcId") == vpc_id]
-    return found[0] if found else None
 
 
 def check_create(module):
@@ -249,7 +243,7 @@ def create(module):
     if module.check_mode:
         return True, None
     if vpc.get("Status") != "Available":
-        module.wait(VPC_AVAILABLE, lambda: read_vpc(module, vpc["VpcId"]), params["wait_timeout"])
+        module.wait(VPC_AVAILABLE_FOR_VSWITCH, lambda: read_vpc(module, vpc["VpcId"]), params["wait_timeout"])
     request = {
         "RegionId": module.region_id,
         "VpcId": params["vpc_id"],
@@ -262,8 +256,8 @@ def create(module):
         request["Tag"] = tags_to_api(params["tags"])
     vswitch_id = send_create(module, request)
     if params["wait"]:
-        return True, module.wait(AVAILABLE, lambda: read(module, vswitch_id), params["wait_timeout"])
-    return True, read(module, vswitch_id) or {"VSwitchId": vswitch_id, "Status": "Pending"}
+        return True, module.wait(VSWITCH_AVAILABLE, lambda: read_vswitch(module, vswitch_id), params["wait_timeout"])
+    return True, read_vswitch(module, vswitch_id) or {"VSwitchId": vswitch_id, "Status": "Pending"}
 
 
 def send_create(module, request):
@@ -323,9 +317,11 @@ def update(module, vswitch):
     if changed and module.check_mode:
         return changed, planned_update(module, vswitch, changes)
     if changed:
-        vswitch = read(module, vswitch["VSwitchId"]) or vswitch
+        vswitch = read_vswitch(module, vswitch["VSwitchId"]) or vswitch
     if params["wait"] and vswitch.get("Status") != "Available" and not module.check_mode:
-        vswitch = module.wait(AVAILABLE, lambda: read(module, vswitch["VSwitchId"]), params["wait_timeout"])
+        vswitch = module.wait(
+            VSWITCH_AVAILABLE, lambda: read_vswitch(module, vswitch["VSwitchId"]), params["wait_timeout"]
+        )
     return changed, vswitch
 
 
@@ -351,7 +347,7 @@ def delete(module, vswitch):
             module.call("vpc", "DeleteVSwitch", {"RegionId": module.region_id, "VSwitchId": vswitch_id})
             break
         except AlicloudApiError as error:
-            if is_code(error, *NOT_FOUND_CODES):
+            if is_code(error, *VSWITCH_NOT_FOUND):
                 break
             if is_code(error, "DependencyViolation.*"):
                 dependants = list_dependants(module, vswitch)
@@ -366,7 +362,7 @@ def delete(module, vswitch):
                 continue
             raise
     if module.params["wait"]:
-        module.wait(DELETED, lambda: read(module, vswitch_id), module.params["wait_timeout"])
+        module.wait(VSWITCH_DELETED, lambda: read_vswitch(module, vswitch_id), module.params["wait_timeout"])
     return True
 
 
@@ -395,20 +391,13 @@ def list_dependants(module, vswitch):
     and then the answer is None (unknown), never an empty list.
     """
     vswitch_id, vpc_id = vswitch["VSwitchId"], vswitch["VpcId"]
-    region = module.region_id
     checks = (
         (
             "ECS instances",
             "ecs",
             lambda: [
                 i["InstanceId"]
-                for i in module.paginate(
-                    "ecs",
-                    "DescribeInstances",
-                    {"RegionId": region, "VSwitchId": vswitch_id},
-                    ("Instances", "Instance"),
-                    page_size=100,
-                )
+                for i in list_instances(module, {"VSwitchId": vswitch_id})
                 if dig(i, "VpcAttributes", "VSwitchId") in (None, vswitch_id)
             ],
         ),
@@ -417,13 +406,7 @@ def list_dependants(module, vswitch):
             "slb",
             lambda: [
                 lb["LoadBalancerId"]
-                for lb in module.paginate(
-                    "slb",
-                    "DescribeLoadBalancers",
-                    {"RegionId": region, "VSwitchId": vswitch_id},
-                    ("LoadBalancers", "LoadBalancer"),
-                    page_size=100,
-                )
+                for lb in list_load_balancers(module, {"VSwitchId": vswitch_id})
                 if lb.get("VSwitchId") in (None, vswitch_id)
             ],
         ),
@@ -432,9 +415,7 @@ def list_dependants(module, vswitch):
             "nas",
             lambda: [
                 m.get("MountTargetDomain")
-                for fs in module.paginate(
-                    "nas", "DescribeFileSystems", {"VpcId": vpc_id}, ("FileSystems", "FileSystem"), page_size=100
-                )
+                for fs in list_file_systems(module, {"VpcId": vpc_id})
                 for m in dig(fs, "MountTargets", "MountTarget") or []
                 if m.get("VswId") == vswitch_id
             ],
