@@ -145,7 +145,7 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import clients, credentials, retries
-from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import instance_result
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import render_instance
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, from_sdk_exception
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_to_api
@@ -331,7 +331,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # building the inventory -----------------------------------------------------------------------
     @staticmethod
     def _host_variables(instance):
-        variables = instance_result(instance)
+        variables = render_instance(instance)
         variables["instance_tags"] = variables.pop("tags")
         variables["region_id"] = instance.get("RegionId") or ""
         variables["zone_id"] = instance.get("ZoneId") or ""

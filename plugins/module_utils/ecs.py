@@ -33,7 +33,7 @@ def list_instances(module, query):
     )
 
 
-def instance_result(instance):
+def render_instance(instance):
     """The instance as the collection returns it: snake_case, tags as a dict, plain private/public addresses."""
     if not instance:
         return {}

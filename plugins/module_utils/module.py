@@ -181,6 +181,32 @@ class AlicloudModule(object):
             self.call(product, "TagResources", dict(scope, Tag=tags_to_api(to_set)))
         return True
 
+    # the present/absent outline ------------------------------------------------------------------
+    def ensure(self, key, what, find, create, update, delete, render, planned=None):
+        """Bring one resource to `state` (present or absent) and exit: the outline of a resource module.
+
+        find(module) -> the resource or None. Then, for state absent, delete(module, resource) -> changed
+        (only when found); otherwise create(module) -> (changed, resource) when missing, or
+        update(module, resource) -> (changed, resource). In check mode create may return no resource: then
+        planned(module) is reported instead. render(resource) is what the module returns under `key`, and the
+        `--diff` before/after. An AlicloudApiError fails the task with `what` (e.g. "VPC web") and the API's
+        error.
+        """
+        try:
+            resource = find(self)
+            before = render(resource) if resource is not None else None
+            if self.params["state"] == "absent":
+                changed = delete(self, resource) if resource is not None else False
+                self.exit(changed, {}, key=key, before=before, after={})
+            if resource is None:
+                changed, resource = create(self)
+            else:
+                changed, resource = update(self, resource)
+        except AlicloudApiError as error:
+            self.fail_api(error, what)
+        after = render(resource) if resource else planned(self)
+        self.exit(changed, after, key=key, before=before, after=after)
+
     # results --------------------------------------------------------------------------------
     def warn(self, msg):
         self.module.warn(msg)

@@ -323,7 +323,7 @@ def find(module):
     return lb
 
 
-def returned(lb):
+def render(lb):
     """The load balancer as the module returns it: snake_case, list wrappers removed, tags a dict."""
     if not lb:
         return {}
@@ -441,7 +441,7 @@ def fixed_differences(module, lb):
     return differences
 
 
-def changes_for(module, lb):
+def compare(module, lb):
     """The API calls that bring `lb` to the task, as (action, parameters, projected fields)."""
     params = module.params
     scope = {"RegionId": module.region_id, "LoadBalancerId": lb["LoadBalancerId"]}
@@ -468,7 +468,7 @@ def update(module, lb):
             "load balancer %s cannot change %s: the network, the zones and the billing are fixed at creation; "
             "delete it and create it again, or use another name" % (lb["LoadBalancerId"], "; ".join(differences))
         )
-    calls = changes_for(module, lb)
+    calls = compare(module, lb)
     if not module.check_mode:
         for action, request, _projected in calls:
             module.call("slb", action, request)
@@ -476,7 +476,7 @@ def update(module, lb):
     tags_changed = module.update_tags("slb", "instance", lb["LoadBalancerId"], current_tags)
     changed = bool(calls) or tags_changed
     if module.check_mode:
-        return changed, projected_update(module, lb, calls, current_tags) if changed else lb
+        return changed, planned_update(module, lb, calls, current_tags) if changed else lb
     if not changed and lb.get("LoadBalancerStatus") in slb.LOAD_BALANCER_STATUSES:
         return False, lb
     reader = functools.partial(slb.read_load_balancer, module, lb["LoadBalancerId"])
@@ -485,7 +485,7 @@ def update(module, lb):
     return changed, reader() or lb
 
 
-def projected_update(module, lb, calls, current_tags):
+def planned_update(module, lb, calls, current_tags):
     """The load balancer as check mode reports it: with the changes it would make."""
     projected = dict(lb)
     for _action, _request, fields in calls:
@@ -502,7 +502,7 @@ def delete(module, lb):
             module.fail(
                 "load balancer %s has delete protection on; to delete it, set delete_protection: false in this "
                 "task (the protection is turned off first)" % lb["LoadBalancerId"],
-                load_balancer=returned(lb),
+                load_balancer=render(lb),
             )
         if not module.check_mode:
             module.call("slb", "SetLoadBalancerDeleteProtection", dict(scope, DeleteProtection="off"))
@@ -550,21 +550,8 @@ def main():
     )
     validate(module)
     hold_resource_lock(module, "clb", module.params["name"])
-    params = module.params
-    try:
-        lb = find(module)
-        before = returned(lb)
-        if params["state"] == "absent":
-            changed = delete(module, lb) if lb else False
-            module.exit(changed, {}, key="load_balancer", before=before, after={})
-        if lb is None:
-            changed, lb = create(module)
-        else:
-            changed, lb = update(module, lb)
-    except AlicloudApiError as error:
-        module.fail_api(error, "load balancer %s" % (params["load_balancer_id"] or params["name"]))
-    after = returned(lb)
-    module.exit(changed, after, key="load_balancer", before=before, after=after)
+    what = "load balancer %s" % (module.params["load_balancer_id"] or module.params["name"])
+    module.ensure("load_balancer", what, find, create, update, delete, render)
 
 
 if __name__ == "__main__":

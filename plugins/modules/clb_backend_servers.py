@@ -158,7 +158,7 @@ def validate(module):
     module.fail_on_problems(problems)
 
 
-def read(module):
+def read_backend_servers(module):
     """The load balancer's backend servers as {server_id: server}."""
     body = slb.load_balancer_attribute(module, module.params["load_balancer_id"])
     servers = dig(body, "BackendServers", "BackendServer") or []
@@ -172,7 +172,7 @@ def weight_of(server):
         return None
 
 
-def plan(module, current):
+def compare(module, current):
     """(to_add, to_set, to_remove): API entries for each of the three requests."""
     params = module.params
     wanted = params["backend_servers"]
@@ -213,7 +213,7 @@ def apply(module, to_add, to_set, to_remove):
     def attached_already(batch):
         # AddBackendServers takes no ClientToken: after a lost answer, look before sending it again
         def verify():
-            current = read(module)
+            current = read_backend_servers(module)
             return {"verified": True} if all(entry["ServerId"] in current for entry in batch) else None
 
         return verify
@@ -233,7 +233,7 @@ def apply(module, to_add, to_set, to_remove):
         module.call("slb", "RemoveBackendServers", dict(scope, BackendServers=json.dumps(batch)))
 
 
-def projected(current, to_add, to_set, to_remove):
+def planned_update(current, to_add, to_set, to_remove):
     """The servers as check mode reports them."""
     servers = {k: dict(v) for k, v in current.items()}
     for entry in to_add + to_set:
@@ -246,7 +246,7 @@ def projected(current, to_add, to_set, to_remove):
     return servers
 
 
-def returned(servers):
+def render(servers):
     result = []
     for server_id in sorted(servers):
         server = snake_resource(servers[server_id], tags_field=None)
@@ -282,7 +282,7 @@ def main():
     lb_id = params["load_balancer_id"]
     try:
         try:
-            current = read(module)
+            current = read_backend_servers(module)
         except AlicloudApiError as error:
             if not is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
                 raise
@@ -293,23 +293,23 @@ def main():
                 % (lb_id, module.region_id),
                 error=error.as_dict(),
             )
-        to_add, to_set, to_remove = plan(module, current)
+        to_add, to_set, to_remove = compare(module, current)
         changed = bool(to_add or to_set or to_remove)
         after = current
         if changed and module.check_mode:
-            after = projected(current, to_add, to_set, to_remove)
+            after = planned_update(current, to_add, to_set, to_remove)
         elif changed:
             apply(module, to_add, to_set, to_remove)
-            after = read(module)
+            after = read_backend_servers(module)
     except AlicloudApiError as error:
         module.fail_api(error, "backend servers of load balancer %s" % lb_id)
     module.exit(
         changed,
-        returned(after),
+        render(after),
         key="backend_servers",
         load_balancer_id=lb_id,
-        before={"backend_servers": returned(current)},
-        after={"backend_servers": returned(after)},
+        before={"backend_servers": render(current)},
+        after={"backend_servers": render(after)},
     )
 
 

@@ -371,7 +371,7 @@ import time
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import (
     INSTANCE_NOT_FOUND,
-    instance_result,
+    render_instance,
     list_instances,
     read_instance,
 )
@@ -742,7 +742,7 @@ def warn_immutable(module, instance):
         )
 
 
-def attribute_changes(module, instance, vpc_id):
+def compare(module, instance, vpc_id):
     params = module.params
     changes = {}
     if params["name"] is not None and params["name"] != instance.get("InstanceName"):
@@ -770,7 +770,7 @@ def attribute_changes(module, instance, vpc_id):
 def update(module, instance, vpc_id):
     """Name, description, host name, release protection, security groups and tags; returns (changed, instance)."""
     warn_immutable(module, instance)
-    changes = attribute_changes(module, instance, vpc_id)
+    changes = compare(module, instance, vpc_id)
     if changes and not module.check_mode:
         module.call("ecs", "ModifyInstanceAttribute", dict(changes, InstanceId=instance["InstanceId"]))
     current_tags = tags_from_api(instance.get("Tags"))
@@ -807,7 +807,7 @@ def converge(module, instance, clock):
     if module.check_mode:
         if state == "restarted" or (state == "running" and status in ("Stopped", "Stopping")):
             module.restart_needed = False
-        return plan_state(state, status, instance)
+        return planned_state(state, status, instance)
     if state == "present":
         if wait and status in SETTLED.waiting:
             return False, clock.wait(SETTLED, instance_id)
@@ -850,7 +850,7 @@ def finish(module, clock, waiter, instance_id):
     return read_instance(module, instance_id)
 
 
-def plan_state(state, status, instance):
+def planned_state(state, status, instance):
     """What check mode reports for `state`: (changed, the instance with its projected status)."""
     target = {"running": "Running", "stopped": "Stopped", "restarted": "Running"}.get(state)
     if target is None:
@@ -959,7 +959,7 @@ def main():
     try:
         vswitch, vpc_id = scope(module)
         instance = find(module, vpc_id)
-        before = instance_result(instance)
+        before = render_instance(instance)
         if params["state"] == "absent":
             changed = delete(module, instance, clock) if instance else False
             module.exit(changed, {}, key="instance", before=before, after={})
@@ -978,7 +978,7 @@ def main():
             "host_name: instance %s gets its new host name %r after a restart; use state: restarted to apply it"
             % (instance["InstanceId"], params["host_name"])
         )
-    after = instance_result(instance)
+    after = render_instance(instance)
     module.exit(changed, after, key="instance", before=before, after=after, restart_needed=module.restart_needed)
 
 

@@ -191,7 +191,7 @@ instances:
 import json
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import ecs
-from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import instance_result
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import render_instance
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
@@ -319,7 +319,7 @@ def main():
             instances = list_matching(module, instance_ids)
     except AlicloudApiError as error:
         module.fail_api(error, "Listing ECS instances")
-    module.module.exit_json(changed=False, instances=[instance_result(i) for i in instances])
+    module.module.exit_json(changed=False, instances=[render_instance(i) for i in instances])
 
 
 if __name__ == "__main__":

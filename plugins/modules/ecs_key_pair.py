@@ -255,7 +255,14 @@ def delete_key(module, name):
         raise
 
 
+def delete(module, key_pair):
+    if not module.check_mode:
+        delete_key(module, key_pair["KeyPairName"])
+    return True
+
+
 def present(module, key_pair, wanted_fingerprint):
+    """Create (import) the key pair when missing or replaced (force), or bring its tags up to date."""
     params = module.params
     if key_pair is not None and not same_fingerprint(key_pair.get("KeyPairFingerPrint"), wanted_fingerprint):
         if not params["force"]:
@@ -281,6 +288,11 @@ def present(module, key_pair, wanted_fingerprint):
     if tags_changed:
         key_pair = find(module) or key_pair
     return tags_changed, key_pair
+
+
+def render(key_pair):
+    """The key pair as the module returns it."""
+    return snake_resource(key_pair)
 
 
 def planned_update(module, key_pair):
@@ -312,18 +324,16 @@ def main():
         supports_check_mode=True,
     )
     wanted_fingerprint = validate(module)
-    try:
-        key_pair = find(module)
-        before = snake_resource(key_pair)
-        if module.params["state"] == "absent":
-            if key_pair is not None and not module.check_mode:
-                delete_key(module, key_pair["KeyPairName"])
-            module.exit(key_pair is not None, {}, key="key_pair", before=before, after={})
-        changed, key_pair = present(module, key_pair, wanted_fingerprint)
-    except AlicloudApiError as error:
-        module.fail_api(error, "key pair %s" % module.params["name"])
-    after = snake_resource(key_pair) if key_pair else planned(module, wanted_fingerprint)
-    module.exit(changed, after, key="key_pair", before=before, after=after)
+    module.ensure(
+        "key_pair",
+        "key pair %s" % module.params["name"],
+        find,
+        lambda module: present(module, None, wanted_fingerprint),
+        lambda module, key_pair: present(module, key_pair, wanted_fingerprint),
+        delete,
+        render,
+        lambda module: planned(module, wanted_fingerprint),
+    )
 
 
 if __name__ == "__main__":

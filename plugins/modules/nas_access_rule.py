@@ -279,7 +279,7 @@ def find(module):
     return found[0] if found else None
 
 
-def read(module):
+def read_access_group(module):
     name = module.params["access_group_name"]
     try:
         body = module.call("nas", "DescribeAccessGroups", dict(scope(module), AccessGroupName=name))
@@ -337,7 +337,7 @@ def sort_key(rule):
 
 
 # changing -------------------------------------------------------------------------------------
-def plan_rules(module, current):
+def compare(module, current):
     """(rules to delete, [(rule, settings)] to modify, {source: settings} to create)."""
     if module.params["rules"] is None:
         return [], [], {}
@@ -369,7 +369,7 @@ def create_group(module):
         "nas",
         "CreateAccessGroup",
         request,
-        verify_lost=lambda: {"AccessGroupName": params["access_group_name"]} if read(module) else None,
+        verify_lost=lambda: {"AccessGroupName": params["access_group_name"]} if read_access_group(module) else None,
     )
 
 
@@ -419,7 +419,7 @@ def delete_rule(module, rule):
 
 def apply_rules(module, current):
     """Returns (changed, the rules after)."""
-    to_delete, to_modify, to_create = plan_rules(module, current)
+    to_delete, to_modify, to_create = compare(module, current)
     if not (to_delete or to_modify or to_create):
         return False, current
     if module.check_mode:
@@ -449,8 +449,8 @@ def apply_rules(module, current):
     after = read_rules(module)
     if to_create:
         # The cloud takes a source twice: another run adding the same rules meanwhile leaves duplicates. Both
-        # runs keep the oldest rule of a source (plan_rules) and delete the rest.
-        duplicates = [r for r in plan_rules(module, after)[0] if rule_key(r) in to_create]
+        # runs keep the oldest rule of a source (compare) and delete the rest.
+        duplicates = [r for r in compare(module, after)[0] if rule_key(r) in to_create]
         for rule in duplicates:
             delete_rule(module, rule)
         if duplicates:
@@ -474,7 +474,10 @@ def present(module, group, current):
         if not module.check_mode:
             # Another run may have made it since the look-up: group names are unique, so it is adopted.
             group = create_or_adopt(
-                lambda: create_group(module) or read(module), lambda: read(module), lambda found: found, GROUP_TAKEN
+                lambda: create_group(module) or read_access_group(module),
+                lambda: read_access_group(module),
+                lambda found: found,
+                GROUP_TAKEN,
             )
         if group is None:
             group = {
@@ -503,7 +506,7 @@ def present(module, group, current):
             group = dict(group, Description=params["description"])
     rules_changed, rules = apply_rules(module, current)
     if (changed or rules_changed) and not module.check_mode:
-        group = read(module) or group
+        group = read_access_group(module) or group
     return changed or rules_changed, group, rules
 
 

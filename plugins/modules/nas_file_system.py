@@ -309,13 +309,21 @@ def check_immutable(module, file_system):
             )
 
 
+def compare(module, file_system):
+    """The attributes that differ from the task, as ModifyFileSystem takes them."""
+    description = module.params["description"]
+    return (
+        {"Description": description}
+        if description is not None and description != file_system.get("Description")
+        else {}
+    )
+
+
 def update(module, file_system):
     params = module.params
     check_immutable(module, file_system)
     file_system_id = file_system["FileSystemId"]
-    changes = {}
-    if params["description"] is not None and params["description"] != file_system.get("Description"):
-        changes["Description"] = params["description"]
+    changes = compare(module, file_system)
     if changes and not module.check_mode:
         # Setting a description is idempotent by nature: resending it after a lost answer is harmless.
         module.call("nas", "ModifyFileSystem", dict(changes, FileSystemId=file_system_id))
@@ -446,21 +454,8 @@ def main():
     )
     validate(module)
     hold_resource_lock(module, "nas_file_system", module.params["description"])
-    params = module.params
-    try:
-        file_system = find(module)
-        before = render(file_system)
-        if params["state"] == "absent":
-            changed = delete(module, file_system) if file_system else False
-            module.exit(changed, {}, key="file_system", before=before, after={})
-        if file_system is None:
-            changed, file_system = create(module)
-        else:
-            changed, file_system = update(module, file_system)
-    except AlicloudApiError as error:
-        module.fail_api(error, "NAS file system %s" % (params["file_system_id"] or params["description"]))
-    after = render(file_system or planned(module))
-    module.exit(changed, after, key="file_system", before=before, after=after)
+    what = "NAS file system %s" % (module.params["file_system_id"] or module.params["description"])
+    module.ensure("file_system", what, find, create, update, delete, render, lambda module: render(planned(module)))
 
 
 if __name__ == "__main__":

@@ -163,7 +163,7 @@ ALREADY_EXISTS = ("InvalidMountTarget.AlreadyExisted",)
 
 
 # reading --------------------------------------------------------------------------------------
-def read(module, domain):
+def read_mount_target(module, domain):
     return nas.read_mount_target(module, module.params["file_system_id"], domain)
 
 
@@ -265,12 +265,14 @@ def create(module):
     domain = module.call("nas", "CreateMountTarget", request, verify_lost=lost_but_done)["MountTargetDomain"]
     if params["wait"] or wanted_status != "Active":
         # Modifying a mount target needs it Active first, so Inactive waits even without `wait`.
-        mount_target = module.wait(nas.MOUNT_TARGET_READY, lambda: read(module, domain), params["wait_timeout"])
+        mount_target = module.wait(
+            nas.MOUNT_TARGET_READY, lambda: read_mount_target(module, domain), params["wait_timeout"]
+        )
     else:
-        mount_target = read(module, domain) or dict(planned, MountTargetDomain=domain, Status="Pending")
+        mount_target = read_mount_target(module, domain) or dict(planned, MountTargetDomain=domain, Status="Pending")
     if wanted_status == "Inactive" and mount_target.get("Status") != "Inactive":
         modify(module, mount_target, {"Status": wanted_status})
-        mount_target = read(module, domain) or dict(mount_target, Status=wanted_status)
+        mount_target = read_mount_target(module, domain) or dict(mount_target, Status=wanted_status)
     return True, mount_target
 
 
@@ -283,6 +285,19 @@ def modify(module, mount_target, changes):
             changes, FileSystemId=module.params["file_system_id"], MountTargetDomain=mount_target["MountTargetDomain"]
         ),
     )
+
+
+def compare(module, mount_target):
+    """The attributes that differ from the task, as ModifyMountTarget takes them."""
+    params = module.params
+    changes = {}
+    if params["access_group_name"] and params["access_group_name"] != mount_target.get("AccessGroup"):
+        changes["AccessGroupName"] = params["access_group_name"]
+    # A Pending mount target becomes Active by itself: Active is then no change.
+    pending_to_active = params["status"] == "Active" and mount_target.get("Status") == "Pending"
+    if params["status"] and params["status"] != mount_target.get("Status") and not pending_to_active:
+        changes["Status"] = params["status"]
+    return changes
 
 
 def update(module, mount_target):
@@ -300,29 +315,32 @@ def update(module, mount_target):
         )
     if mount_target.get("Status") == "Deleting":
         module.fail("mount target %s is being deleted; run again when it is gone to create another" % domain)
-    changes = {}
-    if params["access_group_name"] and params["access_group_name"] != mount_target.get("AccessGroup"):
-        changes["AccessGroupName"] = params["access_group_name"]
-    # A Pending mount target becomes Active by itself: Active is then no change.
-    pending_to_active = params["status"] == "Active" and mount_target.get("Status") == "Pending"
-    if params["status"] and params["status"] != mount_target.get("Status") and not pending_to_active:
-        changes["Status"] = params["status"]
+    changes = compare(module, mount_target)
     if module.check_mode:
-        projected = dict(mount_target)
-        if "AccessGroupName" in changes:
-            projected["AccessGroup"] = changes["AccessGroupName"]
-        if "Status" in changes:
-            projected["Status"] = changes["Status"]
-        return bool(changes), projected
+        return bool(changes), planned_update(module, mount_target, changes)
     if changes:
         if mount_target.get("Status") not in ("Active", "Inactive"):
             # ModifyMountTarget refuses a mount target that is still being created.
-            mount_target = module.wait(nas.MOUNT_TARGET_READY, lambda: read(module, domain), params["wait_timeout"])
+            mount_target = module.wait(
+                nas.MOUNT_TARGET_READY, lambda: read_mount_target(module, domain), params["wait_timeout"]
+            )
         modify(module, mount_target, changes)
-        mount_target = read(module, domain) or mount_target
+        mount_target = read_mount_target(module, domain) or mount_target
     if params["wait"] and mount_target.get("Status") not in ("Active", "Inactive"):
-        mount_target = module.wait(nas.MOUNT_TARGET_READY, lambda: read(module, domain), params["wait_timeout"])
+        mount_target = module.wait(
+            nas.MOUNT_TARGET_READY, lambda: read_mount_target(module, domain), params["wait_timeout"]
+        )
     return bool(changes), mount_target
+
+
+def planned_update(module, mount_target, changes):
+    """The mount target as check mode reports it: with the changes it would make."""
+    projected = dict(mount_target)
+    if "AccessGroupName" in changes:
+        projected["AccessGroup"] = changes["AccessGroupName"]
+    if "Status" in changes:
+        projected["Status"] = changes["Status"]
+    return projected
 
 
 def delete(module, mount_target):
@@ -330,19 +348,19 @@ def delete(module, mount_target):
     domain = mount_target["MountTargetDomain"]
     if mount_target.get("Status") == "Deleting":
         if params["wait"] and not module.check_mode:
-            module.wait(nas.MOUNT_TARGET_DELETED, lambda: read(module, domain), params["wait_timeout"])
+            module.wait(nas.MOUNT_TARGET_DELETED, lambda: read_mount_target(module, domain), params["wait_timeout"])
         return False
     if module.check_mode:
         return True
     # DeleteMountTarget refuses a mount target that is still being created.
     ready = mount_target.get("Status") in ("Active", "Inactive") or module.wait(
-        nas.MOUNT_TARGET_READY_OR_GONE, lambda: read(module, domain), params["wait_timeout"]
+        nas.MOUNT_TARGET_READY_OR_GONE, lambda: read_mount_target(module, domain), params["wait_timeout"]
     )
     if not ready:
         return True  # it went away while we waited
     nas.delete_mount_target(module, params["file_system_id"], domain)
     if params["wait"]:
-        module.wait(nas.MOUNT_TARGET_DELETED, lambda: read(module, domain), params["wait_timeout"])
+        module.wait(nas.MOUNT_TARGET_DELETED, lambda: read_mount_target(module, domain), params["wait_timeout"])
     return True
 
 

@@ -515,9 +515,20 @@ def render(group, rules, policy):
 
 
 # changing ---------------------------------------------------------------------------------------------
-def plan_rules(module, wanted, rules):
+def compare(module, group):
+    """The attributes that differ from the task, as ModifySecurityGroupAttribute takes them."""
+    params = module.params
+    changes = {}
+    if params["name"] is not None and params["name"] != group.get("SecurityGroupName"):
+        changes["SecurityGroupName"] = params["name"]
+    if params["description"] is not None and params["description"] != (group.get("Description") or ""):
+        changes["Description"] = params["description"]
+    return changes
+
+
+def compare_rules(module, wanted, rules):
     """Per direction: (permissions to add, rules to revoke)."""
-    plan = {}
+    rule_changes = {}
     by_direction = split(rules)
     for direction, permissions in wanted.items():
         current = by_direction.get(direction, [])
@@ -527,17 +538,17 @@ def plan_rules(module, wanted, rules):
         to_revoke = []
         if module.params[DIRECTIONS[direction]["purge"]]:
             to_revoke = [r for r in current if rule_key(direction, r) not in wanted_keys]
-        plan[direction] = (to_add, to_revoke)
-    return plan
+        rule_changes[direction] = (to_add, to_revoke)
+    return rule_changes
 
 
-def plan_changes(plan):
-    return any(to_add or to_revoke for to_add, to_revoke in plan.values())
+def any_rule_changes(rule_changes):
+    return any(to_add or to_revoke for to_add, to_revoke in rule_changes.values())
 
 
-def apply_rules(module, group_id, plan):
+def apply_rules(module, group_id, rule_changes):
     """Add first, then revoke: replacing a rule never leaves a moment without either."""
-    for direction, changes in plan.items():
+    for direction, changes in rule_changes.items():
         to_add = changes[0]
         for start in range(0, len(to_add), BATCH):
             module.call(
@@ -550,7 +561,7 @@ def apply_rules(module, group_id, plan):
                 },
                 client_token=True,
             )
-    for direction, changes in plan.items():
+    for direction, changes in rule_changes.items():
         rule_ids = [r["SecurityGroupRuleId"] for r in changes[1]]
         for start in range(0, len(rule_ids), BATCH):
             revoke(module, group_id, direction, rule_ids[start : start + BATCH])
@@ -572,11 +583,11 @@ def revoke(module, group_id, direction, rule_ids):
             )
 
 
-def projected_rules(rules, plan):
-    """The rules as they will be after `plan`, in the API's shape (check mode)."""
-    doomed = {r.get("SecurityGroupRuleId") for changes in plan.values() for r in changes[1]}
+def planned_rules(rules, rule_changes):
+    """The rules as they will be after `rule_changes`, in the API's shape (check mode)."""
+    doomed = {r.get("SecurityGroupRuleId") for changes in rule_changes.values() for r in changes[1]}
     result = [r for r in rules if r.get("SecurityGroupRuleId") not in doomed]
-    for direction, changes in plan.items():
+    for direction, changes in rule_changes.items():
         for permission in changes[0]:
             rule = dict(permission, Direction=direction, Policy=permission["Policy"].capitalize())
             result.append(rule)
@@ -593,8 +604,8 @@ def create(module, wanted):
     if not params["vpc_id"]:
         module.fail("vpc_id: required to create security group %r" % params["name"])
     if module.check_mode:
-        plan = {direction: (permissions, []) for direction, permissions in wanted.items()}
-        return True, None, projected_rules([], plan), None
+        rule_changes = {direction: (permissions, []) for direction, permissions in wanted.items()}
+        return True, None, planned_rules([], rule_changes), None
     request = {
         "RegionId": module.region_id,
         "VpcId": params["vpc_id"],
@@ -610,8 +621,8 @@ def create(module, wanted):
         if is_code(error, "InvalidVpcId.NotFound"):
             module.fail("vpc_id: VPC %s does not exist in region %s" % (params["vpc_id"], module.region_id))
         raise
-    plan = {direction: (permissions, []) for direction, permissions in wanted.items()}
-    apply_rules(module, group_id, plan)
+    rule_changes = {direction: (permissions, []) for direction, permissions in wanted.items()}
+    apply_rules(module, group_id, rule_changes)
     # A new group may take a moment to show in Describe.
     found = module.wait(VISIBLE, lambda: visible(read_group(module, group_id)), VISIBLE_SECONDS)
     rules, policy = read_rules(module, group_id)
@@ -635,25 +646,21 @@ def update(module, group, wanted, rules, policy):
             "security_group_type: security group %s is %s; the type of a group cannot change (delete it, or use "
             "another name)" % (group_id, group.get("SecurityGroupType"))
         )
-    changes = {}
-    if params["name"] is not None and params["name"] != group.get("SecurityGroupName"):
-        changes["SecurityGroupName"] = params["name"]
-    if params["description"] is not None and params["description"] != (group.get("Description") or ""):
-        changes["Description"] = params["description"]
-    plan = plan_rules(module, wanted, rules)
+    changes = compare(module, group)
+    rule_changes = compare_rules(module, wanted, rules)
     if changes and not module.check_mode:
         module.call(
             "ecs", "ModifySecurityGroupAttribute", dict(changes, RegionId=module.region_id, SecurityGroupId=group_id)
         )
     if not module.check_mode:
-        apply_rules(module, group_id, plan)
+        apply_rules(module, group_id, rule_changes)
     tags_changed = module.update_tags("ecs", "securitygroup", group_id, tags_from_api(group.get("Tags")))
-    changed = bool(changes) or tags_changed or plan_changes(plan)
+    changed = bool(changes) or tags_changed or any_rule_changes(rule_changes)
     if module.check_mode:
-        return changed, planned_update(module, group, changes), projected_rules(rules, plan), policy
+        return changed, planned_update(module, group, changes), planned_rules(rules, rule_changes), policy
     if changed:
         group = read_group(module, group_id) or group
-    if plan_changes(plan):
+    if any_rule_changes(rule_changes):
         rules, policy = read_rules(module, group_id)
     return changed, group, rules, policy
 

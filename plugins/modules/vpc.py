@@ -166,6 +166,17 @@ def create(module):
     return True, read_vpc(module, vpc_id) or {"VpcId": vpc_id, "Status": "Pending"}
 
 
+def compare(module, vpc):
+    """The attributes that differ from the task, as ModifyVpcAttribute takes them."""
+    params = module.params
+    changes = {}
+    if params["name"] is not None and params["name"] != vpc.get("VpcName"):
+        changes["VpcName"] = params["name"]
+    if params["description"] is not None and params["description"] != vpc.get("Description"):
+        changes["Description"] = params["description"]
+    return changes
+
+
 def update(module, vpc):
     params = module.params
     if params["cidr_block"] and params["cidr_block"] != vpc["CidrBlock"]:
@@ -173,11 +184,7 @@ def update(module, vpc):
             "cidr_block: VPC %s has %s; the block of a VPC cannot change (delete it, or use another name)"
             % (vpc["VpcId"], vpc["CidrBlock"])
         )
-    changes = {}
-    if params["name"] is not None and params["name"] != vpc.get("VpcName"):
-        changes["VpcName"] = params["name"]
-    if params["description"] is not None and params["description"] != vpc.get("Description"):
-        changes["Description"] = params["description"]
+    changes = compare(module, vpc)
     if changes and not module.check_mode:
         module.call("vpc", "ModifyVpcAttribute", dict(changes, RegionId=module.region_id, VpcId=vpc["VpcId"]))
     tags_changed = module.update_tags("vpc", "VPC", vpc["VpcId"], tags_from_api(vpc.get("Tags")), "UnTagResources")
@@ -189,6 +196,11 @@ def update(module, vpc):
     if params["wait"] and vpc.get("Status") != "Available" and not module.check_mode:
         vpc = module.wait(VPC_AVAILABLE, lambda: read_vpc(module, vpc["VpcId"]), params["wait_timeout"])
     return changed, vpc
+
+
+def render(vpc):
+    """The VPC as the module returns it."""
+    return snake_resource(vpc)
 
 
 def planned_update(module, vpc, changes):
@@ -231,20 +243,8 @@ def main():
     )
     validate(module)
     hold_resource_lock(module, "vpc", module.params["name"])
-    try:
-        vpc = find(module)
-        before = snake_resource(vpc)
-        if module.params["state"] == "absent":
-            changed = delete(module, vpc) if vpc else False
-            module.exit(changed, {}, key="vpc", before=before, after={})
-        if vpc is None:
-            changed, vpc = create(module)
-        else:
-            changed, vpc = update(module, vpc)
-    except AlicloudApiError as error:
-        module.fail_api(error, "VPC %s" % (module.params["vpc_id"] or module.params["name"]))
-    after = snake_resource(vpc) if vpc else planned(module)
-    module.exit(changed, after, key="vpc", before=before, after=after)
+    what = "VPC %s" % (module.params["vpc_id"] or module.params["name"])
+    module.ensure("vpc", what, find, create, update, delete, render, planned)
 
 
 def planned(module):

@@ -293,6 +293,17 @@ def create_or_adopt_vswitch(module):
         )
 
 
+def compare(module, vswitch):
+    """The attributes that differ from the task, as ModifyVSwitchAttribute takes them."""
+    params = module.params
+    changes = {}
+    if params["name"] is not None and params["name"] != vswitch.get("VSwitchName"):
+        changes["VSwitchName"] = params["name"]
+    if params["description"] is not None and params["description"] != (vswitch.get("Description") or ""):
+        changes["Description"] = params["description"]
+    return changes
+
+
 def update(module, vswitch):
     params = module.params
     fixed = (("cidr_block", "CidrBlock", "block"), ("zone_id", "ZoneId", "zone"), ("vpc_id", "VpcId", "VPC"))
@@ -302,11 +313,7 @@ def update(module, vswitch):
                 "%s: vSwitch %s has %s %s; the %s of a vSwitch cannot change (delete it, or use another name)"
                 % (option, vswitch["VSwitchId"], what, vswitch.get(field), what)
             )
-    changes = {}
-    if params["name"] is not None and params["name"] != vswitch.get("VSwitchName"):
-        changes["VSwitchName"] = params["name"]
-    if params["description"] is not None and params["description"] != (vswitch.get("Description") or ""):
-        changes["Description"] = params["description"]
+    changes = compare(module, vswitch)
     if changes and not module.check_mode:
         module.call(
             "vpc", "ModifyVSwitchAttribute", dict(changes, RegionId=module.region_id, VSwitchId=vswitch["VSwitchId"])
@@ -323,6 +330,11 @@ def update(module, vswitch):
             VSWITCH_AVAILABLE, lambda: read_vswitch(module, vswitch["VSwitchId"]), params["wait_timeout"]
         )
     return changed, vswitch
+
+
+def render(vswitch):
+    """The vSwitch as the module returns it."""
+    return snake_resource(vswitch)
 
 
 def planned_update(module, vswitch, changes):
@@ -457,20 +469,8 @@ def main():
         supports_check_mode=True,
     )
     validate(module)
-    try:
-        vswitch = find(module)
-        before = snake_resource(vswitch)
-        if module.params["state"] == "absent":
-            changed = delete(module, vswitch) if vswitch else False
-            module.exit(changed, {}, key="vswitch", before=before, after={})
-        if vswitch is None:
-            changed, vswitch = create_or_adopt_vswitch(module)
-        else:
-            changed, vswitch = update(module, vswitch)
-    except AlicloudApiError as error:
-        module.fail_api(error, "vSwitch %s" % (module.params["v_switch_id"] or module.params["name"]))
-    after = snake_resource(vswitch) if vswitch else planned(module)
-    module.exit(changed, after, key="vswitch", before=before, after=after)
+    what = "vSwitch %s" % (module.params["v_switch_id"] or module.params["name"])
+    module.ensure("vswitch", what, find, create_or_adopt_vswitch, update, delete, render, planned)
 
 
 def planned(module):
