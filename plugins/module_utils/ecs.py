@@ -10,7 +10,8 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import dig, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import snake_resource
 
 INSTANCE_NOT_FOUND = ("InvalidInstanceId.NotFound",)
 KEY_PAIR_NOT_FOUND = ("InvalidKeyPairName.NotFound", "InvalidKeyPair.NotFound")

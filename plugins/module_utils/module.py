@@ -17,8 +17,8 @@ import uuid
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils import clients, credentials, retries
-from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, from_sdk_exception
+from ansible_collections.ha_web.alicloud.plugins.module_utils import calls, clients, credentials, retries
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import compare_tags, tags_from_api, tags_to_api
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import WaitError, wait_for
 
@@ -58,15 +58,6 @@ def snake_resource(resource, tags_field="Tags"):
     if tags_field:
         result["tags"] = tags_from_api(tags)
     return result
-
-
-def dig(data, *path):
-    """data["A"]["B"]... with missing levels as None (list wrappers: dig(body, "Vpcs", "Vpc"))."""
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
 
 
 class AlicloudModule(object):
@@ -117,38 +108,13 @@ class AlicloudModule(object):
         params = dict(params or {})
         if client_token:
             params["ClientToken"] = str(uuid.uuid4())
-        client = self.client(product)
-        return retries.call_with_retries(
-            lambda: clients.send(client, product, action, params),
-            lambda raw: raw if isinstance(raw, AlicloudApiError) else from_sdk_exception(raw, action),
-            max_attempts=self.max_attempts,
-            verify_lost=verify_lost,
+        return calls.send_with_retries(
+            self.client(product), product, action, params, max_attempts=self.max_attempts, verify_lost=verify_lost
         )
 
     def paginate(self, product, action, params, path, page_size=50, token=False):
         """Every item of a Describe/List call, all pages (PageNumber/PageSize, or NextToken/MaxResults)."""
-        params = dict(params or {})
-        items = []
-        if token:
-            params["MaxResults"] = page_size
-            while True:
-                body = self.call(product, action, params)
-                items.extend(dig(body, *path) or [])
-                next_token = body.get("NextToken")
-                if not next_token:
-                    return items
-                params["NextToken"] = next_token
-        params["PageSize"] = page_size
-        number = 1
-        while True:
-            params["PageNumber"] = number
-            body = self.call(product, action, params)
-            page = dig(body, *path) or []
-            items.extend(page)
-            total = body.get("TotalCount")
-            if not page or (total is not None and len(items) >= int(total)) or len(page) < page_size:
-                return items
-            number += 1
+        return calls.paginate(lambda page: self.call(product, action, page), params, path, page_size, token)
 
     def at_most_one(self, found, id_field, option, what, choose_with):
         """The one resource found (None for none); several is an error naming all of them.

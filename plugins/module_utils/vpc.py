@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import dig
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 VPC_NOT_FOUND = ("InvalidVpcId.NotFound", "Forbidden.VpcNotFound")
