@@ -19,7 +19,12 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import calls, clients, credentials, retries
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import compare_tags, tags_from_api, tags_to_api
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    compare_tags,
+    planned_tags,
+    tags_from_api,
+    tags_to_api,
+)
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import WaitError, wait_for
 
 COMMON_ARGUMENT_SPEC = dict(
@@ -132,6 +137,13 @@ class AlicloudModule(object):
             return wait_for(waiter, read, timeout)
         except WaitError as error:
             self.fail(str(error), resource=error.resource)
+
+    def planned_update(self, resource, changes, tags_field="Tags"):
+        """`resource` as check mode reports an update of it: with `changes` (API fields) and the tags that
+        update_tags would give it."""
+        current = tags_from_api(resource.get(tags_field))
+        tags = planned_tags(current, self.params.get("tags"), self.params.get("purge_tags"))
+        return dict(resource, **dict(changes, **{tags_field: tags_to_api(tags)}))
 
     def update_tags(self, product, resource_type, resource_id, current, untag_action="UntagResources"):
         """Bring a resource's tags to the `tags` / `purge_tags` options; returns True when something changes."""

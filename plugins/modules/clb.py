@@ -245,7 +245,6 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
-    planned_tags,
     tags_from_api,
     tags_to_api,
     validate_tags,
@@ -477,7 +476,7 @@ def update(module, lb):
     tags_changed = module.update_tags("slb", "instance", lb["LoadBalancerId"], current_tags)
     changed = bool(calls) or tags_changed
     if module.check_mode:
-        return changed, planned_update(module, lb, calls, current_tags) if changed else lb
+        return changed, planned_update(module, lb, calls) if changed else lb
     if not changed and lb.get("LoadBalancerStatus") in slb.LOAD_BALANCER_STATUSES:
         return False, lb
     reader = functools.partial(slb.read_load_balancer, module, lb["LoadBalancerId"])
@@ -486,13 +485,12 @@ def update(module, lb):
     return changed, reader() or lb
 
 
-def planned_update(module, lb, calls, current_tags):
-    """The load balancer as check mode reports it: with the changes it would make."""
-    projected = dict(lb)
-    for _action, _request, fields in calls:
-        projected.update(fields)
-    projected["Tags"] = tags_to_api(planned_tags(current_tags, module.params["tags"], module.params["purge_tags"]))
-    return projected
+def planned_update(module, lb, calls):
+    """The load balancer as check mode reports it: with the fields the calls would set."""
+    fields = {}
+    for _action, _request, call_fields in calls:
+        fields.update(call_fields)
+    return module.planned_update(lb, fields)
 
 
 def delete(module, lb):

@@ -380,7 +380,6 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
-    planned_tags,
     tags_from_api,
     tags_to_api,
     validate_tags,
@@ -782,19 +781,16 @@ def update(module, instance, vpc_id):
     if not changed:
         return False, instance
     if module.check_mode:
-        return True, planned_update(module, instance, changes, current_tags)
+        return True, planned_update(module, instance, changes)
     return True, read_instance(module, instance["InstanceId"]) or instance
 
 
-def planned_update(module, instance, changes, current_tags):
-    projected = dict(instance)
-    for field, value in changes.items():
-        if field == "SecurityGroupIds":
-            projected["SecurityGroupIds"] = {"SecurityGroupId": list(value)}
-        else:
-            projected[field] = value
-    projected["Tags"] = tags_to_api(planned_tags(current_tags, module.params["tags"], module.params["purge_tags"]))
-    return projected
+def planned_update(module, instance, changes):
+    """The instance as check mode reports it: with the changes it would make (in Describe's shape)."""
+    fields = dict(changes)
+    if "SecurityGroupIds" in fields:
+        fields["SecurityGroupIds"] = {"SecurityGroupId": list(fields["SecurityGroupIds"])}
+    return module.planned_update(instance, fields)
 
 
 # states -----------------------------------------------------------------------------------------

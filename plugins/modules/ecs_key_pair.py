@@ -113,7 +113,6 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import KEY_PAI
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
-    planned_tags,
     tags_from_api,
     tags_to_api,
     validate_tags,
@@ -284,7 +283,7 @@ def present(module, key_pair, wanted_fingerprint):
         return True, key_pair
     tags_changed = module.update_tags("ecs", "keypair", key_pair["KeyPairName"], tags_from_api(key_pair.get("Tags")))
     if tags_changed and module.check_mode:
-        return True, planned_update(module, key_pair)
+        return True, module.planned_update(key_pair, {})
     if tags_changed:
         key_pair = find(module) or key_pair
     return tags_changed, key_pair
@@ -293,11 +292,6 @@ def present(module, key_pair, wanted_fingerprint):
 def render(key_pair):
     """The key pair as the module returns it."""
     return snake_resource(key_pair)
-
-
-def planned_update(module, key_pair):
-    tags = planned_tags(tags_from_api(key_pair.get("Tags")), module.params["tags"], module.params["purge_tags"])
-    return dict(key_pair, Tags=tags_to_api(tags))
 
 
 def planned(module, wanted_fingerprint):

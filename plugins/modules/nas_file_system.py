@@ -195,7 +195,6 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
-    planned_tags,
     tags_from_api,
     tags_to_api,
     validate_tags,
@@ -333,7 +332,7 @@ def update(module, file_system):
     )
     changed = bool(changes) or tags_changed
     if module.check_mode:
-        return changed, planned_update(module, file_system, changes) if changed else file_system
+        return changed, module.planned_update(file_system, changes) if changed else file_system
     if changed:
         file_system = nas.read_file_system(module, file_system_id) or file_system
     if params["wait"] and file_system.get("Status") != "Running":
@@ -341,14 +340,6 @@ def update(module, file_system):
             nas.FILE_SYSTEM_RUNNING, lambda: nas.read_file_system(module, file_system_id), params["wait_timeout"]
         )
     return changed, file_system
-
-
-def planned_update(module, file_system, changes):
-    projected = dict(file_system, **changes)
-    projected["Tags"] = tags_to_api(
-        planned_tags(tags_from_api(file_system.get("Tags")), module.params["tags"], module.params["purge_tags"])
-    )
-    return projected
 
 
 def delete(module, file_system):

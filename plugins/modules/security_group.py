@@ -270,7 +270,6 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
-    planned_tags,
     tags_from_api,
     tags_to_api,
     validate_tags,
@@ -658,21 +657,12 @@ def update(module, group, wanted, rules, policy):
     tags_changed = module.update_tags("ecs", "securitygroup", group_id, tags_from_api(group.get("Tags")))
     changed = bool(changes) or tags_changed or any_rule_changes(rule_changes)
     if module.check_mode:
-        return changed, planned_update(module, group, changes), planned_rules(rules, rule_changes), policy
+        return changed, module.planned_update(group, changes), planned_rules(rules, rule_changes), policy
     if changed:
         group = read_group(module, group_id) or group
     if any_rule_changes(rule_changes):
         rules, policy = read_rules(module, group_id)
     return changed, group, rules, policy
-
-
-def planned_update(module, group, changes):
-    """The group as check mode reports it: with the changes it would make."""
-    projected = dict(group, **changes)
-    projected["Tags"] = tags_to_api(
-        planned_tags(tags_from_api(group.get("Tags")), module.params["tags"], module.params["purge_tags"])
-    )
-    return projected
 
 
 def delete(module, group):

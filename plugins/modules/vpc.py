@@ -112,7 +112,6 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import Alic
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
-    planned_tags,
     tags_from_api,
     tags_to_api,
     validate_tags,
@@ -190,7 +189,7 @@ def update(module, vpc):
     tags_changed = module.update_tags("vpc", "VPC", vpc["VpcId"], tags_from_api(vpc.get("Tags")), "UnTagResources")
     changed = bool(changes) or tags_changed
     if changed and module.check_mode:
-        return changed, planned_update(module, vpc, changes)
+        return changed, module.planned_update(vpc, changes)
     if changed:
         vpc = read_vpc(module, vpc["VpcId"]) or vpc
     if params["wait"] and vpc.get("Status") != "Available" and not module.check_mode:
@@ -201,15 +200,6 @@ def update(module, vpc):
 def render(vpc):
     """The VPC as the module returns it."""
     return snake_resource(vpc)
-
-
-def planned_update(module, vpc, changes):
-    """The VPC as check mode reports it: with the changes it would make."""
-    projected = dict(vpc, **changes)
-    projected["Tags"] = tags_to_api(
-        planned_tags(tags_from_api(vpc.get("Tags")), module.params["tags"], module.params["purge_tags"])
-    )
-    return projected
 
 
 def delete(module, vpc):

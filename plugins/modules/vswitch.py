@@ -160,7 +160,6 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.module import Alic
 from ansible_collections.ha_web.alicloud.plugins.module_utils.nas import list_file_systems
 from ansible_collections.ha_web.alicloud.plugins.module_utils.slb import list_load_balancers
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
-    planned_tags,
     tags_from_api,
     tags_to_api,
     validate_tags,
@@ -323,7 +322,7 @@ def update(module, vswitch):
     tags_changed = module.update_tags("vpc", "VSWITCH", vswitch["VSwitchId"], current_tags, "UnTagResources")
     changed = bool(changes) or tags_changed
     if changed and module.check_mode:
-        return changed, planned_update(module, vswitch, changes)
+        return changed, module.planned_update(vswitch, changes)
     if changed:
         vswitch = read_vswitch(module, vswitch["VSwitchId"]) or vswitch
     if params["wait"] and vswitch.get("Status") != "Available" and not module.check_mode:
@@ -336,15 +335,6 @@ def update(module, vswitch):
 def render(vswitch):
     """The vSwitch as the module returns it."""
     return snake_resource(vswitch)
-
-
-def planned_update(module, vswitch, changes):
-    """The vSwitch as check mode reports it: with the changes it would make."""
-    projected = dict(vswitch, **changes)
-    projected["Tags"] = tags_to_api(
-        planned_tags(tags_from_api(vswitch.get("Tags")), module.params["tags"], module.params["purge_tags"])
-    )
-    return projected
 
 
 def delete(module, vswitch):

@@ -214,3 +214,14 @@ def test_ensure_fails_with_the_api_error(capsys):
     assert run_ensure("present", error) == ["find"]
     result = json.loads(capsys.readouterr().out)
     assert result["failed"] is True and result["msg"].startswith("thing web: Throttling.User")
+
+
+def test_planned_update_applies_the_changes_and_the_tags(make_module):
+    with patch_module_args(dict(ARGS, tags={"app": "web"}, purge_tags=False)):
+        the_module = module.AlicloudModule(
+            argument_spec={"tags": {"type": "dict"}, "purge_tags": {"type": "bool"}}, supports_check_mode=True
+        )
+    vpc = {"VpcName": "old", "Tags": {"Tag": [{"TagKey": "team", "TagValue": "ops"}]}}
+    planned = the_module.planned_update(vpc, {"VpcName": "new"})
+    assert planned["VpcName"] == "new" and vpc["VpcName"] == "old"
+    assert module.snake_resource(planned)["tags"] == {"app": "web", "team": "ops"}
