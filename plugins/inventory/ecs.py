@@ -145,9 +145,9 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import calls, clients, credentials
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import render_instance
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
-from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_to_api
 
 ACTION = "DescribeInstances"

@@ -11,8 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 FILE_SYSTEM_NOT_FOUND = ("InvalidFileSystem.NotFound",)

@@ -240,9 +240,9 @@ import functools
 import re
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
-from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     tags_from_api,

@@ -133,8 +133,8 @@ load_balancer_id:
 import json
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
-from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 
 BATCH = 20  # servers per AddBackendServers / SetBackendServers / RemoveBackendServers request

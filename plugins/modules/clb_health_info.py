@@ -124,8 +124,8 @@ waited:
 import time
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
-from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import WaitError, Waiter, wait_for
 

@@ -375,9 +375,9 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import (
     list_instances,
     read_instance,
 )
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
-from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     tags_from_api,

@@ -183,9 +183,9 @@ import re
 from ansible.module_utils.six import text_type
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import nas
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
-from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"

@@ -153,9 +153,9 @@ mount_target:
 """
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import nas
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
-from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import read_vswitch
 

@@ -264,10 +264,10 @@ import time
 
 from ansible.module_utils.six import text_type
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import SECURITY_GROUP_NOT_FOUND
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
-from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     tags_from_api,

@@ -152,10 +152,10 @@ import importlib
 import time
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import clients
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import list_instances
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
-from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.nas import list_file_systems
 from ansible_collections.ha_web.alicloud.plugins.module_utils.slb import list_load_balancers
