@@ -17,7 +17,8 @@ EMULATOR_STATE ?= $(CURDIR)/.emulator
 EMULATOR_TIMING ?= fast
 
 # ansible-test needs the collection under an ansible_collections/<namespace>/<name> path.
-SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity
+# One per checkout, so that two checkouts (worktrees) can run sanity at once.
+SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity-$(shell echo "$(CURDIR)" | md5sum | cut -c1-8)
 SANITY_DIR := $(SANITY_ROOT)/ansible_collections/ha_web/alicloud
 
 .PHONY: help setup demo test lint sanity unit docker-ready emulator-test integration molecule fullstack bench emulator-start emulator-stop clean

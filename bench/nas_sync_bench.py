@@ -29,7 +29,7 @@ READ_WRITE_HOST = "hw-mol-sync-web2"
 MASTER_DOMAIN = "0a1b2c3d4e-sync1.cn-hangzhou.nas.aliyuncs.com"
 MASTER_SITE = "/nas_master/www"
 BACKUP_SITE = "/nas_backup/www"
-FAILOVER_TARGET_SECONDS = 3.0
+FAILOVER_TARGET_SECONDS = 2.0
 
 # Runs in a container: writes files one by one on the master and times each one's arrival on the backup.
 LATENCY_SCRIPT = """

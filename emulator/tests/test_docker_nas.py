@@ -1,6 +1,7 @@
 """The NAS data plane through the real SDK: a file system is a shared directory that instances mount with
-bindfs, and an outage (an injected fault, or a deleted mount target) hangs every access as a hard NFS
-mount hangs, until it ends.
+bindfs. An injected outage hangs every access as a hard NFS mount hangs, until it ends; a deleted mount target
+hangs the mounts made through its domain for good (until they are unmounted), and only a new mount target's
+new domain serves, as on a real account.
 
 Needs the Docker engine and the local image; bindfs is installed in the two instances (apt-get, once).
 Frozen processes are resumed and everything is removed at the end, also when a test fails.
@@ -36,7 +37,7 @@ def cloud(tmp_path_factory):
     with DockerEmulator(str(tmp_path_factory.mktemp("nas-emulator")), local_image()) as emulator:
         try:
             yield emulator
-        finally:  # never leave a frozen bindfs behind, whatever a test left (stopping resumes them)
+        finally:  # never leave a frozen bindfs behind, whatever a test left (stopping resumes or kills them)
             emulator.stop()
 
 
@@ -109,26 +110,54 @@ def test_an_injected_outage_hangs_access_until_it_is_cleared(cloud, share):
     assert wait_for(lambda: _read(reader, "/nas_master/hello.txt"), 10, what="reads again") == "shared\n"
 
 
-def test_a_deleted_mount_target_hangs_access_and_a_new_one_resumes_it(cloud, share):
+def _mount_as_the_role_does(instance_id, domain, path):
+    """Through mount(8), as fstab does (mount resolves the source symlink: bindfs shows the file system's path)."""
+    done = _sh(instance_id, f"mkdir -p {path} && mount -t fuse.bindfs /alicloud-nas/{domain} {path}", timeout=30)
+    assert done.returncode == 0, done.stderr
+
+
+def _stopped_bindfs(instance_id):
+    """How many bindfs processes of the instance are stopped (state T)."""
+    listing = _sh(instance_id, "for s in /proc/[0-9]*/stat; do cat $s 2>/dev/null; echo; done | grep -c '(bindfs) T'")
+    return int(listing.stdout.strip() or 0)
+
+
+def test_a_deleted_mount_target_hangs_its_mounts_for_good_and_only_a_new_domain_serves(cloud, share):
     nas, m = cloud.client("nas"), sdk_models("nas")
     writer, reader = share["instances"]
-    target = {"file_system_id": share["fs_id"], "mount_target_domain": share["domain"]}
-    nas.delete_mount_target(m.DeleteMountTargetRequest(**target))
+    old = share["domain"]
+    nas.delete_mount_target(m.DeleteMountTargetRequest(file_system_id=share["fs_id"], mount_target_domain=old))
     wait_for(lambda: _read(reader, "/nas_master/hello.txt") is None, 10, what="access to hang")
-    # a bindfs started during the outage is frozen too
-    late = _sh(writer, f"mkdir -p /nas_late && bindfs /alicloud-nas/{share['fs_id']} /nas_late", timeout=10)
-    assert late.returncode == 0, late.stderr
-    wait_for(lambda: _read(writer, "/nas_late/hello.txt") is None, 10, what="the late mount to hang")
+    again = _sh(writer, f"mkdir -p /nas_again && bindfs /alicloud-nas/{old} /nas_again", timeout=10)
+    assert again.returncode != 0  # the domain is gone: it cannot be mounted again
     domain = _create_mount_target(cloud, share["fs_id"], share["net"])
-    assert domain != share["domain"]
-    assert wait_for(lambda: _read(reader, "/nas_master/hello.txt"), 10, what="reads again") == "shared\n"
-    _sh(writer, "mkdir -p /nas_new && bindfs /alicloud-nas/" + domain + " /nas_new")
-    assert _read(writer, "/nas_new/hello.txt") == "shared\n"  # the data survived the mount target
+    assert domain != old
+    time.sleep(2)  # ten scans of the emulator's poller
+    assert _read(reader, "/nas_master/hello.txt") is None  # still hung: the old domain stays dead
+    assert [_stopped_bindfs(i) for i in share["instances"]] == [1, 1]
+    assert cloud.admin.call("GET", "/runtime/nas/outages")["dead_domains"] == [old]
+    _mount_as_the_role_does(writer, domain, "/nas_new")
+    assert _read(writer, "/nas_new/hello.txt") == "shared\n"  # the new domain serves the same data
+    # Unmounting ends the hung mount's bindfs: on its own (reader), or with a new mount at once (writer).
+    assert _sh(reader, "umount --lazy /nas_master").returncode == 0
+    wait_for(lambda: _stopped_bindfs(reader) == 0, 10, what="the unmounted bindfs to go")
+    assert _sh(writer, "umount --lazy /nas_master").returncode == 0
+    _mount_as_the_role_does(writer, domain, "/nas_master")
+    wait_for(lambda: _stopped_bindfs(writer) == 0, 10, what="the remounted bindfs's old process to go")
+    _mount_as_the_role_does(reader, domain, "/nas_master")
+    assert [_read(i, "/nas_master/hello.txt") for i in share["instances"]] == ["shared\n", "shared\n"]
+    share["domain"] = domain
 
 
 def test_down_leaves_no_frozen_process(cloud, share):
+    nas, m = cloud.client("nas"), sdk_models("nas")
     cloud.admin.call("POST", f"/runtime/nas/{share['fs_id']}/outage")
     assert _read(share["instances"][0], "/nas_master/hello.txt") is None
+    # and then its mount target goes: every mount of it is cut off for good as well
+    nas.delete_mount_target(
+        m.DeleteMountTargetRequest(file_system_id=share["fs_id"], mount_target_domain=share["domain"])
+    )
+    assert cloud.admin.call("GET", "/runtime/nas/outages")["cut_off_processes"] >= 2
     assert cloud.down() == 0
     listing = subprocess.run(["ps", "-eo", "stat,comm"], capture_output=True, text=True, check=True)  # noqa: S607
     assert not [line for line in listing.stdout.splitlines() if line.strip().startswith("T") and "bindfs" in line]

@@ -18,7 +18,7 @@ description:
   - The group is found by O(access_group_name) among the groups of O(file_system_type) in the region.
   - Rules are matched by source address; a rule whose access or priority differs is changed in place
     with C(ModifyAccessRule), so its clients keep their access throughout.
-  - Two runs at once meet in the cloud: a group another run has just created is adopted, and when both add the
+  - Two runs at once meet in the cloud. A group another run has just created is adopted, and when both add the
     same rule (the API accepts a source twice), the newer copies are deleted and the oldest rule is kept.
   - The built-in group V(DEFAULT_VPC_GROUP_NAME) cannot be changed or deleted; it may be named only to read
     it (O(state=present) without O(rules) or O(description)).

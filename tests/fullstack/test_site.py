@@ -1,7 +1,8 @@
 """The whole site on the emulator with the Docker runtime, through the playbooks as a user runs them:
 site.yml -> site.yml again (nothing changes, no mutating call) -> --check (nothing changes) -> the ECS drill ->
-the ECS drill with drain (no failed request) -> the NAS drill (read_only, then read_write: no file lost) ->
-teardown.yml -> teardown.yml again (nothing to do).
+the ECS drill with drain (no failed request) -> the NAS drill (read_only, then read_write: no file lost, no answer
+other than 200 outside the switch) -> the NAS drill killed right after it deleted the master's mount target, then
+site.yml (every host back on the master, nothing lost) -> teardown.yml -> teardown.yml again (nothing to do).
 
 The emulator runs on its own port, state directory and loopback range, and the site on its own CIDRs, so it does
 not collide with a `make demo` left running; `alicloud-emulator down` removes everything at the end, also when a
@@ -12,7 +13,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -50,12 +53,16 @@ def inventory(cloud, tmp_path_factory):
     return directory
 
 
-def play(inventory, playbook, *arguments):
+def playbook_command(inventory, playbook, *arguments):
     env = dict(
         os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", PATH=f"{BIN}:{os.environ['PATH']}"
     )
     command = [str(BIN / "ansible-playbook"), "-i", str(inventory), str(ROOT / "playbooks" / playbook)]
-    command += ["-e", json.dumps(SITE_VARS), *arguments]
+    return [*command, "-e", json.dumps(SITE_VARS), *arguments], env
+
+
+def play(inventory, playbook, *arguments):
+    command, env = playbook_command(inventory, playbook, *arguments)
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     return done.stdout
@@ -124,6 +131,8 @@ def test_nas_drill_read_only_serves_from_the_backup_in_time(inventory, tmp_path)
     result = report(play(inventory, "drill_nas_failover.yml", "-e", f"drill_report_dir={tmp_path}"))
     assert max(result["switch_to_backup_seconds"].values()) <= 3.0
     assert result["mode"] == "read_only" and result["files_lost"] == 0
+    assert result["non_200_outside_switch"] == 0, result["statuses"]
+    assert min(result["failback_seconds"].values()) > 0  # measured from the new mount target, remount included
 
 
 def test_nas_drill_read_write_loses_no_file(inventory, tmp_path):
@@ -133,6 +142,58 @@ def test_nas_drill_read_write_loses_no_file(inventory, tmp_path):
     )
     result = report(output)
     assert result["files_written_during_outage"] == 40 and result["files_lost"] == 0
+    assert result["non_200_outside_switch"] == 0, result["statuses"]
+
+
+def _in_host(container, script):
+    done = subprocess.run(
+        ["docker", "exec", container, "sh", "-c", script],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done.stdout.strip()
+
+
+def _wait(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s"
+        time.sleep(0.2)
+
+
+def test_site_brings_every_host_back_after_a_drill_killed_once_the_mount_target_is_gone(cloud, inventory, tmp_path):
+    """read_write (as the test before left the site): the drill is killed right after it deleted the master's
+    mount target; files are written on the backup meanwhile; site.yml makes a new mount target, remounts the master,
+    restarts lsyncd and fails back: every host serves from the master, with every file."""
+    dead_before = len(cloud.admin.call("GET", "/runtime/nas/outages")["dead_domains"])
+    arguments = ["-e", "site_failover_mode=read_write", "-e", f"drill_report_dir={tmp_path}", "-e", "drill_id=killed"]
+    command, env = playbook_command(inventory, "drill_nas_failover.yml", *arguments)
+    drill = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        dead = lambda: len(cloud.admin.call("GET", "/runtime/nas/outages")["dead_domains"]) > dead_before  # noqa: E731
+        _wait(dead, 300, "the drill deleting the master's mount target")
+    finally:
+        os.killpg(drill.pid, signal.SIGKILL)
+        drill.wait()
+        (tmp_path / "killed.done").touch()  # ends the drill's background prober
+    hosts = sorted(
+        (i["HostName"], i["InstanceId"]) for i in cloud.admin.state()["instance"].values() if i["Status"] == "Running"
+    )
+    for name, container in hosts:
+        _wait(lambda c=container: _in_host(c, "readlink /var/www/current") == "/nas_backup/www", 30, "the failover")
+        _in_host(container, f"for n in 1 2 3; do echo {name} > /var/www/current/killed-{name}-$n.txt; done")
+    output = play(inventory, "site.yml", "-e", "site_failover_mode=read_write")
+    assert "Answered by fs-web-web-1, fs-web-web-2" in output
+    for _name, container in hosts:
+        assert _in_host(container, "readlink /var/www/current") == "/nas_master/www"
+        assert _in_host(container, "ls /nas_master/www | grep -c '^killed-'") == str(3 * len(hosts))
+        lsyncd = lambda c=container: _in_host(c, "systemctl is-active nas-sync.service") == "active"  # noqa: E731
+        _wait(lsyncd, 60, "lsyncd started again by the switch once every host is back")
+        assert not _in_host(container, "test -e /var/lib/ha_web/nas_sync/hold && echo held")
 
 
 def test_teardown_removes_everything_and_a_second_run_does_nothing(cloud, inventory):

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from conftest import BACKUP_SITE, HOSTS, MASTER_SITE, master_frozen, sh, switch_state, wait_until
 
-SWITCH_TARGET_SECONDS = 3.0
+SWITCH_TARGET_SECONDS = 2.0
 WRITER = "hw-mol-sync-web2"
 READ_ONLY_HOST = "hw-mol-sync-web1"
 
@@ -148,6 +148,21 @@ def test_read_write_mode_loses_no_acknowledged_write(outage):
     assert missing == []
     for index in (acknowledged[0], acknowledged[len(acknowledged) // 2], acknowledged[-1]):
         assert sh(WRITER, f"cat {MASTER_SITE}/outage-{outage['run']}/{index}") == f"{outage['run']}-{index}"
+
+
+def test_a_hold_keeps_a_healthy_host_on_the_backup_until_it_is_lifted():
+    """What playbooks/tasks/hold_on_backup.yml does before the master is mounted anew: the served path moves away."""
+    name, hold = "hw-mol-sync-web2", "/var/lib/ha_web/nas_sync/hold"
+    sh(name, f"echo held > {hold}")
+    try:
+        wait_until(lambda: sh(name, "readlink /var/www/current") == BACKUP_SITE, 5)
+        time.sleep(4)  # longer than rise (6 x 0.5 s) of a healthy master: no failback while held
+        assert sh(name, "readlink /var/www/current") == BACKUP_SITE
+        assert switch_state(name)["switches"][-1]["reason"].startswith("held")
+    finally:
+        sh(name, f"rm -f {hold}")
+    wait_until(lambda: sh(name, "readlink /var/www/current") == MASTER_SITE, 15)
+    wait_until(lambda: sh(name, "systemctl is-active nas-sync.service", check=False) == "active", 30)
 
 
 def test_an_unmounted_master_never_empties_the_backup():

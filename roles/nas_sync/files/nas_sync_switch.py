@@ -5,11 +5,20 @@ A probe writes a per-host file on the master, renames it and reads it back, in a
 probe_kill_timeout; only one probe is in flight at a time, and one still running counts as failed. Mount presence is
 read from /proc/self/mountinfo, never from the share. Each event is one JSON line on stdout (the journal); the state
 is kept in <state_dir>/state.json, on local disk.
+
+While the file <state_dir>/hold exists (and is less than 10 minutes old) the host serves the backup (it fails over at
+once) and does not fail back: a playbook holds it there while it mounts the master anew, so the served path is never
+detached.
+
+A switch does first what users see (the read-only fence in read_only mode, the symlink, the nginx reload by SIGHUP
+to its master process, as `systemctl reload nginx` does, without the two processes that cost); the bookkeeping
+(stopping lsyncd, publishing the state) comes after.
 """
 
 import datetime
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -18,6 +27,8 @@ CONFIG_PATH = "/etc/ha_web/nas_sync/config.json"
 PROBE_SCRIPT = 'set -e; test -f "$3"; printf %s "$1" > "$2.tmp"; mv -f "$2.tmp" "$2"; cat "$2"'
 SWITCHES_KEPT = 50
 TIMEOUT = "/usr/bin/timeout"
+NGINX_PID_FILE = "/run/nginx.pid"
+HOLD_EXPIRES = 600  # seconds after which a hold left behind (a playbook that failed) no longer counts
 
 
 def now_iso():
@@ -31,6 +42,19 @@ def log(event, **fields):
 def is_mounted(path):
     with open("/proc/self/mountinfo") as mountinfo:
         return any(line.split()[4] == path for line in mountinfo)
+
+
+def reload_nginx():
+    """SIGHUP to nginx's master (new workers; the old ones may be stuck on a hung share), else systemctl."""
+    try:
+        with open(NGINX_PID_FILE) as file:
+            os.kill(int(file.read().strip()), signal.SIGHUP)
+        return
+    except (OSError, ValueError) as error:
+        log("nginx_hup_failed", error=str(error))
+    ok, out = run(["systemctl", "reload", "nginx"], 15)
+    if not ok:
+        log("nginx_reload_failed", output=out)
 
 
 def run(argv, timeout):
@@ -50,6 +74,7 @@ class Switch:
         self.backup_state_file = os.path.join(config["backup_path"], ".nas_sync", f"state.{self.host}")
         self.state_path = os.path.join(config["state_dir"], "state.json")
         self.failover_flag = os.path.join(config["state_dir"], "failover")
+        self.hold_flag = os.path.join(config["state_dir"], "hold")
         self.probe = None
         self.probe_token = None
         self.fails = 0
@@ -114,9 +139,7 @@ class Switch:
             os.unlink(tmp)
         os.symlink(target, tmp)
         os.replace(tmp, link)
-        ok, out = run(["systemctl", "reload", "nginx"], 15)
-        if not ok:
-            log("nginx_reload_failed", output=out)
+        reload_nginx()
 
     def remount_backup(self, access):
         ok, out = run(["mount", "-o", f"remount,bind,{access}", self.config["backup_path"]], 10)
@@ -138,14 +161,13 @@ class Switch:
     def fail_over(self, reason):
         self.state.update(state="failover", serving="backup", since=now_iso(), lsyncd_pending=False)
         open(self.failover_flag, "w").close()
-        self.save_state()
-        run(["systemctl", "stop", "--no-block", "nas-sync.service"], 10)
-        self.publish("failover")
         if self.config["mode"] == "read_only":
             self.remount_backup("ro")
         self.point_docroot_at(self.backup_site)
         self.record_switch("backup", reason)
         self.save_state()
+        run(["systemctl", "stop", "--no-block", "nas-sync.service"], 10)
+        self.publish("failover")
 
     def copy_back(self, what):
         ok, out = run(
@@ -155,7 +177,16 @@ class Switch:
         log("copy_back", what=what, ok=ok, output=out[-500:])
         return ok
 
+    def master_ready(self):
+        """The master is mounted and its document root is there (checked again just before serving it)."""
+        if not is_mounted(self.config["master_path"]):
+            return False
+        sentinel = os.path.join(self.master_site, self.config["sentinel"])
+        return run(["/usr/bin/test", "-f", sentinel], self.config["probe_kill_timeout"])[0]
+
     def fail_back(self):
+        if not self.master_ready():
+            return self.abort_fail_back("the master is not mounted, or its document root is missing")
         if self.config["mode"] == "read_write":
             self.state["state"] = "failing_back"
             self.save_state()
@@ -202,6 +233,12 @@ class Switch:
             self.point_docroot_at(self.backup_site)
         self.save_state()
 
+    def held(self):
+        try:
+            return time.time() - os.stat(self.hold_flag).st_mtime < HOLD_EXPIRES
+        except OSError:
+            return False
+
     def tick(self):
         ok, reason = self.probe_once()
         if ok:
@@ -210,9 +247,12 @@ class Switch:
         else:
             self.fails, self.successes = self.fails + 1, 0
             log("probe_failed", reason=reason, fails=self.fails)
-        if self.state["state"] == "normal" and self.fails >= self.config["fall"]:
+        held = self.held()
+        if self.state["state"] == "normal" and held:
+            self.fail_over("held: the master is being mounted anew")
+        elif self.state["state"] == "normal" and self.fails >= self.config["fall"]:
             self.fail_over(f"{self.fails} probes in a row failed, last: {reason}")
-        elif self.state["state"] != "normal" and self.successes >= self.config["rise"]:
+        elif self.state["state"] != "normal" and self.successes >= self.config["rise"] and not held:
             self.fail_back()
         elif self.state["state"] == "normal" and self.state["lsyncd_pending"]:
             self.restart_lsyncd_when_all_back()
