@@ -155,7 +155,6 @@ mount_target:
 from ansible_collections.ha_web.alicloud.plugins.module_utils import nas
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
-from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import read_vswitch
 
@@ -173,17 +172,17 @@ def in_vswitch(mount_targets, vswitch_id):
 
 
 def find(module):
-    """(file system exists, the mount target or None)."""
+    """The mount target, or None (also when the file system does not exist: create says so)."""
     params = module.params
     mount_targets = nas.list_mount_targets(module, params["file_system_id"])
     if mount_targets is None:
-        return False, None
+        return None
     if params["mount_target_domain"]:
         found = [m for m in mount_targets if m.get("MountTargetDomain") == params["mount_target_domain"]]
     else:
         found = in_vswitch(mount_targets, params["v_switch_id"])
     what = "mount targets of file system %s are in vSwitch %s" % (params["file_system_id"], params["v_switch_id"])
-    return True, module.at_most_one(found, "MountTargetDomain", "v_switch_id", what, "mount_target_domain")
+    return module.at_most_one(found, "MountTargetDomain", "v_switch_id", what, "mount_target_domain")
 
 
 def vswitch_vpc(module):
@@ -216,8 +215,19 @@ def render(mount_target):
 
 
 # changing -------------------------------------------------------------------------------------
+def create_or_adopt_mount_target(module):
+    """Create the mount target; another run may have made it since the look-up: one mount target per vSwitch,
+    so it is adopted."""
+    return create_or_adopt(
+        lambda: create(module), lambda: find(module), lambda found: update(module, found), ALREADY_EXISTS
+    )
+
+
 def create(module):
     params = module.params
+    file_system = nas.read_file_system(module, params["file_system_id"])
+    if file_system is None:
+        module.fail("file_system_id: no file system %s in region %s" % (params["file_system_id"], module.region_id))
     if params["mount_target_domain"]:
         module.fail(
             "mount_target_domain: file system %s has no mount target %s; to create one, give v_switch_id (and no "
@@ -235,9 +245,6 @@ def create(module):
         "AccessGroup": group,
         "Status": wanted_status,
     }
-    file_system = nas.read_file_system(module, params["file_system_id"])
-    if file_system is None:
-        module.fail("file_system_id: no file system %s in region %s" % (params["file_system_id"], module.region_id))
     if module.check_mode:
         return True, planned
     if file_system.get("Status") != "Running":
@@ -383,35 +390,19 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    try:
-        file_system_exists, mount_target = find(module)
-        if mount_target is not None:
-            mount_target["FileSystemId"] = params["file_system_id"]
-        before = render(mount_target)
-        if params["state"] == "absent":
-            changed = delete(module, mount_target) if mount_target else False
-            module.exit(changed, {}, key="mount_target", before=before, after={})
-        if not file_system_exists:
-            module.fail("file_system_id: no file system %s in region %s" % (params["file_system_id"], module.region_id))
-        if mount_target is None:
-            # Another run may have made it since the look-up: one mount target per vSwitch, so it is adopted.
-            changed, mount_target = create_or_adopt(
-                lambda: create(module),
-                lambda: find(module)[1],
-                lambda found: update(module, found),
-                ALREADY_EXISTS,
-            )
-        else:
-            changed, mount_target = update(module, mount_target)
-    except AlicloudApiError as error:
-        module.fail_api(
-            error,
-            "mount target %s of NAS file system %s"
-            % (params["mount_target_domain"] or "in " + str(params["v_switch_id"]), params["file_system_id"]),
-        )
-    mount_target["FileSystemId"] = params["file_system_id"]
-    after = render(mount_target)
-    module.exit(changed, after, key="mount_target", before=before, after=after)
+    what = "mount target %s of NAS file system %s" % (
+        params["mount_target_domain"] or "in " + str(params["v_switch_id"]),
+        params["file_system_id"],
+    )
+    module.ensure(
+        "mount_target",
+        what,
+        find,
+        create_or_adopt_mount_target,
+        update,
+        delete,
+        lambda mount_target: render(dict(mount_target, FileSystemId=params["file_system_id"])),
+    )
 
 
 if __name__ == "__main__":
