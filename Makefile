@@ -16,17 +16,23 @@ EMULATOR_PORT ?= 18080
 EMULATOR_STATE ?= $(CURDIR)/.emulator
 EMULATOR_TIMING ?= fast
 
-# ansible-test needs the collection under an ansible_collections/<namespace>/<name> path.
-# One per checkout, so that two checkouts (worktrees) can run sanity at once.
+# ansible-test needs the collection under an ansible_collections/<namespace>/<name> path; one per checkout, so that
+# two worktrees (or make compat's versions) never share it.
 SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity-$(shell echo "$(CURDIR)" | md5sum | cut -c1-8)
 SANITY_DIR := $(SANITY_ROOT)/ansible_collections/ha_web/alicloud
+# The venv whose ansible-test runs `make sanity` (`make compat` gives each older ansible-core's).
+SANITY_VENV ?= $(VENV)
 
-.PHONY: help setup demo test lint sanity unit docker-ready emulator-test integration molecule fullstack bench emulator-start emulator-stop clean
+# The older ansible-core releases `make compat` checks (requires_ansible in meta/runtime.yml; the latest patch
+# of each); the current one is requirements/runtime.txt's.
+COMPAT_ANSIBLE_CORE ?= 2.17.14 2.18.19
+
+.PHONY: help setup demo test lint sanity unit docker-ready emulator-test integration compat molecule fullstack bench emulator-start emulator-stop clean
 
 help:
 	@echo "make demo    - set up, start the local emulator (Docker runtime), build the site, run the ECS drill"
-	@echo "make test    - set up and run every test (lint, sanity, unit, emulator, integration, molecule, full stack)"
-	@echo "make setup | lint | sanity | unit | emulator-test | integration | molecule | fullstack | bench"
+	@echo "make test    - set up and run every test (lint, sanity, unit, emulator, integration, older ansible-core, molecule, full stack)"
+	@echo "make setup | lint | sanity | unit | emulator-test | integration | compat | molecule | fullstack | bench"
 	@echo "     emulator-start | emulator-stop | emulator-down | clean"
 
 setup: $(STAMP)
@@ -61,7 +67,7 @@ emulator-stop: setup
 emulator-down: setup
 	$(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)
 
-TEST_STAGES := lint sanity unit emulator-test integration molecule fullstack
+TEST_STAGES := lint sanity unit emulator-test integration compat molecule fullstack
 test: setup
 	MAKE=$(MAKE) tools/timed-stages.sh $(TEST_STAGES)
 
@@ -76,15 +82,16 @@ lint: setup
 # copy when there is one, so we put our stand-in (tools/ansible_test_pip_bootstrap.py) in its cache.
 
 sanity: setup
-	v=$$(sed -n "s/^ *pip='\([0-9.]*\)',/\1/p" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py); \
+	v=$$(sed -n "s/^ *pip='\([0-9.]*\)',/\1/p" $(SANITY_VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py); \
 	  mkdir -p ~/.ansible/test/cache && cp tools/ansible_test_pip_bootstrap.py ~/.ansible/test/cache/get_pip_$${v//./_}.py
 	rm -rf $(SANITY_DIR) && mkdir -p $(SANITY_DIR)
 	tar -c --exclude-vcs --exclude='./.venv*' --exclude=./emulator --exclude=./.emulator --exclude=./build \
 	    --exclude=./.ansible --exclude=__pycache__ --exclude=.pytest_cache --exclude=.ruff_cache -C $(CURDIR) . | tar -x -C $(SANITY_DIR)
-	cd $(SANITY_DIR) && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
+	cd $(SANITY_DIR) && $(SANITY_VENV)/bin/ansible-test sanity --venv --python 3.11 --color no
 
+# Unit tests, and the packaging tests: the built tarball, requirements.txt, the ansible-builder context.
 unit: setup
-	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q tests/unit tests/packaging
 
 # The data-plane tests (emulator/tests/test_docker_*.py) need the Docker engine and the local ECS image.
 docker-ready: setup
@@ -98,6 +105,10 @@ emulator-test: setup docker-ready
 INTEGRATION_WORKERS ?= 3
 integration: setup
 	$(BIN)/pytest -q -n $(INTEGRATION_WORKERS) tests/integration
+
+# The older ansible-core releases: sanity, unit tests and the vpc and vswitch targets, each in .venv-compat/<version>.
+compat: setup
+	tools/compat.sh $(COMPAT_ANSIBLE_CORE)
 
 # Every role's Molecule scenario (molecule/*, base config in .config/molecule/config.yml): systemd containers from
 # the local ECS image, built here if needed, with the apt state of a freshly built one (tools/fresh-apt-image.sh);
@@ -119,4 +130,4 @@ bench: setup
 	$(BIN)/python bench/site_bench.py --time-scale 1.0 --output bench/results/site_realistic.json
 
 clean: emulator-stop
-	rm -rf $(VENV) $(SANITY_ROOT) build .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-compat $(SANITY_ROOT) build .pytest_cache .ruff_cache

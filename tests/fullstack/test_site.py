@@ -174,8 +174,11 @@ def test_site_brings_every_host_back_after_a_drill_killed_once_the_mount_target_
         command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     try:
-        dead = lambda: len(cloud.admin.call("GET", "/runtime/nas/outages")["dead_domains"]) > dead_before  # noqa: E731
-        _wait(dead, 300, "the drill deleting the master's mount target")
+        _wait(
+            lambda: len(cloud.admin.call("GET", "/runtime/nas/outages")["dead_domains"]) > dead_before,
+            300,
+            "the drill deleting the master's mount target",
+        )
     finally:
         os.killpg(drill.pid, signal.SIGKILL)
         drill.wait()
@@ -191,8 +194,11 @@ def test_site_brings_every_host_back_after_a_drill_killed_once_the_mount_target_
     for _name, container in hosts:
         assert _in_host(container, "readlink /var/www/current") == "/nas_master/www"
         assert _in_host(container, "ls /nas_master/www | grep -c '^killed-'") == str(3 * len(hosts))
-        lsyncd = lambda c=container: _in_host(c, "systemctl is-active nas-sync.service") == "active"  # noqa: E731
-        _wait(lsyncd, 60, "lsyncd started again by the switch once every host is back")
+        _wait(
+            lambda c=container: _in_host(c, "systemctl is-active nas-sync.service") == "active",
+            60,
+            "lsyncd started again by the switch once every host is back",
+        )
         assert not _in_host(container, "test -e /var/lib/ha_web/nas_sync/hold && echo held")
 
 

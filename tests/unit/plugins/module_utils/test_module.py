@@ -4,9 +4,9 @@ import contextlib
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ha_web.alicloud.plugins.module_utils import clients, module
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
+from ansible_collections.ha_web.alicloud.tests.unit.module_args import patch_module_args
 
 ARGS = {"access_key_id": "ak", "access_key_secret": "sk", "region_id": "cn-hangzhou"}
 

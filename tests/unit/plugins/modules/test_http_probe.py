@@ -7,9 +7,9 @@ import re
 import threading
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ha_web.alicloud.plugins.modules import http_probe
 from ansible_collections.ha_web.alicloud.plugins.modules.http_probe import parse_expected_statuses, run
+from ansible_collections.ha_web.alicloud.tests.unit.module_args import patch_module_args
 
 # What /sequence answers to its first, second, third and later requests; the fourth never answers in time.
 SEQUENCE = [200, 404, 500, "hang"]
