@@ -144,10 +144,10 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils import clients, credentials, retries
-from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import instance_result
-from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, from_sdk_exception
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import dig
+from ansible_collections.ha_web.alicloud.plugins.module_utils import calls, clients, credentials
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import render_instance
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_to_api
 
 ACTION = "DescribeInstances"
@@ -310,28 +310,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleError(to_native(error)) from None
 
     def _describe(self, client, region, query):
-        """Every page (MaxResults/NextToken) of DescribeInstances in one region, through the one retry loop."""
-        params = dict(query, RegionId=region, MaxResults=PAGE_SIZE)
-        found = []
-        while True:
-            page = dict(params)  # one dict per page: a retry resends exactly the same page
-            try:
-                body = retries.call_with_retries(
-                    lambda page=page: clients.send(client, "ecs", ACTION, page),
-                    lambda raw: raw if isinstance(raw, AlicloudApiError) else from_sdk_exception(raw, ACTION),
-                )
-            except AlicloudApiError as error:
-                raise AnsibleError("ECS inventory, %s in %s: %s" % (ACTION, region, error.describe())) from None
-            found.extend(dig(body, "Instances", "Instance") or [])
-            next_token = body.get("NextToken")
-            if not next_token:
-                return found
-            params["NextToken"] = next_token
+        """Every page (MaxResults/NextToken) of DescribeInstances in one region, on the modules' call path."""
+        try:
+            return calls.paginate(
+                lambda page: calls.send_with_retries(client, "ecs", ACTION, page),
+                dict(query, RegionId=region),
+                ("Instances", "Instance"),
+                page_size=PAGE_SIZE,
+                token=True,
+            )
+        except AlicloudApiError as error:
+            raise AnsibleError("ECS inventory, %s in %s: %s" % (ACTION, region, error.describe())) from None
 
     # building the inventory -----------------------------------------------------------------------
     @staticmethod
     def _host_variables(instance):
-        variables = instance_result(instance)
+        variables = render_instance(instance)
         variables["instance_tags"] = variables.pop("tags")
         variables["region_id"] = instance.get("RegionId") or ""
         variables["zone_id"] = instance.get("ZoneId") or ""

@@ -17,9 +17,14 @@ import uuid
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils import clients, credentials, retries
-from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, from_sdk_exception
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import compare_tags, tags_from_api, tags_to_api
+from ansible_collections.ha_web.alicloud.plugins.module_utils import calls, clients, credentials, retries
+from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    compare_tags,
+    planned_tags,
+    tags_from_api,
+    tags_to_api,
+)
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import WaitError, wait_for
 
 COMMON_ARGUMENT_SPEC = dict(
@@ -58,15 +63,6 @@ def snake_resource(resource, tags_field="Tags"):
     if tags_field:
         result["tags"] = tags_from_api(tags)
     return result
-
-
-def dig(data, *path):
-    """data["A"]["B"]... with missing levels as None (list wrappers: dig(body, "Vpcs", "Vpc"))."""
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
 
 
 class AlicloudModule(object):
@@ -117,38 +113,13 @@ class AlicloudModule(object):
         params = dict(params or {})
         if client_token:
             params["ClientToken"] = str(uuid.uuid4())
-        client = self.client(product)
-        return retries.call_with_retries(
-            lambda: clients.send(client, product, action, params),
-            lambda raw: raw if isinstance(raw, AlicloudApiError) else from_sdk_exception(raw, action),
-            max_attempts=self.max_attempts,
-            verify_lost=verify_lost,
+        return calls.send_with_retries(
+            self.client(product), product, action, params, max_attempts=self.max_attempts, verify_lost=verify_lost
         )
 
     def paginate(self, product, action, params, path, page_size=50, token=False):
         """Every item of a Describe/List call, all pages (PageNumber/PageSize, or NextToken/MaxResults)."""
-        params = dict(params or {})
-        items = []
-        if token:
-            params["MaxResults"] = page_size
-            while True:
-                body = self.call(product, action, params)
-                items.extend(dig(body, *path) or [])
-                next_token = body.get("NextToken")
-                if not next_token:
-                    return items
-                params["NextToken"] = next_token
-        params["PageSize"] = page_size
-        number = 1
-        while True:
-            params["PageNumber"] = number
-            body = self.call(product, action, params)
-            page = dig(body, *path) or []
-            items.extend(page)
-            total = body.get("TotalCount")
-            if not page or (total is not None and len(items) >= int(total)) or len(page) < page_size:
-                return items
-            number += 1
+        return calls.paginate(lambda page: self.call(product, action, page), params, path, page_size, token)
 
     def at_most_one(self, found, id_field, option, what, choose_with):
         """The one resource found (None for none); several is an error naming all of them.
@@ -167,6 +138,13 @@ class AlicloudModule(object):
         except WaitError as error:
             self.fail(str(error), resource=error.resource)
 
+    def planned_update(self, resource, changes, tags_field="Tags"):
+        """`resource` as check mode reports an update of it: with `changes` (API fields) and the tags that
+        update_tags would give it."""
+        current = tags_from_api(resource.get(tags_field))
+        tags = planned_tags(current, self.params.get("tags"), self.params.get("purge_tags"))
+        return dict(resource, **dict(changes, **{tags_field: tags_to_api(tags)}))
+
     def update_tags(self, product, resource_type, resource_id, current, untag_action="UntagResources"):
         """Bring a resource's tags to the `tags` / `purge_tags` options; returns True when something changes."""
         to_set, to_remove = compare_tags(current, self.params.get("tags"), self.params.get("purge_tags"))
@@ -181,9 +159,44 @@ class AlicloudModule(object):
             self.call(product, "TagResources", dict(scope, Tag=tags_to_api(to_set)))
         return True
 
+    # the present/absent outline ------------------------------------------------------------------
+    def ensure(self, key, what, find, create, update, delete, render, planned=None):
+        """Bring one resource to `state` (present or absent) and exit: the outline of a resource module.
+
+        find(module) -> the resource or None. Then, for state absent, delete(module, resource) -> changed
+        (only when found); otherwise create(module) -> (changed, resource) when missing, or
+        update(module, resource) -> (changed, resource). In check mode create may return no resource: then
+        planned(module) is reported instead. render(resource) is what the module returns under `key`, and the
+        `--diff` before/after. An AlicloudApiError fails the task with `what` (e.g. "VPC web") and the API's
+        error.
+        """
+        try:
+            resource = find(self)
+            before = render(resource) if resource is not None else None
+            if self.params["state"] == "absent":
+                changed = delete(self, resource) if resource is not None else False
+                self.exit(changed, {}, key=key, before=before, after={})
+            if resource is None:
+                changed, resource = create(self)
+            else:
+                changed, resource = update(self, resource)
+        except AlicloudApiError as error:
+            self.fail_api(error, what)
+        after = render(resource) if resource else planned(self)
+        self.exit(changed, after, key=key, before=before, after=after)
+
     # results --------------------------------------------------------------------------------
+    def warn(self, msg):
+        self.module.warn(msg)
+
     def fail(self, msg, **result):
         self.module.fail_json(msg=msg, **result)
+
+    def fail_on_problems(self, problems):
+        """Fail with every problem found in the options at once (None entries are no problem)."""
+        problems = [problem for problem in problems if problem]
+        if problems:
+            self.fail("; ".join(problems))
 
     def fail_api(self, error, msg, **result):
         """Fail with what the cloud said: code, message and request id (never a traceback)."""

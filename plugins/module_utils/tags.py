@@ -37,6 +37,13 @@ def compare_tags(current, wanted, purge):
     return to_set, to_remove
 
 
+def planned_tags(current, wanted, purge):
+    """The tags {k: v} a resource has after compare_tags' changes: what check mode reports."""
+    if wanted is None:
+        return dict(current)
+    return dict(current if not purge else {}, **wanted)
+
+
 def validate_tags(tags):
     """Problems with wanted tags, as messages (checked before any call)."""
     problems = []

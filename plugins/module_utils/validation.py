@@ -12,6 +12,29 @@ import ipaddress
 from ansible.module_utils.six import text_type
 
 
+URL_PREFIXES = ("http://", "https://")
+
+
+def starts_with_url(text):
+    """Names and descriptions of Alibaba resources must not start with http:// or https://."""
+    return text.startswith(URL_PREFIXES)
+
+
+def name_problem(option, value, low=1, high=128):
+    """A resource name: `low` to `high` characters, not starting with http(s)://."""
+    if value is None or (low <= len(value) <= high and not starts_with_url(value)):
+        return None
+    return "%s: %r must be %d to %d characters and not start with http:// or https://" % (option, value, low, high)
+
+
+def description_problem(option, value, low=0, high=256):
+    """A resource description: at most `high` (at least `low`) characters, not starting with http(s)://."""
+    if value is None or (low <= len(value) <= high and not starts_with_url(value)):
+        return None
+    length = "%d to %d" % (low, high) if low else "at most %d" % high
+    return "%s: must be %s characters and not start with http:// or https://" % (option, length)
+
+
 def network(option, value):
     """(ip_network, None) or (None, message) for a CIDR block given as `option`."""
     try:

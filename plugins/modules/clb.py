@@ -239,11 +239,16 @@ load_balancer:
 import functools
 import re
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
 
 SPECS = [
     "slb.s1.small",
@@ -253,25 +258,7 @@ SPECS = [
     "slb.s3.medium",
     "slb.s3.large",
 ]
-STATUSES = ("active", "inactive")
-NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
 NAME = re.compile(r"^[^\W\d_][\w.-]{0,79}$", re.UNICODE)
-DELETED = Waiter(
-    "load balancer to be deleted", field="LoadBalancerStatus", waiting=[*STATUSES, "locked"], gone="success"
-)
-
-
-def status_waiter(status):
-    """Until the load balancer shows up (a new one may take a moment) with the status asked for."""
-    wanted = [status] if status else list(STATUSES)
-    return Waiter(
-        "load balancer to be %s" % (status or "visible"),
-        field="LoadBalancerStatus",
-        success=wanted,
-        waiting=[s for s in STATUSES if s not in wanted],
-        failure=["locked"],
-        gone="wait",
-    )
 
 
 def on_off(value):
@@ -315,51 +302,28 @@ def validate(module):
         )
     if params["slave_zone_id"] and params["slave_zone_id"] == params["master_zone_id"]:
         problems.append("slave_zone_id: must differ from master_zone_id (%s)" % params["master_zone_id"])
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 # reading ------------------------------------------------------------------------------------------
-def read(module, lb_id):
-    """DescribeLoadBalancerAttribute of one load balancer; None when it does not exist."""
-    try:
-        body = module.call(
-            "slb", "DescribeLoadBalancerAttribute", {"RegionId": module.region_id, "LoadBalancerId": lb_id}
-        )
-    except AlicloudApiError as error:
-        if is_code(error, *NOT_FOUND):
-            return None
-        raise
-    body = dict(body)
-    body.pop("RequestId", None)
-    return body if body.get("LoadBalancerId") else None
-
-
 def find(module):
     params = module.params
     if params["load_balancer_id"]:
-        return read(module, params["load_balancer_id"])
-    found = module.paginate(
-        "slb",
-        "DescribeLoadBalancers",
-        {"RegionId": module.region_id, "LoadBalancerName": params["name"]},
-        ("LoadBalancers", "LoadBalancer"),
-        page_size=100,
-    )
+        return slb.read_load_balancer(module, params["load_balancer_id"])
+    found = slb.list_load_balancers(module, {"LoadBalancerName": params["name"]})
     found = [lb for lb in found if lb.get("LoadBalancerName") == params["name"]]
     match = module.at_most_one(
         found, "LoadBalancerId", "name", "load balancers are named %r" % params["name"], "load_balancer_id"
     )
     if match is None:
         return None
-    lb = read(module, match["LoadBalancerId"])
+    lb = slb.read_load_balancer(module, match["LoadBalancerId"])
     if lb is not None and "Tags" not in lb:
         lb["Tags"] = found[0].get("Tags")
     return lb
 
 
-def returned(lb):
+def render(lb):
     """The load balancer as the module returns it: snake_case, list wrappers removed, tags a dict."""
     if not lb:
         return {}
@@ -411,18 +375,18 @@ def create(module):
     if module.check_mode:
         return True, planned(module, request)
     lb_id = module.call("slb", "CreateLoadBalancer", request, client_token=True)["LoadBalancerId"]
-    reader = functools.partial(read, module, lb_id)
+    reader = functools.partial(slb.read_load_balancer, module, lb_id)
     status = params["status"]
     if status == "inactive":
         # a new load balancer is active; the status is set once the API knows it
-        module.wait(status_waiter(None), reader, params["wait_timeout"])
+        module.wait(slb.load_balancer_status_waiter(None), reader, params["wait_timeout"])
         module.call(
             "slb",
             "SetLoadBalancerStatus",
             {"RegionId": module.region_id, "LoadBalancerId": lb_id, "LoadBalancerStatus": status},
         )
     if params["wait"]:
-        return True, module.wait(status_waiter(status), reader, params["wait_timeout"])
+        return True, module.wait(slb.load_balancer_status_waiter(status), reader, params["wait_timeout"])
     return True, reader() or {"LoadBalancerId": lb_id, "LoadBalancerName": params["name"]}
 
 
@@ -477,7 +441,7 @@ def fixed_differences(module, lb):
     return differences
 
 
-def changes_for(module, lb):
+def compare(module, lb):
     """The API calls that bring `lb` to the task, as (action, parameters, projected fields)."""
     params = module.params
     scope = {"RegionId": module.region_id, "LoadBalancerId": lb["LoadBalancerId"]}
@@ -504,7 +468,7 @@ def update(module, lb):
             "load balancer %s cannot change %s: the network, the zones and the billing are fixed at creation; "
             "delete it and create it again, or use another name" % (lb["LoadBalancerId"], "; ".join(differences))
         )
-    calls = changes_for(module, lb)
+    calls = compare(module, lb)
     if not module.check_mode:
         for action, request, _projected in calls:
             module.call("slb", action, request)
@@ -512,25 +476,21 @@ def update(module, lb):
     tags_changed = module.update_tags("slb", "instance", lb["LoadBalancerId"], current_tags)
     changed = bool(calls) or tags_changed
     if module.check_mode:
-        return changed, projected_update(module, lb, calls, current_tags) if changed else lb
-    if not changed and lb.get("LoadBalancerStatus") in STATUSES:
+        return changed, planned_update(module, lb, calls) if changed else lb
+    if not changed and lb.get("LoadBalancerStatus") in slb.LOAD_BALANCER_STATUSES:
         return False, lb
-    reader = functools.partial(read, module, lb["LoadBalancerId"])
+    reader = functools.partial(slb.read_load_balancer, module, lb["LoadBalancerId"])
     if params["wait"]:
-        return changed, module.wait(status_waiter(params["status"]), reader, params["wait_timeout"])
+        return changed, module.wait(slb.load_balancer_status_waiter(params["status"]), reader, params["wait_timeout"])
     return changed, reader() or lb
 
 
-def projected_update(module, lb, calls, current_tags):
-    """The load balancer as check mode reports it: with the changes it would make."""
-    projected = dict(lb)
-    for _action, _request, fields in calls:
-        projected.update(fields)
-    tags = current_tags
-    if module.params["tags"] is not None:
-        tags = dict(current_tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = {"Tag": [{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())]}
-    return projected
+def planned_update(module, lb, calls):
+    """The load balancer as check mode reports it: with the fields the calls would set."""
+    fields = {}
+    for _action, _request, call_fields in calls:
+        fields.update(call_fields)
+    return module.planned_update(lb, fields)
 
 
 def delete(module, lb):
@@ -541,7 +501,7 @@ def delete(module, lb):
             module.fail(
                 "load balancer %s has delete protection on; to delete it, set delete_protection: false in this "
                 "task (the protection is turned off first)" % lb["LoadBalancerId"],
-                load_balancer=returned(lb),
+                load_balancer=render(lb),
             )
         if not module.check_mode:
             module.call("slb", "SetLoadBalancerDeleteProtection", dict(scope, DeleteProtection="off"))
@@ -550,10 +510,14 @@ def delete(module, lb):
     try:
         module.call("slb", "DeleteLoadBalancer", scope)
     except AlicloudApiError as error:
-        if not is_code(error, *NOT_FOUND):
+        if not is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
             raise
     if params["wait"]:
-        module.wait(DELETED, lambda: read(module, lb["LoadBalancerId"]), params["wait_timeout"])
+        module.wait(
+            slb.LOAD_BALANCER_DELETED,
+            lambda: slb.read_load_balancer(module, lb["LoadBalancerId"]),
+            params["wait_timeout"],
+        )
     return True
 
 
@@ -572,7 +536,7 @@ def main():
             master_zone_id=dict(type="str"),
             slave_zone_id=dict(type="str"),
             delete_protection=dict(type="bool"),
-            status=dict(type="str", choices=list(STATUSES)),
+            status=dict(type="str", choices=list(slb.LOAD_BALANCER_STATUSES)),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             tags=dict(type="dict"),
             purge_tags=dict(type="bool", default=True),
@@ -585,21 +549,8 @@ def main():
     )
     validate(module)
     hold_resource_lock(module, "clb", module.params["name"])
-    params = module.params
-    try:
-        lb = find(module)
-        before = returned(lb)
-        if params["state"] == "absent":
-            changed = delete(module, lb) if lb else False
-            module.exit(changed, {}, key="load_balancer", before=before, after={})
-        if lb is None:
-            changed, lb = create(module)
-        else:
-            changed, lb = update(module, lb)
-    except AlicloudApiError as error:
-        module.fail_api(error, "load balancer %s" % (params["load_balancer_id"] or params["name"]))
-    after = returned(lb)
-    module.exit(changed, after, key="load_balancer", before=before, after=after)
+    what = "load balancer %s" % (module.params["load_balancer_id"] or module.params["name"])
+    module.ensure("load_balancer", what, find, create, update, delete, render)
 
 
 if __name__ == "__main__":

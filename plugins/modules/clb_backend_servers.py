@@ -132,11 +132,12 @@ load_balancer_id:
 
 import json
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 
 BATCH = 20  # servers per AddBackendServers / SetBackendServers / RemoveBackendServers request
-LB_NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
 
 
 def validate(module):
@@ -155,17 +156,12 @@ def validate(module):
         description = server.get("description")
         if description is not None and not 1 <= len(description) <= 80:
             problems.append("%s.description: must be 1 to 80 characters" % where)
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
-def read(module):
+def read_backend_servers(module):
     """The load balancer's backend servers as {server_id: server}."""
-    body = module.call(
-        "slb",
-        "DescribeLoadBalancerAttribute",
-        {"RegionId": module.region_id, "LoadBalancerId": module.params["load_balancer_id"]},
-    )
+    body = slb.load_balancer_attribute(module, module.params["load_balancer_id"])
     servers = dig(body, "BackendServers", "BackendServer") or []
     return {server["ServerId"]: server for server in servers}
 
@@ -177,7 +173,7 @@ def weight_of(server):
         return None
 
 
-def plan(module, current):
+def compare(module, current):
     """(to_add, to_set, to_remove): API entries for each of the three requests."""
     params = module.params
     wanted = params["backend_servers"]
@@ -218,7 +214,7 @@ def apply(module, to_add, to_set, to_remove):
     def attached_already(batch):
         # AddBackendServers takes no ClientToken: after a lost answer, look before sending it again
         def verify():
-            current = read(module)
+            current = read_backend_servers(module)
             return {"verified": True} if all(entry["ServerId"] in current for entry in batch) else None
 
         return verify
@@ -238,7 +234,7 @@ def apply(module, to_add, to_set, to_remove):
         module.call("slb", "RemoveBackendServers", dict(scope, BackendServers=json.dumps(batch)))
 
 
-def projected(current, to_add, to_set, to_remove):
+def planned_update(current, to_add, to_set, to_remove):
     """The servers as check mode reports them."""
     servers = {k: dict(v) for k, v in current.items()}
     for entry in to_add + to_set:
@@ -251,7 +247,7 @@ def projected(current, to_add, to_set, to_remove):
     return servers
 
 
-def returned(servers):
+def render(servers):
     result = []
     for server_id in sorted(servers):
         server = snake_resource(servers[server_id], tags_field=None)
@@ -287,9 +283,9 @@ def main():
     lb_id = params["load_balancer_id"]
     try:
         try:
-            current = read(module)
+            current = read_backend_servers(module)
         except AlicloudApiError as error:
-            if not is_code(error, *LB_NOT_FOUND):
+            if not is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
                 raise
             if params["state"] == "absent":
                 module.exit(False, [], key="backend_servers", load_balancer_id=lb_id, before={}, after={})
@@ -298,23 +294,23 @@ def main():
                 % (lb_id, module.region_id),
                 error=error.as_dict(),
             )
-        to_add, to_set, to_remove = plan(module, current)
+        to_add, to_set, to_remove = compare(module, current)
         changed = bool(to_add or to_set or to_remove)
         after = current
         if changed and module.check_mode:
-            after = projected(current, to_add, to_set, to_remove)
+            after = planned_update(current, to_add, to_set, to_remove)
         elif changed:
             apply(module, to_add, to_set, to_remove)
-            after = read(module)
+            after = read_backend_servers(module)
     except AlicloudApiError as error:
         module.fail_api(error, "backend servers of load balancer %s" % lb_id)
     module.exit(
         changed,
-        returned(after),
+        render(after),
         key="backend_servers",
         load_balancer_id=lb_id,
-        before={"backend_servers": returned(current)},
-        after={"backend_servers": returned(after)},
+        before={"backend_servers": render(current)},
+        after={"backend_servers": render(after)},
     )
 
 

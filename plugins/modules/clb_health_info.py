@@ -123,14 +123,14 @@ waited:
 
 import time
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import WaitError, Waiter, wait_for
 
-LB_NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
 
-
-def read(module):
+def read_health(module):
     params = module.params
     request = {
         "RegionId": module.region_id,
@@ -167,7 +167,7 @@ def wait(module):
     last = {"rows": []}
 
     def observe():
-        rows = read(module)
+        rows = read_health(module)
         last["rows"] = rows
         found = statuses(module, rows)
         reached = all(seen == {wanted} for seen in found.values())
@@ -187,12 +187,12 @@ def wait(module):
                 " on listener %s" % params["listener_port"] if params["listener_port"] is not None else "",
                 summary(statuses(module, last["rows"])),
             ),
-            backend_servers=returned(last["rows"]),
+            backend_servers=render(last["rows"]),
         )
     return last["rows"], round(time.monotonic() - started, 2)
 
 
-def returned(rows):
+def render(rows):
     return [snake_resource(row, tags_field=None) for row in rows]
 
 
@@ -220,15 +220,15 @@ def main():
         if params["wait_for"]:
             rows, waited = wait(module)
         else:
-            rows, waited = read(module), 0
+            rows, waited = read_health(module), 0
     except AlicloudApiError as error:
-        if is_code(error, *LB_NOT_FOUND):
+        if is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
             module.fail(
                 "load_balancer_id: no load balancer %s in %s" % (params["load_balancer_id"], module.region_id),
                 error=error.as_dict(),
             )
         module.fail_api(error, "health of the backend servers of load balancer %s" % params["load_balancer_id"])
-    module.module.exit_json(changed=False, backend_servers=returned(rows), waited=waited)
+    module.module.exit_json(changed=False, backend_servers=render(rows), waited=waited)
 
 
 if __name__ == "__main__":

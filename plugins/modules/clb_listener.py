@@ -286,23 +286,13 @@ listener:
 
 import re
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 HTTP_CODES = ["http_2xx", "http_3xx", "http_4xx", "http_5xx"]
-LB_NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
-LISTENER_NOT_FOUND = ("ResourceNotFound.Listener", "ListenerNotFound", "InvalidListener.NotFound")
 PORT_TAKEN = ("InvalidParameter.ListenerPortConflict", "ListenerAlreadyExists")
-TRANSIENT = ["starting", "stopping", "configuring"]
-
-RUNNING = Waiter("listener to be running", success=["running"], waiting=["stopped", *TRANSIENT], gone="fail")
-STOPPED = Waiter("listener to be stopped", success=["stopped"], waiting=["running", *TRANSIENT], gone="fail")
-VISIBLE = Waiter("listener to be created", success=["stopped", "running"], waiting=TRANSIENT, gone="wait")
-SETTLED = Waiter("listener to finish its configuration", success=["stopped", "running"], waiting=TRANSIENT)
-DELETED = Waiter("listener to be deleted", waiting=["stopped", "running", *TRANSIENT], gone="success")
-
 # option -> API field, for the settings outside the health check
 SETTINGS = [
     ("bandwidth", "Bandwidth"),
@@ -401,8 +391,7 @@ def validate(module):
         )
     if health.get("http_code") is not None and not health["http_code"]:
         problems.append("health_check.http_code: give at least one of %s" % ", ".join(HTTP_CODES))
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def wanted_fields(module):
@@ -438,7 +427,7 @@ def same(field, current, wanted):
     return str(current).lower() == str(wanted).lower()
 
 
-def differences(listener, wanted):
+def compare(listener, wanted):
     """The fields to send to bring `listener` to the task (with the companions the API needs)."""
     changes = {}
     for _option, field in SETTINGS:
@@ -477,12 +466,12 @@ def differences(listener, wanted):
 
 # reading ------------------------------------------------------------------------------------------
 def is_listener_missing(error):
-    if is_code(error, *LISTENER_NOT_FOUND):
+    if is_code(error, *slb.LISTENER_NOT_FOUND):
         return True
     return is_code(error, "InvalidParameter") and "not exist" in (error.message or "")
 
 
-def read(module):
+def read_listener(module):
     """The listener's attributes; None when the load balancer has no listener on the port."""
     params = module.params
     request = {
@@ -501,7 +490,7 @@ def read(module):
     return body if body.get("ListenerPort") is not None else None
 
 
-def returned(listener):
+def render(listener):
     return snake_resource(listener) if listener else {}
 
 
@@ -535,14 +524,14 @@ def create(module):
         planned.pop("RegionId")
         return planned
     module.call(
-        "slb", "CreateLoadBalancerHTTPListener", request, verify_lost=lambda: read(module)
+        "slb", "CreateLoadBalancerHTTPListener", request, verify_lost=lambda: read_listener(module)
     )  # no ClientToken: after a lost answer, a listener found on the port is the one just created
     if params["wait"] or params["state"] == "present":
-        return module.wait(VISIBLE, lambda: read(module), params["wait_timeout"])
-    return read(module) or planned_listener(request)
+        return module.wait(slb.LISTENER_VISIBLE, lambda: read_listener(module), params["wait_timeout"])
+    return read_listener(module) or planned(request)
 
 
-def planned_listener(request):
+def planned(request):
     listener = dict(request, Status="stopped")
     listener.pop("RegionId", None)
     return listener
@@ -553,12 +542,12 @@ def run_state(module, listener):
     params = module.params
     want = "running" if params["state"] == "present" else "stopped"
     status = listener.get("Status")
-    if status in TRANSIENT:
+    if status in slb.LISTENER_TRANSIENT:
         if module.check_mode:
             heading = {"starting": "running", "stopping": "stopped"}.get(status)
             return heading != want, dict(listener, Status=want)
         # let a start, stop or configuration in progress finish before deciding
-        listener = module.wait(SETTLED, lambda: read(module), params["wait_timeout"])
+        listener = module.wait(slb.LISTENER_SETTLED, lambda: read_listener(module), params["wait_timeout"])
         status = listener.get("Status")
     if status == want:
         return False, listener
@@ -568,14 +557,14 @@ def run_state(module, listener):
     on_the_way = ("starting", "running") if want == "running" else ("stopping", "stopped")
 
     def already_done():
-        current = read(module)
+        current = read_listener(module)
         return current if current and current.get("Status") in on_the_way else None
 
     module.call("slb", action, dict(scope(module), ListenerProtocol="http"), verify_lost=already_done)
     if params["wait"]:
-        waiter = RUNNING if want == "running" else STOPPED
-        return True, module.wait(waiter, lambda: read(module), params["wait_timeout"])
-    return True, read(module) or dict(listener, Status=want)
+        waiter = slb.LISTENER_RUNNING if want == "running" else slb.LISTENER_STOPPED
+        return True, module.wait(waiter, lambda: read_listener(module), params["wait_timeout"])
+    return True, read_listener(module) or dict(listener, Status=want)
 
 
 def update(module, listener):
@@ -587,10 +576,10 @@ def update(module, listener):
             "listener (state: absent) and create it again"
             % (params["listener_port"], listener.get("BackendServerPort"))
         )
-    changes = differences(listener, wanted_fields(module))
+    changes = compare(listener, wanted_fields(module))
     if changes and not module.check_mode:
         module.call("slb", "SetLoadBalancerHTTPListenerAttribute", dict(scope(module), **changes))
-        listener = read(module) or dict(listener, **changes)
+        listener = read_listener(module) or dict(listener, **changes)
     elif changes:
         listener = dict(listener, **changes)
     return bool(changes), listener
@@ -605,7 +594,7 @@ def delete(module):
         if not is_listener_missing(error):
             raise
     if module.params["wait"]:
-        module.wait(DELETED, lambda: read(module), module.params["wait_timeout"])
+        module.wait(slb.LISTENER_DELETED, lambda: read_listener(module), module.params["wait_timeout"])
     return True
 
 
@@ -657,9 +646,9 @@ def main():
     what = "HTTP listener %s of load balancer %s" % (params["listener_port"], params["load_balancer_id"])
     try:
         try:
-            listener = read(module)
+            listener = read_listener(module)
         except AlicloudApiError as error:
-            if not is_code(error, *LB_NOT_FOUND):
+            if not is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
                 raise
             if params["state"] == "absent":
                 module.exit(False, {}, key="listener", before={}, after={})
@@ -668,7 +657,7 @@ def main():
                 % (params["load_balancer_id"], module.region_id),
                 error=error.as_dict(),
             )
-        before = returned(listener)
+        before = render(listener)
         if params["state"] == "absent":
             changed = delete(module) if listener else False
             module.exit(changed, {}, key="listener", before=before, after={})
@@ -676,7 +665,7 @@ def main():
             # Another run may have made it since the look-up: one listener per port, so it is adopted.
             changed, listener = create_or_adopt(
                 lambda: (True, create(module)),
-                lambda: read(module),
+                lambda: read_listener(module),
                 lambda found: update(module, found),
                 PORT_TAKEN,
             )
@@ -686,7 +675,7 @@ def main():
         changed = changed or state_changed
     except AlicloudApiError as error:
         module.fail_api(error, what)
-    after = returned(listener)
+    after = render(listener)
     module.exit(changed, after, key="listener", before=before, after=after)
 
 

@@ -366,15 +366,26 @@ restart_needed:
 """
 
 import base64
-import json
 import re
 import time
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import instance_result
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import (
+    INSTANCE_NOT_FOUND,
+    render_instance,
+    list_instances,
+    read_instance,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import description_problem, starts_with_url
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import read_vswitch
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 STATUSES = ("Pending", "Starting", "Running", "Stopping", "Stopped")
@@ -421,7 +432,7 @@ IMMUTABLE = (
 
 # input ------------------------------------------------------------------------------------------
 def name_problem(option, name):
-    if INSTANCE_NAME.match(name) and not name.startswith(("http://", "https://")):
+    if INSTANCE_NAME.match(name) and not starts_with_url(name):
         return None
     return (
         "%s: %r must be 2 to 128 characters, start with a letter and hold only letters, digits, '.', '_', ':' "
@@ -464,11 +475,7 @@ def validate(module):
         problems.append(host_name_problem(params["host_name"]))
     if params["password"] is not None:
         problems.append(password_problem(params["password"]))
-    description = params["description"]
-    if description is not None and (
-        not 2 <= len(description) <= 256 or description.startswith(("http://", "https://"))
-    ):
-        problems.append("description: must be 2 to 256 characters and not start with http:// or https://")
+    problems.append(description_problem("description", params["description"], 2, 256))
     if params["user_data"] is not None and len(params["user_data"].encode("utf-8")) > MAX_USER_DATA:
         problems.append(
             "user_data: %d bytes is more than the 32 KiB (32768 bytes) the cloud accepts; fetch larger scripts "
@@ -491,9 +498,7 @@ def validate(module):
             "v_switch_id: give v_switch_id (or vpc_id) to find instance %r by name, names are unique within a "
             "VPC; or give instance_id" % params["name"]
         )
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def spot_problems(params):
@@ -543,23 +548,9 @@ def charge_problems(params):
 
 
 # reading ----------------------------------------------------------------------------------------
-def read(module, instance_id):
-    body = module.call(
-        "ecs", "DescribeInstances", {"RegionId": module.region_id, "InstanceIds": json.dumps([instance_id])}
-    )
-    found = dig(body, "Instances", "Instance") or []
-    return found[0] if found else None
-
-
 def being_released(instance):
     locks = dig(instance, "OperationLocks", "LockReason") or []
     return any(isinstance(lock, dict) and lock.get("LockReason") in RELEASE_LOCKS for lock in locks)
-
-
-def read_vswitch(module, vswitch_id):
-    body = module.call("vpc", "DescribeVSwitches", {"RegionId": module.region_id, "VSwitchId": vswitch_id})
-    found = dig(body, "VSwitches", "VSwitch") or []
-    return found[0] if found else None
 
 
 def scope(module):
@@ -581,15 +572,14 @@ def scope(module):
 
 def named(module, vpc_id, name):
     """The instances (not being released) named `name` in the VPC, from every page."""
-    query = {"RegionId": module.region_id, "VpcId": vpc_id, "InstanceName": name}
-    found = module.paginate("ecs", "DescribeInstances", query, ("Instances", "Instance"), page_size=100, token=True)
+    found = list_instances(module, {"VpcId": vpc_id, "InstanceName": name})
     return [i for i in found if i.get("InstanceName") == name and not being_released(i)]
 
 
 def find(module, vpc_id):
     params = module.params
     if params["instance_id"]:
-        instance = read(module, params["instance_id"])
+        instance = read_instance(module, params["instance_id"])
         if instance is not None and being_released(instance):
             instance = None  # on its way out: nothing to converge, and releasing it again would be refused
         if instance is None and params["state"] != "absent":
@@ -615,14 +605,14 @@ class Clock(object):
 
     def wait(self, waiter, instance_id):
         remaining = max(1, int(self.deadline - time.monotonic() + 0.999))
-        return self.module.wait(waiter, lambda: read(self.module, instance_id), remaining)
+        return self.module.wait(waiter, lambda: read_instance(self.module, instance_id), remaining)
 
 
 def status_is(module, instance_id, statuses):
     """verify_lost for actions without a ClientToken: did the unanswered request take effect?"""
 
     def verify():
-        instance = read(module, instance_id)
+        instance = read_instance(module, instance_id)
         return {} if instance is not None and instance.get("Status") in statuses else None
 
     return verify
@@ -702,7 +692,11 @@ def create(module, vswitch, clock):
             return clock.wait(STOPPED, instance_id)
     elif params["wait"]:
         return clock.wait(CREATED, instance_id)
-    return read(module, instance_id) or {"InstanceId": instance_id, "InstanceName": params["name"], "Status": "Pending"}
+    return read_instance(module, instance_id) or {
+        "InstanceId": instance_id,
+        "InstanceName": params["name"],
+        "Status": "Pending",
+    }
 
 
 def planned(module, vswitch):
@@ -742,13 +736,13 @@ def warn_immutable(module, instance):
         have = current(instance)
         if wanted is None or wanted == have:
             continue
-        module.module.warn(
+        module.warn(
             "%s: instance %s has %s %s, not %s; the %s of an existing instance cannot change here, so it was "
             "left as it is (it is not recreated)" % (option, instance["InstanceId"], what, have, wanted, what)
         )
 
 
-def attribute_changes(module, instance, vpc_id):
+def compare(module, instance, vpc_id):
     params = module.params
     changes = {}
     if params["name"] is not None and params["name"] != instance.get("InstanceName"):
@@ -776,7 +770,7 @@ def attribute_changes(module, instance, vpc_id):
 def update(module, instance, vpc_id):
     """Name, description, host name, release protection, security groups and tags; returns (changed, instance)."""
     warn_immutable(module, instance)
-    changes = attribute_changes(module, instance, vpc_id)
+    changes = compare(module, instance, vpc_id)
     if changes and not module.check_mode:
         module.call("ecs", "ModifyInstanceAttribute", dict(changes, InstanceId=instance["InstanceId"]))
     current_tags = tags_from_api(instance.get("Tags"))
@@ -787,22 +781,16 @@ def update(module, instance, vpc_id):
     if not changed:
         return False, instance
     if module.check_mode:
-        return True, planned_update(module, instance, changes, current_tags)
-    return True, read(module, instance["InstanceId"]) or instance
+        return True, planned_update(module, instance, changes)
+    return True, read_instance(module, instance["InstanceId"]) or instance
 
 
-def planned_update(module, instance, changes, current_tags):
-    projected = dict(instance)
-    for field, value in changes.items():
-        if field == "SecurityGroupIds":
-            projected["SecurityGroupIds"] = {"SecurityGroupId": list(value)}
-        else:
-            projected[field] = value
-    tags = current_tags
-    if module.params["tags"] is not None:
-        tags = dict(current_tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = tags_to_api(tags)
-    return projected
+def planned_update(module, instance, changes):
+    """The instance as check mode reports it: with the changes it would make (in Describe's shape)."""
+    fields = dict(changes)
+    if "SecurityGroupIds" in fields:
+        fields["SecurityGroupIds"] = {"SecurityGroupId": list(fields["SecurityGroupIds"])}
+    return module.planned_update(instance, fields)
 
 
 # states -----------------------------------------------------------------------------------------
@@ -816,7 +804,7 @@ def converge(module, instance, clock):
     if module.check_mode:
         if state == "restarted" or (state == "running" and status in ("Stopped", "Stopping")):
             module.restart_needed = False
-        return plan_state(state, status, instance)
+        return planned_state(state, status, instance)
     if state == "present":
         if wait and status in SETTLED.waiting:
             return False, clock.wait(SETTLED, instance_id)
@@ -856,10 +844,10 @@ def converge(module, instance, clock):
 def finish(module, clock, waiter, instance_id):
     if module.params["wait"]:
         return clock.wait(waiter, instance_id)
-    return read(module, instance_id)
+    return read_instance(module, instance_id)
 
 
-def plan_state(state, status, instance):
+def planned_state(state, status, instance):
     """What check mode reports for `state`: (changed, the instance with its projected status)."""
     target = {"running": "Running", "stopped": "Stopped", "restarted": "Running"}.get(state)
     if target is None:
@@ -903,7 +891,7 @@ def delete(module, instance, clock):
     try:
         module.call("ecs", "DeleteInstance", request, verify_lost=gone(module, instance_id))
     except AlicloudApiError as error:
-        if not is_code(error, "InvalidInstanceId.NotFound"):
+        if not is_code(error, *INSTANCE_NOT_FOUND):
             raise
     if params["wait"]:
         clock.wait(DELETED, instance_id)
@@ -912,7 +900,7 @@ def delete(module, instance, clock):
 
 def gone(module, instance_id):
     def verify():
-        instance = read(module, instance_id)
+        instance = read_instance(module, instance_id)
         return {} if instance is None or being_released(instance) else None
 
     return verify
@@ -968,7 +956,7 @@ def main():
     try:
         vswitch, vpc_id = scope(module)
         instance = find(module, vpc_id)
-        before = instance_result(instance)
+        before = render_instance(instance)
         if params["state"] == "absent":
             changed = delete(module, instance, clock) if instance else False
             module.exit(changed, {}, key="instance", before=before, after={})
@@ -983,11 +971,11 @@ def main():
     except AlicloudApiError as error:
         module.fail_api(error, "ECS instance %s" % (params["instance_id"] or params["name"]))
     if module.restart_needed:
-        module.module.warn(
+        module.warn(
             "host_name: instance %s gets its new host name %r after a restart; use state: restarted to apply it"
             % (instance["InstanceId"], params["host_name"])
         )
-    after = instance_result(instance)
+    after = render_instance(instance)
     module.exit(changed, after, key="instance", before=before, after=after, restart_needed=module.restart_needed)
 
 

@@ -190,7 +190,8 @@ instances:
 
 import json
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import instance_result
+from ansible_collections.ha_web.alicloud.plugins.module_utils import ecs
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import render_instance
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
@@ -240,8 +241,7 @@ def validate(module):
     problems = validate_tags(module.params["tags"])
     if module.params["wait_timeout"] < 0:
         problems.append("wait_timeout: must not be negative")
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def query(module):
@@ -265,7 +265,7 @@ def tags_match(instance, wanted):
     return all(k in tags and (v in (None, "") or tags[k] == str(v)) for k, v in (wanted or {}).items())
 
 
-def list_instances(module, instance_ids):
+def list_matching(module, instance_ids):
     """Every matching instance, all pages (and one request per 100 IDs)."""
     request = query(module)
     if instance_ids is None:
@@ -276,9 +276,7 @@ def list_instances(module, instance_ids):
     for batch in batches:
         if batch is not None:
             request["InstanceIds"] = json.dumps(batch)
-        found.extend(
-            module.paginate("ecs", "DescribeInstances", request, ("Instances", "Instance"), page_size=100, token=True)
-        )
+        found.extend(ecs.list_instances(module, request))
     return [i for i in found if tags_match(i, module.params["tags"])]
 
 
@@ -311,17 +309,17 @@ def main():
             status = params["wait_for_status"]
 
             def read():
-                instances = list_instances(module, instance_ids)
+                instances = list_matching(module, instance_ids)
                 seen = {i["InstanceId"] for i in instances}
                 return summarize(status, instances, [i for i in instance_ids or [] if i not in seen])
 
             count = "%d instances" % len(instance_ids) if instance_ids else "the instances found"
             instances = module.wait(AllInstances(status, count), read, params["wait_timeout"])["instances"]
         else:
-            instances = list_instances(module, instance_ids)
+            instances = list_matching(module, instance_ids)
     except AlicloudApiError as error:
         module.fail_api(error, "Listing ECS instances")
-    module.module.exit_json(changed=False, instances=[instance_result(i) for i in instances])
+    module.module.exit_json(changed=False, instances=[render_instance(i) for i in instances])
 
 
 if __name__ == "__main__":

@@ -109,9 +109,15 @@ import re
 import struct
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import KEY_PAIR_NOT_FOUND
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import starts_with_url
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 KEY_TYPES = (
@@ -124,7 +130,6 @@ KEY_TYPES = (
 )
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9:._-]{1,127}$")
 PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
-NOT_FOUND_CODES = ("InvalidKeyPairName.NotFound", "InvalidKeyPair.NotFound")
 NAME_TAKEN = ("KeyPair.AlreadyExist", "KeyPair.AlreadyExists")
 VISIBLE = Waiter("the imported key pair to be visible", field="Visible", success=[True], gone="wait")
 VISIBLE_SECONDS = 60
@@ -165,7 +170,7 @@ def validate(module):
     params = module.params
     problems = validate_tags(params["tags"])
     name = params["name"]
-    if not NAME.match(name) or name.startswith(("http://", "https://")):
+    if not NAME.match(name) or starts_with_url(name):
         problems.append(
             "name: %r must be 2 to 128 characters, start with a letter, and hold only letters, digits, "
             "'.', '_', '-' and ':'" % name
@@ -177,9 +182,7 @@ def validate(module):
         else:
             blob, problem = key_blob(params["public_key"])
             problems.append(problem)
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
     return fingerprint(blob) if blob is not None else None
 
 
@@ -240,7 +243,7 @@ def delete_key(module, name):
             "ecs", "DeleteKeyPairs", {"RegionId": module.region_id, "KeyPairNames": json.dumps([name])}
         )  # deleting what is gone changes nothing: safe to send again
     except AlicloudApiError as error:
-        if is_code(error, *NOT_FOUND_CODES):
+        if is_code(error, *KEY_PAIR_NOT_FOUND):
             return
         if is_code(error, "InvalidParameter.KeypairAlreadyAttachedInstance", "DependencyViolation.*"):
             module.fail(
@@ -251,7 +254,14 @@ def delete_key(module, name):
         raise
 
 
+def delete(module, key_pair):
+    if not module.check_mode:
+        delete_key(module, key_pair["KeyPairName"])
+    return True
+
+
 def present(module, key_pair, wanted_fingerprint):
+    """Create (import) the key pair when missing or replaced (force), or bring its tags up to date."""
     params = module.params
     if key_pair is not None and not same_fingerprint(key_pair.get("KeyPairFingerPrint"), wanted_fingerprint):
         if not params["force"]:
@@ -273,17 +283,15 @@ def present(module, key_pair, wanted_fingerprint):
         return True, key_pair
     tags_changed = module.update_tags("ecs", "keypair", key_pair["KeyPairName"], tags_from_api(key_pair.get("Tags")))
     if tags_changed and module.check_mode:
-        return True, planned_update(module, key_pair)
+        return True, module.planned_update(key_pair, {})
     if tags_changed:
         key_pair = find(module) or key_pair
     return tags_changed, key_pair
 
 
-def planned_update(module, key_pair):
-    tags = tags_from_api(key_pair.get("Tags"))
-    if module.params["tags"] is not None:
-        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    return dict(key_pair, Tags={"Tag": [{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())]})
+def render(key_pair):
+    """The key pair as the module returns it."""
+    return snake_resource(key_pair)
 
 
 def planned(module, wanted_fingerprint):
@@ -310,18 +318,16 @@ def main():
         supports_check_mode=True,
     )
     wanted_fingerprint = validate(module)
-    try:
-        key_pair = find(module)
-        before = snake_resource(key_pair)
-        if module.params["state"] == "absent":
-            if key_pair is not None and not module.check_mode:
-                delete_key(module, key_pair["KeyPairName"])
-            module.exit(key_pair is not None, {}, key="key_pair", before=before, after={})
-        changed, key_pair = present(module, key_pair, wanted_fingerprint)
-    except AlicloudApiError as error:
-        module.fail_api(error, "key pair %s" % module.params["name"])
-    after = snake_resource(key_pair) if key_pair else planned(module, wanted_fingerprint)
-    module.exit(changed, after, key="key_pair", before=before, after=after)
+    module.ensure(
+        "key_pair",
+        "key pair %s" % module.params["name"],
+        find,
+        lambda module: present(module, None, wanted_fingerprint),
+        lambda module, key_pair: present(module, key_pair, wanted_fingerprint),
+        delete,
+        render,
+        lambda module: planned(module, wanted_fingerprint),
+    )
 
 
 if __name__ == "__main__":

@@ -182,15 +182,15 @@ import re
 
 from ansible.module_utils.six import text_type
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import nas
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
 GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{2,63}$")
 DESCRIPTION = re.compile(r"^[^\W\d_][\w:-]{1,127}$")
-GROUP_NOT_FOUND = ("InvalidAccessGroup.NotFound",)
-RULE_NOT_FOUND = ("InvalidAccessRule.NotFound",)
 GROUP_TAKEN = ("InvalidAccessGroup.AlreadyExisted",)
 RULE_SPEC = dict(
     source_cidr_ip=dict(type="str", required=True),
@@ -249,8 +249,7 @@ def validate(module):
             seen[source] = index
         if not 1 <= rule["priority"] <= 100:
             problems.append("%s.priority: %d must be from 1 (highest) to 100" % (where, rule["priority"]))
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def wanted_rules(module):
@@ -281,12 +280,12 @@ def find(module):
     return found[0] if found else None
 
 
-def read(module):
+def read_access_group(module):
     name = module.params["access_group_name"]
     try:
         body = module.call("nas", "DescribeAccessGroups", dict(scope(module), AccessGroupName=name))
     except AlicloudApiError as error:
-        if is_code(error, *GROUP_NOT_FOUND):
+        if is_code(error, *nas.ACCESS_GROUP_NOT_FOUND):
             return None
         raise
     found = [g for g in dig(body, "AccessGroups", "AccessGroup") or [] if g.get("AccessGroupName") == name]
@@ -303,7 +302,7 @@ def read_rules(module):
             100,
         )
     except AlicloudApiError as error:
-        if is_code(error, *GROUP_NOT_FOUND):
+        if is_code(error, *nas.ACCESS_GROUP_NOT_FOUND):
             return []
         raise
 
@@ -311,7 +310,7 @@ def read_rules(module):
 def mount_targets_using(module):
     """'domain (file system id)' of every mount target whose access group is this one."""
     params = module.params
-    file_systems = module.paginate("nas", "DescribeFileSystems", {}, ("FileSystems", "FileSystem"), 100)
+    file_systems = nas.list_file_systems(module)
     using = []
     for file_system in file_systems:
         if file_system.get("FileSystemType", "standard") != params["file_system_type"]:
@@ -339,7 +338,7 @@ def sort_key(rule):
 
 
 # changing -------------------------------------------------------------------------------------
-def plan_rules(module, current):
+def compare(module, current):
     """(rules to delete, [(rule, settings)] to modify, {source: settings} to create)."""
     if module.params["rules"] is None:
         return [], [], {}
@@ -371,7 +370,7 @@ def create_group(module):
         "nas",
         "CreateAccessGroup",
         request,
-        verify_lost=lambda: {"AccessGroupName": params["access_group_name"]} if read(module) else None,
+        verify_lost=lambda: {"AccessGroupName": params["access_group_name"]} if read_access_group(module) else None,
     )
 
 
@@ -415,13 +414,13 @@ def delete_rule(module, rule):
     try:
         module.call("nas", "DeleteAccessRule", request)
     except AlicloudApiError as error:
-        if not is_code(error, *RULE_NOT_FOUND):  # a resend after a lost answer meets the rule gone
+        if not is_code(error, *nas.ACCESS_RULE_NOT_FOUND):  # a resend after a lost answer meets the rule gone
             raise
 
 
 def apply_rules(module, current):
     """Returns (changed, the rules after)."""
-    to_delete, to_modify, to_create = plan_rules(module, current)
+    to_delete, to_modify, to_create = compare(module, current)
     if not (to_delete or to_modify or to_create):
         return False, current
     if module.check_mode:
@@ -451,8 +450,8 @@ def apply_rules(module, current):
     after = read_rules(module)
     if to_create:
         # The cloud takes a source twice: another run adding the same rules meanwhile leaves duplicates. Both
-        # runs keep the oldest rule of a source (plan_rules) and delete the rest.
-        duplicates = [r for r in plan_rules(module, after)[0] if rule_key(r) in to_create]
+        # runs keep the oldest rule of a source (compare) and delete the rest.
+        duplicates = [r for r in compare(module, after)[0] if rule_key(r) in to_create]
         for rule in duplicates:
             delete_rule(module, rule)
         if duplicates:
@@ -476,7 +475,10 @@ def present(module, group, current):
         if not module.check_mode:
             # Another run may have made it since the look-up: group names are unique, so it is adopted.
             group = create_or_adopt(
-                lambda: create_group(module) or read(module), lambda: read(module), lambda found: found, GROUP_TAKEN
+                lambda: create_group(module) or read_access_group(module),
+                lambda: read_access_group(module),
+                lambda found: found,
+                GROUP_TAKEN,
             )
         if group is None:
             group = {
@@ -505,7 +507,7 @@ def present(module, group, current):
             group = dict(group, Description=params["description"])
     rules_changed, rules = apply_rules(module, current)
     if (changed or rules_changed) and not module.check_mode:
-        group = read(module) or group
+        group = read_access_group(module) or group
     return changed or rules_changed, group, rules
 
 
@@ -530,7 +532,7 @@ def absent(module, group):
                 "access group %s is still used by mount targets: %s; delete them or move them to another group "
                 "first: %s" % (params["access_group_name"], ", ".join(mount_targets_using(module)), error.describe())
             )
-        if not is_code(error, *GROUP_NOT_FOUND):  # a resend after a lost answer meets the group gone
+        if not is_code(error, *nas.ACCESS_GROUP_NOT_FOUND):  # a resend after a lost answer meets the group gone
             raise
     return True
 

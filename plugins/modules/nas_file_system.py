@@ -189,36 +189,17 @@ file_system:
 
 import re
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import nas
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
 
-RUNNING = Waiter(
-    "file system to be Running",
-    success=["Running"],
-    waiting=["Pending", "Extending"],
-    failure=["Stopped", "Stopping", "Deleting"],
-    gone="wait",
-)
-DELETED = Waiter(
-    "file system to be deleted", success=[], waiting=["Running", "Pending", "Extending", "Deleting"], gone="success"
-)
-READY_TO_DELETE = Waiter(
-    "file system to be Running before deleting it",
-    success=["Running"],
-    waiting=["Pending", "Extending"],
-    gone="success",
-)
-MOUNT_TARGET_READY = Waiter(
-    "mount target to be Active or Inactive", success=["Active", "Inactive"], waiting=["Pending"], gone="success"
-)
-MOUNT_TARGET_DELETED = Waiter(
-    "mount target to be deleted", success=[], waiting=["Active", "Inactive", "Pending", "Deleting"], gone="success"
-)
-NOT_FOUND = ("InvalidFileSystem.NotFound",)
-MOUNT_TARGET_NOT_FOUND = ("InvalidMountTarget.NotFound", "InvalidParam.MountTargetDomain")
 DESCRIPTION = re.compile(r"^[^\W\d_][\w:-]{1,127}$")
 # What check mode reports for options left to their creation defaults.
 CREATE_DEFAULTS = dict(protocol_type="NFS", storage_type="Capacity", encrypt_type=0)
@@ -237,53 +218,18 @@ def validate(module):
     params = module.params
     problems = validate_tags(params["tags"])
     problems.append(description_problem("description", params["description"]))
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 # reading --------------------------------------------------------------------------------------
-def read(module, file_system_id):
-    try:
-        body = module.call("nas", "DescribeFileSystems", {"FileSystemId": file_system_id})
-    except AlicloudApiError as error:
-        if is_code(error, *NOT_FOUND):
-            return None
-        raise
-    found = [f for f in dig(body, "FileSystems", "FileSystem") or [] if f.get("FileSystemId") == file_system_id]
-    return found[0] if found else None
-
-
 def find(module):
     params = module.params
     if params["file_system_id"]:
-        return read(module, params["file_system_id"])
-    found = module.paginate("nas", "DescribeFileSystems", {}, ("FileSystems", "FileSystem"), page_size=100)
+        return nas.read_file_system(module, params["file_system_id"])
+    found = nas.list_file_systems(module)
     found = [f for f in found if f.get("Description") == params["description"]]
     what = "file systems are described %r" % params["description"]
     return module.at_most_one(found, "FileSystemId", "description", what, "file_system_id")
-
-
-def list_mount_targets(module, file_system_id):
-    try:
-        return module.paginate(
-            "nas", "DescribeMountTargets", {"FileSystemId": file_system_id}, ("MountTargets", "MountTarget"), 100
-        )
-    except AlicloudApiError as error:
-        if is_code(error, *NOT_FOUND):
-            return []
-        raise
-
-
-def read_mount_target(module, file_system_id, domain):
-    try:
-        body = module.call("nas", "DescribeMountTargets", {"FileSystemId": file_system_id, "MountTargetDomain": domain})
-    except AlicloudApiError as error:
-        if is_code(error, *(NOT_FOUND + MOUNT_TARGET_NOT_FOUND)):
-            return None
-        raise
-    found = [m for m in dig(body, "MountTargets", "MountTarget") or [] if m.get("MountTargetDomain") == domain]
-    return found[0] if found else None
 
 
 def render(file_system):
@@ -335,8 +281,12 @@ def create(module):
         request["Tag"] = tags_to_api(params["tags"])
     file_system_id = module.call("nas", "CreateFileSystem", request, client_token=True)["FileSystemId"]
     if params["wait"]:
-        return True, module.wait(RUNNING, lambda: read(module, file_system_id), params["wait_timeout"])
-    return True, read(module, file_system_id) or dict(planned(module), FileSystemId=file_system_id, Status="Pending")
+        return True, module.wait(
+            nas.FILE_SYSTEM_RUNNING, lambda: nas.read_file_system(module, file_system_id), params["wait_timeout"]
+        )
+    return True, nas.read_file_system(module, file_system_id) or dict(
+        planned(module), FileSystemId=file_system_id, Status="Pending"
+    )
 
 
 IMMUTABLE = (
@@ -359,13 +309,21 @@ def check_immutable(module, file_system):
             )
 
 
+def compare(module, file_system):
+    """The attributes that differ from the task, as ModifyFileSystem takes them."""
+    description = module.params["description"]
+    return (
+        {"Description": description}
+        if description is not None and description != file_system.get("Description")
+        else {}
+    )
+
+
 def update(module, file_system):
     params = module.params
     check_immutable(module, file_system)
     file_system_id = file_system["FileSystemId"]
-    changes = {}
-    if params["description"] is not None and params["description"] != file_system.get("Description"):
-        changes["Description"] = params["description"]
+    changes = compare(module, file_system)
     if changes and not module.check_mode:
         # Setting a description is idempotent by nature: resending it after a lost answer is harmless.
         module.call("nas", "ModifyFileSystem", dict(changes, FileSystemId=file_system_id))
@@ -374,28 +332,21 @@ def update(module, file_system):
     )
     changed = bool(changes) or tags_changed
     if module.check_mode:
-        return changed, planned_update(module, file_system, changes) if changed else file_system
+        return changed, module.planned_update(file_system, changes) if changed else file_system
     if changed:
-        file_system = read(module, file_system_id) or file_system
+        file_system = nas.read_file_system(module, file_system_id) or file_system
     if params["wait"] and file_system.get("Status") != "Running":
-        file_system = module.wait(RUNNING, lambda: read(module, file_system_id), params["wait_timeout"])
+        file_system = module.wait(
+            nas.FILE_SYSTEM_RUNNING, lambda: nas.read_file_system(module, file_system_id), params["wait_timeout"]
+        )
     return changed, file_system
-
-
-def planned_update(module, file_system, changes):
-    projected = dict(file_system, **changes)
-    tags = tags_from_api(file_system.get("Tags"))
-    if module.params["tags"] is not None:
-        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = {"Tag": tags_to_api(tags)}
-    return projected
 
 
 def delete(module, file_system):
     """Returns whether something was (or, in check mode, would be) deleted."""
     params = module.params
     file_system_id = file_system["FileSystemId"]
-    mount_targets = list_mount_targets(module, file_system_id)
+    mount_targets = nas.list_mount_targets(module, file_system_id) or []
     if mount_targets and not params["force"]:
         module.fail(
             "file system %s still has mount targets (%s): delete them first (ha_web.alicloud.nas_mount_target "
@@ -405,7 +356,9 @@ def delete(module, file_system):
         )
     if file_system.get("Status") == "Deleting":
         if params["wait"] and not module.check_mode:
-            module.wait(DELETED, lambda: read(module, file_system_id), params["wait_timeout"])
+            module.wait(
+                nas.FILE_SYSTEM_DELETED, lambda: nas.read_file_system(module, file_system_id), params["wait_timeout"]
+            )
         return False
     if module.check_mode:
         return True
@@ -413,28 +366,30 @@ def delete(module, file_system):
         delete_mount_target(module, file_system_id, mount_target)
     for mount_target in mount_targets:
         module.wait(
-            MOUNT_TARGET_DELETED,
-            lambda domain=mount_target["MountTargetDomain"]: read_mount_target(module, file_system_id, domain),
+            nas.MOUNT_TARGET_DELETED,
+            lambda domain=mount_target["MountTargetDomain"]: nas.read_mount_target(module, file_system_id, domain),
             params["wait_timeout"],
         )
     # DeleteFileSystem refuses a file system that is still being created.
     ready = file_system.get("Status") == "Running" or module.wait(
-        READY_TO_DELETE, lambda: read(module, file_system_id), params["wait_timeout"]
+        nas.FILE_SYSTEM_READY_TO_DELETE, lambda: nas.read_file_system(module, file_system_id), params["wait_timeout"]
     )
     if not ready:
         return True  # it went away while we waited
 
     def lost_but_done():
-        current = read(module, file_system_id)
+        current = nas.read_file_system(module, file_system_id)
         return {} if current is None or current.get("Status") == "Deleting" else None
 
     try:
         module.call("nas", "DeleteFileSystem", {"FileSystemId": file_system_id}, verify_lost=lost_but_done)
     except AlicloudApiError as error:
-        if not is_code(error, *NOT_FOUND):
+        if not is_code(error, *nas.FILE_SYSTEM_NOT_FOUND):
             raise
     if params["wait"]:
-        module.wait(DELETED, lambda: read(module, file_system_id), params["wait_timeout"])
+        module.wait(
+            nas.FILE_SYSTEM_DELETED, lambda: nas.read_file_system(module, file_system_id), params["wait_timeout"]
+        )
     return True
 
 
@@ -444,27 +399,13 @@ def delete_mount_target(module, file_system_id, mount_target):
         return
     if mount_target.get("Status") not in ("Active", "Inactive"):
         current = module.wait(
-            MOUNT_TARGET_READY,
-            lambda: read_mount_target(module, file_system_id, domain),
+            nas.MOUNT_TARGET_READY_OR_GONE,
+            lambda: nas.read_mount_target(module, file_system_id, domain),
             module.params["wait_timeout"],
         )
         if current is None:
             return
-
-    def lost_but_done():
-        current = read_mount_target(module, file_system_id, domain)
-        return {} if current is None or current.get("Status") == "Deleting" else None
-
-    try:
-        module.call(
-            "nas",
-            "DeleteMountTarget",
-            {"FileSystemId": file_system_id, "MountTargetDomain": domain},
-            verify_lost=lost_but_done,
-        )
-    except AlicloudApiError as error:
-        if not is_code(error, *MOUNT_TARGET_NOT_FOUND):
-            raise
+    nas.delete_mount_target(module, file_system_id, domain)
 
 
 def planned(module):
@@ -505,21 +446,8 @@ def main():
     )
     validate(module)
     hold_resource_lock(module, "nas_file_system", module.params["description"])
-    params = module.params
-    try:
-        file_system = find(module)
-        before = render(file_system)
-        if params["state"] == "absent":
-            changed = delete(module, file_system) if file_system else False
-            module.exit(changed, {}, key="file_system", before=before, after={})
-        if file_system is None:
-            changed, file_system = create(module)
-        else:
-            changed, file_system = update(module, file_system)
-    except AlicloudApiError as error:
-        module.fail_api(error, "NAS file system %s" % (params["file_system_id"] or params["description"]))
-    after = render(file_system or planned(module))
-    module.exit(changed, after, key="file_system", before=before, after=after)
+    what = "NAS file system %s" % (module.params["file_system_id"] or module.params["description"])
+    module.ensure("file_system", what, find, create, update, delete, render, lambda module: render(planned(module)))
 
 
 if __name__ == "__main__":

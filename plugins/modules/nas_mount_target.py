@@ -152,74 +152,19 @@ mount_target:
       type: dict
 """
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils import nas
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
-from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import read_vswitch
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
-READY = Waiter(
-    "mount target to be Active or Inactive", success=["Active", "Inactive"], waiting=["Pending"], gone="wait"
-)
-READY_OR_GONE = Waiter(
-    "mount target to be Active or Inactive", success=["Active", "Inactive"], waiting=["Pending"], gone="success"
-)
-DELETED = Waiter(
-    "mount target to be deleted", success=[], waiting=["Active", "Inactive", "Pending", "Deleting"], gone="success"
-)
-FILE_SYSTEM_RUNNING = Waiter(
-    "the file system to be Running", success=["Running"], waiting=["Pending", "Extending"], gone="fail"
-)
-FS_NOT_FOUND = ("InvalidFileSystem.NotFound",)
-NOT_FOUND = ("InvalidMountTarget.NotFound", "InvalidParam.MountTargetDomain")
 ALREADY_EXISTS = ("InvalidMountTarget.AlreadyExisted",)
 
 
 # reading --------------------------------------------------------------------------------------
-def list_mount_targets(module):
-    """The file system's mount targets (every page); None when the file system does not exist."""
-    try:
-        return module.paginate(
-            "nas",
-            "DescribeMountTargets",
-            {"FileSystemId": module.params["file_system_id"]},
-            ("MountTargets", "MountTarget"),
-            page_size=100,
-        )
-    except AlicloudApiError as error:
-        if is_code(error, *FS_NOT_FOUND):
-            return None
-        raise
-
-
-def read(module, domain):
-    try:
-        body = module.call(
-            "nas",
-            "DescribeMountTargets",
-            {"FileSystemId": module.params["file_system_id"], "MountTargetDomain": domain},
-        )
-    except AlicloudApiError as error:
-        if is_code(error, *(FS_NOT_FOUND + NOT_FOUND)):
-            return None
-        raise
-    found = [m for m in dig(body, "MountTargets", "MountTarget") or [] if m.get("MountTargetDomain") == domain]
-    return found[0] if found else None
-
-
-def read_file_system(module):
-    try:
-        body = module.call("nas", "DescribeFileSystems", {"FileSystemId": module.params["file_system_id"]})
-    except AlicloudApiError as error:
-        if is_code(error, *FS_NOT_FOUND):
-            return None
-        raise
-    found = [
-        f
-        for f in dig(body, "FileSystems", "FileSystem") or []
-        if f.get("FileSystemId") == module.params["file_system_id"]
-    ]
-    return found[0] if found else None
+def read_mount_target(module, domain):
+    return nas.read_mount_target(module, module.params["file_system_id"], domain)
 
 
 def in_vswitch(mount_targets, vswitch_id):
@@ -227,27 +172,26 @@ def in_vswitch(mount_targets, vswitch_id):
 
 
 def find(module):
-    """(file system exists, the mount target or None)."""
+    """The mount target, or None (also when the file system does not exist: create says so)."""
     params = module.params
-    mount_targets = list_mount_targets(module)
+    mount_targets = nas.list_mount_targets(module, params["file_system_id"])
     if mount_targets is None:
-        return False, None
+        return None
     if params["mount_target_domain"]:
         found = [m for m in mount_targets if m.get("MountTargetDomain") == params["mount_target_domain"]]
     else:
         found = in_vswitch(mount_targets, params["v_switch_id"])
     what = "mount targets of file system %s are in vSwitch %s" % (params["file_system_id"], params["v_switch_id"])
-    return True, module.at_most_one(found, "MountTargetDomain", "v_switch_id", what, "mount_target_domain")
+    return module.at_most_one(found, "MountTargetDomain", "v_switch_id", what, "mount_target_domain")
 
 
 def vswitch_vpc(module):
     """The VPC of v_switch_id, checked against vpc_id (a read of the VPC product, before any change)."""
     params = module.params
-    body = module.call("vpc", "DescribeVSwitches", {"RegionId": module.region_id, "VSwitchId": params["v_switch_id"]})
-    found = [v for v in dig(body, "VSwitches", "VSwitch") or [] if v.get("VSwitchId") == params["v_switch_id"]]
-    if not found:
+    vswitch = read_vswitch(module, params["v_switch_id"])
+    if vswitch is None:
         module.fail("v_switch_id: no vSwitch %s in region %s" % (params["v_switch_id"], module.region_id))
-    vpc_id = found[0].get("VpcId")
+    vpc_id = vswitch.get("VpcId")
     if params["vpc_id"] and params["vpc_id"] != vpc_id:
         module.fail(
             "vpc_id: vSwitch %s is in VPC %s, not in %s; give the vSwitch's VPC or leave vpc_id out"
@@ -271,8 +215,19 @@ def render(mount_target):
 
 
 # changing -------------------------------------------------------------------------------------
+def create_or_adopt_mount_target(module):
+    """Create the mount target; another run may have made it since the look-up: one mount target per vSwitch,
+    so it is adopted."""
+    return create_or_adopt(
+        lambda: create(module), lambda: find(module), lambda found: update(module, found), ALREADY_EXISTS
+    )
+
+
 def create(module):
     params = module.params
+    file_system = nas.read_file_system(module, params["file_system_id"])
+    if file_system is None:
+        module.fail("file_system_id: no file system %s in region %s" % (params["file_system_id"], module.region_id))
     if params["mount_target_domain"]:
         module.fail(
             "mount_target_domain: file system %s has no mount target %s; to create one, give v_switch_id (and no "
@@ -290,9 +245,6 @@ def create(module):
         "AccessGroup": group,
         "Status": wanted_status,
     }
-    file_system = read_file_system(module)
-    if file_system is None:
-        module.fail("file_system_id: no file system %s in region %s" % (params["file_system_id"], module.region_id))
     if module.check_mode:
         return True, planned
     if file_system.get("Status") != "Running":
@@ -301,10 +253,14 @@ def create(module):
                 "file system %s is %s: mount targets can only be created on a Running file system; set wait: true "
                 "to wait for it, or retry later" % (params["file_system_id"], file_system.get("Status"))
             )
-        module.wait(FILE_SYSTEM_RUNNING, lambda: read_file_system(module), params["wait_timeout"])
+        module.wait(
+            nas.FILE_SYSTEM_RUNNING_FOR_MOUNT,
+            lambda: nas.read_file_system(module, params["file_system_id"]),
+            params["wait_timeout"],
+        )
 
     def lost_but_done():
-        found = in_vswitch(list_mount_targets(module) or [], params["v_switch_id"])
+        found = in_vswitch(nas.list_mount_targets(module, params["file_system_id"]) or [], params["v_switch_id"])
         return {"MountTargetDomain": found[0]["MountTargetDomain"]} if found else None
 
     request = {
@@ -317,12 +273,14 @@ def create(module):
     domain = module.call("nas", "CreateMountTarget", request, verify_lost=lost_but_done)["MountTargetDomain"]
     if params["wait"] or wanted_status != "Active":
         # Modifying a mount target needs it Active first, so Inactive waits even without `wait`.
-        mount_target = module.wait(READY, lambda: read(module, domain), params["wait_timeout"])
+        mount_target = module.wait(
+            nas.MOUNT_TARGET_READY, lambda: read_mount_target(module, domain), params["wait_timeout"]
+        )
     else:
-        mount_target = read(module, domain) or dict(planned, MountTargetDomain=domain, Status="Pending")
+        mount_target = read_mount_target(module, domain) or dict(planned, MountTargetDomain=domain, Status="Pending")
     if wanted_status == "Inactive" and mount_target.get("Status") != "Inactive":
         modify(module, mount_target, {"Status": wanted_status})
-        mount_target = read(module, domain) or dict(mount_target, Status=wanted_status)
+        mount_target = read_mount_target(module, domain) or dict(mount_target, Status=wanted_status)
     return True, mount_target
 
 
@@ -335,6 +293,19 @@ def modify(module, mount_target, changes):
             changes, FileSystemId=module.params["file_system_id"], MountTargetDomain=mount_target["MountTargetDomain"]
         ),
     )
+
+
+def compare(module, mount_target):
+    """The attributes that differ from the task, as ModifyMountTarget takes them."""
+    params = module.params
+    changes = {}
+    if params["access_group_name"] and params["access_group_name"] != mount_target.get("AccessGroup"):
+        changes["AccessGroupName"] = params["access_group_name"]
+    # A Pending mount target becomes Active by itself: Active is then no change.
+    pending_to_active = params["status"] == "Active" and mount_target.get("Status") == "Pending"
+    if params["status"] and params["status"] != mount_target.get("Status") and not pending_to_active:
+        changes["Status"] = params["status"]
+    return changes
 
 
 def update(module, mount_target):
@@ -352,29 +323,32 @@ def update(module, mount_target):
         )
     if mount_target.get("Status") == "Deleting":
         module.fail("mount target %s is being deleted; run again when it is gone to create another" % domain)
-    changes = {}
-    if params["access_group_name"] and params["access_group_name"] != mount_target.get("AccessGroup"):
-        changes["AccessGroupName"] = params["access_group_name"]
-    # A Pending mount target becomes Active by itself: Active is then no change.
-    pending_to_active = params["status"] == "Active" and mount_target.get("Status") == "Pending"
-    if params["status"] and params["status"] != mount_target.get("Status") and not pending_to_active:
-        changes["Status"] = params["status"]
+    changes = compare(module, mount_target)
     if module.check_mode:
-        projected = dict(mount_target)
-        if "AccessGroupName" in changes:
-            projected["AccessGroup"] = changes["AccessGroupName"]
-        if "Status" in changes:
-            projected["Status"] = changes["Status"]
-        return bool(changes), projected
+        return bool(changes), planned_update(module, mount_target, changes)
     if changes:
         if mount_target.get("Status") not in ("Active", "Inactive"):
             # ModifyMountTarget refuses a mount target that is still being created.
-            mount_target = module.wait(READY, lambda: read(module, domain), params["wait_timeout"])
+            mount_target = module.wait(
+                nas.MOUNT_TARGET_READY, lambda: read_mount_target(module, domain), params["wait_timeout"]
+            )
         modify(module, mount_target, changes)
-        mount_target = read(module, domain) or mount_target
+        mount_target = read_mount_target(module, domain) or mount_target
     if params["wait"] and mount_target.get("Status") not in ("Active", "Inactive"):
-        mount_target = module.wait(READY, lambda: read(module, domain), params["wait_timeout"])
+        mount_target = module.wait(
+            nas.MOUNT_TARGET_READY, lambda: read_mount_target(module, domain), params["wait_timeout"]
+        )
     return bool(changes), mount_target
+
+
+def planned_update(module, mount_target, changes):
+    """The mount target as check mode reports it: with the changes it would make."""
+    projected = dict(mount_target)
+    if "AccessGroupName" in changes:
+        projected["AccessGroup"] = changes["AccessGroupName"]
+    if "Status" in changes:
+        projected["Status"] = changes["Status"]
+    return projected
 
 
 def delete(module, mount_target):
@@ -382,33 +356,19 @@ def delete(module, mount_target):
     domain = mount_target["MountTargetDomain"]
     if mount_target.get("Status") == "Deleting":
         if params["wait"] and not module.check_mode:
-            module.wait(DELETED, lambda: read(module, domain), params["wait_timeout"])
+            module.wait(nas.MOUNT_TARGET_DELETED, lambda: read_mount_target(module, domain), params["wait_timeout"])
         return False
     if module.check_mode:
         return True
     # DeleteMountTarget refuses a mount target that is still being created.
     ready = mount_target.get("Status") in ("Active", "Inactive") or module.wait(
-        READY_OR_GONE, lambda: read(module, domain), params["wait_timeout"]
+        nas.MOUNT_TARGET_READY_OR_GONE, lambda: read_mount_target(module, domain), params["wait_timeout"]
     )
     if not ready:
         return True  # it went away while we waited
-
-    def lost_but_done():
-        current = read(module, domain)
-        return {} if current is None or current.get("Status") == "Deleting" else None
-
-    try:
-        module.call(
-            "nas",
-            "DeleteMountTarget",
-            {"FileSystemId": params["file_system_id"], "MountTargetDomain": domain},
-            verify_lost=lost_but_done,
-        )
-    except AlicloudApiError as error:
-        if not is_code(error, *(FS_NOT_FOUND + NOT_FOUND)):
-            raise
+    nas.delete_mount_target(module, params["file_system_id"], domain)
     if params["wait"]:
-        module.wait(DELETED, lambda: read(module, domain), params["wait_timeout"])
+        module.wait(nas.MOUNT_TARGET_DELETED, lambda: read_mount_target(module, domain), params["wait_timeout"])
     return True
 
 
@@ -430,35 +390,19 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    try:
-        file_system_exists, mount_target = find(module)
-        if mount_target is not None:
-            mount_target["FileSystemId"] = params["file_system_id"]
-        before = render(mount_target)
-        if params["state"] == "absent":
-            changed = delete(module, mount_target) if mount_target else False
-            module.exit(changed, {}, key="mount_target", before=before, after={})
-        if not file_system_exists:
-            module.fail("file_system_id: no file system %s in region %s" % (params["file_system_id"], module.region_id))
-        if mount_target is None:
-            # Another run may have made it since the look-up: one mount target per vSwitch, so it is adopted.
-            changed, mount_target = create_or_adopt(
-                lambda: create(module),
-                lambda: find(module)[1],
-                lambda found: update(module, found),
-                ALREADY_EXISTS,
-            )
-        else:
-            changed, mount_target = update(module, mount_target)
-    except AlicloudApiError as error:
-        module.fail_api(
-            error,
-            "mount target %s of NAS file system %s"
-            % (params["mount_target_domain"] or "in " + str(params["v_switch_id"]), params["file_system_id"]),
-        )
-    mount_target["FileSystemId"] = params["file_system_id"]
-    after = render(mount_target)
-    module.exit(changed, after, key="mount_target", before=before, after=after)
+    what = "mount target %s of NAS file system %s" % (
+        params["mount_target_domain"] or "in " + str(params["v_switch_id"]),
+        params["file_system_id"],
+    )
+    module.ensure(
+        "mount_target",
+        what,
+        find,
+        create_or_adopt_mount_target,
+        update,
+        delete,
+        lambda mount_target: render(dict(mount_target, FileSystemId=params["file_system_id"])),
+    )
 
 
 if __name__ == "__main__":

@@ -264,16 +264,25 @@ import time
 
 from ansible.module_utils.six import text_type
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import SECURITY_GROUP_NOT_FOUND
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
-from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import port_range_problem
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import (
+    description_problem,
+    port_range_problem,
+    starts_with_url,
+)
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter, poll_delays
 
 PROTOCOLS = ("tcp", "udp", "icmp", "gre", "all")
 POLICIES = ("accept", "drop")
-NOT_FOUND_CODES = ("InvalidSecurityGroupId.NotFound", "InvalidSecurityGroup.NotFound")
 BATCH = 100  # Permissions.N and SecurityGroupRuleId.N take at most 100 entries
 RELEASE_SECONDS = 30
 VISIBLE_SECONDS = 60
@@ -388,7 +397,7 @@ def validate_rules(direction, rules):
         if not 1 <= int(priority) <= 100:
             problems.append("%s.priority: %s must be from 1 to 100" % (where, priority))
         description = rule.get("description")
-        if description and (len(description) > 512 or description.startswith(("http://", "https://"))):
+        if description and (len(description) > 512 or starts_with_url(description)):
             problems.append("%s.description: must be at most 512 characters and not start with http(s)://" % where)
         problems = [p for p in problems if p]
         if len(problems) > before:
@@ -430,17 +439,11 @@ def validate(module):
     params = module.params
     problems = validate_tags(params["tags"])
     name = params["name"]
-    if name is not None and (
-        not 2 <= len(name) <= 128 or not name[0].isalpha() or name.startswith(("http://", "https://"))
-    ):
+    if name is not None and (not 2 <= len(name) <= 128 or not name[0].isalpha() or starts_with_url(name)):
         problems.append(
             "name: %r must be 2 to 128 characters, start with a letter and not start with http:// or https://" % name
         )
-    description = params["description"]
-    if description is not None and (
-        not 2 <= len(description) <= 256 or description.startswith(("http://", "https://"))
-    ):
-        problems.append("description: must be 2 to 256 characters and not start with http:// or https://")
+    problems.append(description_problem("description", params["description"], 2, 256))
     if not params["security_group_id"] and not params["vpc_id"]:
         problems.append("vpc_id is required to find a security group by name (or give security_group_id)")
     wanted = {}
@@ -449,9 +452,7 @@ def validate(module):
             if params[spec["option"]] is not None:
                 wanted[direction], rule_problems = validate_rules(direction, params[spec["option"]])
                 problems.extend(rule_problems)
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
     return wanted
 
 
@@ -514,9 +515,20 @@ def render(group, rules, policy):
 
 
 # changing ---------------------------------------------------------------------------------------------
-def plan_rules(module, wanted, rules):
+def compare(module, group):
+    """The attributes that differ from the task, as ModifySecurityGroupAttribute takes them."""
+    params = module.params
+    changes = {}
+    if params["name"] is not None and params["name"] != group.get("SecurityGroupName"):
+        changes["SecurityGroupName"] = params["name"]
+    if params["description"] is not None and params["description"] != (group.get("Description") or ""):
+        changes["Description"] = params["description"]
+    return changes
+
+
+def compare_rules(module, wanted, rules):
     """Per direction: (permissions to add, rules to revoke)."""
-    plan = {}
+    rule_changes = {}
     by_direction = split(rules)
     for direction, permissions in wanted.items():
         current = by_direction.get(direction, [])
@@ -526,17 +538,17 @@ def plan_rules(module, wanted, rules):
         to_revoke = []
         if module.params[DIRECTIONS[direction]["purge"]]:
             to_revoke = [r for r in current if rule_key(direction, r) not in wanted_keys]
-        plan[direction] = (to_add, to_revoke)
-    return plan
+        rule_changes[direction] = (to_add, to_revoke)
+    return rule_changes
 
 
-def plan_changes(plan):
-    return any(to_add or to_revoke for to_add, to_revoke in plan.values())
+def any_rule_changes(rule_changes):
+    return any(to_add or to_revoke for to_add, to_revoke in rule_changes.values())
 
 
-def apply_rules(module, group_id, plan):
+def apply_rules(module, group_id, rule_changes):
     """Add first, then revoke: replacing a rule never leaves a moment without either."""
-    for direction, changes in plan.items():
+    for direction, changes in rule_changes.items():
         to_add = changes[0]
         for start in range(0, len(to_add), BATCH):
             module.call(
@@ -549,7 +561,7 @@ def apply_rules(module, group_id, plan):
                 },
                 client_token=True,
             )
-    for direction, changes in plan.items():
+    for direction, changes in rule_changes.items():
         rule_ids = [r["SecurityGroupRuleId"] for r in changes[1]]
         for start in range(0, len(rule_ids), BATCH):
             revoke(module, group_id, direction, rule_ids[start : start + BATCH])
@@ -571,11 +583,11 @@ def revoke(module, group_id, direction, rule_ids):
             )
 
 
-def projected_rules(rules, plan):
-    """The rules as they will be after `plan`, in the API's shape (check mode)."""
-    doomed = {r.get("SecurityGroupRuleId") for changes in plan.values() for r in changes[1]}
+def planned_rules(rules, rule_changes):
+    """The rules as they will be after `rule_changes`, in the API's shape (check mode)."""
+    doomed = {r.get("SecurityGroupRuleId") for changes in rule_changes.values() for r in changes[1]}
     result = [r for r in rules if r.get("SecurityGroupRuleId") not in doomed]
-    for direction, changes in plan.items():
+    for direction, changes in rule_changes.items():
         for permission in changes[0]:
             rule = dict(permission, Direction=direction, Policy=permission["Policy"].capitalize())
             result.append(rule)
@@ -592,8 +604,8 @@ def create(module, wanted):
     if not params["vpc_id"]:
         module.fail("vpc_id: required to create security group %r" % params["name"])
     if module.check_mode:
-        plan = {direction: (permissions, []) for direction, permissions in wanted.items()}
-        return True, None, projected_rules([], plan), None
+        rule_changes = {direction: (permissions, []) for direction, permissions in wanted.items()}
+        return True, None, planned_rules([], rule_changes), None
     request = {
         "RegionId": module.region_id,
         "VpcId": params["vpc_id"],
@@ -609,8 +621,8 @@ def create(module, wanted):
         if is_code(error, "InvalidVpcId.NotFound"):
             module.fail("vpc_id: VPC %s does not exist in region %s" % (params["vpc_id"], module.region_id))
         raise
-    plan = {direction: (permissions, []) for direction, permissions in wanted.items()}
-    apply_rules(module, group_id, plan)
+    rule_changes = {direction: (permissions, []) for direction, permissions in wanted.items()}
+    apply_rules(module, group_id, rule_changes)
     # A new group may take a moment to show in Describe.
     found = module.wait(VISIBLE, lambda: visible(read_group(module, group_id)), VISIBLE_SECONDS)
     rules, policy = read_rules(module, group_id)
@@ -634,37 +646,23 @@ def update(module, group, wanted, rules, policy):
             "security_group_type: security group %s is %s; the type of a group cannot change (delete it, or use "
             "another name)" % (group_id, group.get("SecurityGroupType"))
         )
-    changes = {}
-    if params["name"] is not None and params["name"] != group.get("SecurityGroupName"):
-        changes["SecurityGroupName"] = params["name"]
-    if params["description"] is not None and params["description"] != (group.get("Description") or ""):
-        changes["Description"] = params["description"]
-    plan = plan_rules(module, wanted, rules)
+    changes = compare(module, group)
+    rule_changes = compare_rules(module, wanted, rules)
     if changes and not module.check_mode:
         module.call(
             "ecs", "ModifySecurityGroupAttribute", dict(changes, RegionId=module.region_id, SecurityGroupId=group_id)
         )
     if not module.check_mode:
-        apply_rules(module, group_id, plan)
+        apply_rules(module, group_id, rule_changes)
     tags_changed = module.update_tags("ecs", "securitygroup", group_id, tags_from_api(group.get("Tags")))
-    changed = bool(changes) or tags_changed or plan_changes(plan)
+    changed = bool(changes) or tags_changed or any_rule_changes(rule_changes)
     if module.check_mode:
-        return changed, planned_update(module, group, changes), projected_rules(rules, plan), policy
+        return changed, module.planned_update(group, changes), planned_rules(rules, rule_changes), policy
     if changed:
         group = read_group(module, group_id) or group
-    if plan_changes(plan):
+    if any_rule_changes(rule_changes):
         rules, policy = read_rules(module, group_id)
     return changed, group, rules, policy
-
-
-def planned_update(module, group, changes):
-    """The group as check mode reports it: with the changes it would make."""
-    projected = dict(group, **changes)
-    tags = tags_from_api(group.get("Tags"))
-    if module.params["tags"] is not None:
-        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = {"Tag": [{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())]}
-    return projected
 
 
 def delete(module, group):
@@ -678,7 +676,7 @@ def delete(module, group):
             module.call("ecs", "DeleteSecurityGroup", {"RegionId": module.region_id, "SecurityGroupId": group_id})
             return True
         except AlicloudApiError as error:
-            if is_code(error, *NOT_FOUND_CODES):
+            if is_code(error, *SECURITY_GROUP_NOT_FOUND):
                 return True
             if not is_code(error, "DependencyViolation.*"):
                 raise

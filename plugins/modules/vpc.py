@@ -111,12 +111,19 @@ vpc:
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
-from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_problem
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
-
-AVAILABLE = Waiter("VPC to be Available", success=["Available"], waiting=["Pending"], gone="wait")
-DELETED = Waiter("VPC to be deleted", success=[], waiting=["Available", "Pending", "Deleting"], gone="success")
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_problem, name_problem
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import (
+    VPC_AVAILABLE,
+    VPC_DELETED,
+    VPC_NOT_FOUND,
+    list_vpcs,
+    read_vpc,
+)
 
 
 def validate(module):
@@ -124,33 +131,18 @@ def validate(module):
     problems = validate_tags(params["tags"])
     if params["state"] == "present" and params["cidr_block"]:
         problems.append(cidr_problem("cidr_block", params["cidr_block"], 8, 28))
-    name = params["name"]
-    if name is not None and (not 1 <= len(name) <= 128 or name.startswith(("http://", "https://"))):
-        problems.append("name: %r must be 1 to 128 characters and not start with http:// or https://" % name)
+    problems.append(name_problem("name", params["name"]))
     if params["description"] is not None and len(params["description"]) > 256:
         problems.append("description: must be at most 256 characters")
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def find(module):
     params = module.params
-    query = {"RegionId": module.region_id}
-    if params["vpc_id"]:
-        query["VpcId"] = params["vpc_id"]
-    else:
-        query["VpcName"] = params["name"]
-    found = module.paginate("vpc", "DescribeVpcs", query, ("Vpcs", "Vpc"))
+    found = list_vpcs(module, {"VpcId": params["vpc_id"]} if params["vpc_id"] else {"VpcName": params["name"]})
     if not params["vpc_id"]:
         found = [v for v in found if v.get("VpcName") == params["name"]]
     return module.at_most_one(found, "VpcId", "name", "VPCs are named %r" % params["name"], "vpc_id")
-
-
-def read(module, vpc_id):
-    body = module.call("vpc", "DescribeVpcs", {"RegionId": module.region_id, "VpcId": vpc_id})
-    vpcs = (body.get("Vpcs") or {}).get("Vpc") or []
-    return vpcs[0] if vpcs else None
 
 
 def create(module):
@@ -169,8 +161,19 @@ def create(module):
         request["Tag"] = tags_to_api(params["tags"])
     vpc_id = module.call("vpc", "CreateVpc", request, client_token=True)["VpcId"]
     if params["wait"]:
-        return True, module.wait(AVAILABLE, lambda: read(module, vpc_id), params["wait_timeout"])
-    return True, read(module, vpc_id) or {"VpcId": vpc_id, "Status": "Pending"}
+        return True, module.wait(VPC_AVAILABLE, lambda: read_vpc(module, vpc_id), params["wait_timeout"])
+    return True, read_vpc(module, vpc_id) or {"VpcId": vpc_id, "Status": "Pending"}
+
+
+def compare(module, vpc):
+    """The attributes that differ from the task, as ModifyVpcAttribute takes them."""
+    params = module.params
+    changes = {}
+    if params["name"] is not None and params["name"] != vpc.get("VpcName"):
+        changes["VpcName"] = params["name"]
+    if params["description"] is not None and params["description"] != vpc.get("Description"):
+        changes["Description"] = params["description"]
+    return changes
 
 
 def update(module, vpc):
@@ -180,32 +183,23 @@ def update(module, vpc):
             "cidr_block: VPC %s has %s; the block of a VPC cannot change (delete it, or use another name)"
             % (vpc["VpcId"], vpc["CidrBlock"])
         )
-    changes = {}
-    if params["name"] is not None and params["name"] != vpc.get("VpcName"):
-        changes["VpcName"] = params["name"]
-    if params["description"] is not None and params["description"] != vpc.get("Description"):
-        changes["Description"] = params["description"]
+    changes = compare(module, vpc)
     if changes and not module.check_mode:
         module.call("vpc", "ModifyVpcAttribute", dict(changes, RegionId=module.region_id, VpcId=vpc["VpcId"]))
     tags_changed = module.update_tags("vpc", "VPC", vpc["VpcId"], tags_from_api(vpc.get("Tags")), "UnTagResources")
     changed = bool(changes) or tags_changed
     if changed and module.check_mode:
-        return changed, planned_update(module, vpc, changes)
+        return changed, module.planned_update(vpc, changes)
     if changed:
-        vpc = read(module, vpc["VpcId"]) or vpc
+        vpc = read_vpc(module, vpc["VpcId"]) or vpc
     if params["wait"] and vpc.get("Status") != "Available" and not module.check_mode:
-        vpc = module.wait(AVAILABLE, lambda: read(module, vpc["VpcId"]), params["wait_timeout"])
+        vpc = module.wait(VPC_AVAILABLE, lambda: read_vpc(module, vpc["VpcId"]), params["wait_timeout"])
     return changed, vpc
 
 
-def planned_update(module, vpc, changes):
-    """The VPC as check mode reports it: with the changes it would make."""
-    projected = dict(vpc, **changes)
-    tags = tags_from_api(vpc.get("Tags"))
-    if module.params["tags"] is not None:
-        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = tags_to_api(tags)
-    return projected
+def render(vpc):
+    """The VPC as the module returns it."""
+    return snake_resource(vpc)
 
 
 def delete(module, vpc):
@@ -214,10 +208,10 @@ def delete(module, vpc):
     try:
         module.call("vpc", "DeleteVpc", {"RegionId": module.region_id, "VpcId": vpc["VpcId"]})
     except AlicloudApiError as error:
-        if not is_code(error, "InvalidVpcId.NotFound", "Forbidden.VpcNotFound"):
+        if not is_code(error, *VPC_NOT_FOUND):
             raise
     if module.params["wait"]:
-        module.wait(DELETED, lambda: read(module, vpc["VpcId"]), module.params["wait_timeout"])
+        module.wait(VPC_DELETED, lambda: read_vpc(module, vpc["VpcId"]), module.params["wait_timeout"])
     return True
 
 
@@ -239,20 +233,8 @@ def main():
     )
     validate(module)
     hold_resource_lock(module, "vpc", module.params["name"])
-    try:
-        vpc = find(module)
-        before = snake_resource(vpc)
-        if module.params["state"] == "absent":
-            changed = delete(module, vpc) if vpc else False
-            module.exit(changed, {}, key="vpc", before=before, after={})
-        if vpc is None:
-            changed, vpc = create(module)
-        else:
-            changed, vpc = update(module, vpc)
-    except AlicloudApiError as error:
-        module.fail_api(error, "VPC %s" % (module.params["vpc_id"] or module.params["name"]))
-    after = snake_resource(vpc) if vpc else planned(module)
-    module.exit(changed, after, key="vpc", before=before, after=after)
+    what = "VPC %s" % (module.params["vpc_id"] or module.params["name"])
+    module.ensure("vpc", what, find, create, update, delete, render, planned)
 
 
 def planned(module):

@@ -152,22 +152,40 @@ import importlib
 import time
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import clients
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
+from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import list_instances
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, dig, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
-from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_inside_problem, cidr_problem
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter, poll_delays
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.nas import list_file_systems
+from ansible_collections.ha_web.alicloud.plugins.module_utils.slb import list_load_balancers
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
+    tags_from_api,
+    tags_to_api,
+    validate_tags,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import (
+    cidr_inside_problem,
+    cidr_problem,
+    description_problem,
+    name_problem,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import (
+    VPC_AVAILABLE_FOR_VSWITCH,
+    VSWITCH_AVAILABLE,
+    VSWITCH_DELETED,
+    VSWITCH_NOT_FOUND,
+    list_vswitches,
+    read_vpc,
+    read_vswitch,
+)
+from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import poll_delays
 
-AVAILABLE = Waiter("vSwitch to be Available", success=["Available"], waiting=["Pending"], gone="wait")
-DELETED = Waiter("vSwitch to be deleted", success=[], waiting=["Available", "Pending", "Deleting"], gone="success")
-VPC_AVAILABLE = Waiter("the VPC to be Available", success=["Available"], waiting=["Pending"], gone="fail")
 
 # Answers of CreateVSwitch that mean "not now": the VPC is still being created, or another vSwitch of
 # the same VPC is being created or changed (the cloud serialises them).
 BUSY_CODES = ("IncorrectVpcStatus", "IncorrectVSwitchStatus", "OperationConflict", "IncorrectStatus.VpcRouteTable")
 RELEASE_SECONDS = 60
-NOT_FOUND_CODES = ("InvalidVSwitchId.NotFound", "InvalidVswitchID.NotFound", "InvalidVSwitchId.NotExist")
 BLOCK_TAKEN = ("InvalidCidrBlock.Overlapped",)
 
 
@@ -176,45 +194,25 @@ def validate(module):
     problems = validate_tags(params["tags"])
     if params["state"] == "present" and params["cidr_block"]:
         problems.append(cidr_problem("cidr_block", params["cidr_block"], 16, 29))
-    name = params["name"]
-    if name is not None and (not 1 <= len(name) <= 128 or name.startswith(("http://", "https://"))):
-        problems.append("name: %r must be 1 to 128 characters and not start with http:// or https://" % name)
-    description = params["description"]
-    if description is not None and (len(description) > 256 or description.startswith(("http://", "https://"))):
-        problems.append("description: must be at most 256 characters and not start with http:// or https://")
+    problems.append(name_problem("name", params["name"]))
+    problems.append(description_problem("description", params["description"]))
     if not params["v_switch_id"] and not params["vpc_id"]:
         problems.append("vpc_id is required to find a vSwitch by name (or give v_switch_id)")
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail("; ".join(problems))
+    module.fail_on_problems(problems)
 
 
 def find(module):
     params = module.params
-    query = {"RegionId": module.region_id}
     if params["v_switch_id"]:
-        query["VSwitchId"] = params["v_switch_id"]
+        found = list_vswitches(module, {"VSwitchId": params["v_switch_id"]})
     else:
-        query.update(VpcId=params["vpc_id"], VSwitchName=params["name"])
-    found = module.paginate("vpc", "DescribeVSwitches", query, ("VSwitches", "VSwitch"))
+        found = list_vswitches(module, {"VpcId": params["vpc_id"], "VSwitchName": params["name"]})
     if params["v_switch_id"]:
         found = [v for v in found if v.get("VSwitchId") == params["v_switch_id"]]
     else:
         found = [v for v in found if v.get("VSwitchName") == params["name"]]
     what = "vSwitches in VPC %s are named %r" % (params["vpc_id"], params["name"])
     return module.at_most_one(found, "VSwitchId", "name", what, "v_switch_id")
-
-
-def read(module, vswitch_id):
-    body = module.call("vpc", "DescribeVSwitches", {"RegionId": module.region_id, "VSwitchId": vswitch_id})
-    found = [v for v in dig(body, "VSwitches", "VSwitch") or [] if v.get("VSwitchId") == vswitch_id]
-    return found[0] if found else None
-
-
-def read_vpc(module, vpc_id):
-    body = module.call("vpc", "DescribeVpcs", {"RegionId": module.region_id, "VpcId": vpc_id})
-    found = [v for v in dig(body, "Vpcs", "Vpc") or [] if v.get("VpcId") == vpc_id]
-    return found[0] if found else None
 
 
 def check_create(module):
@@ -245,7 +243,7 @@ def create(module):
     if module.check_mode:
         return True, None
     if vpc.get("Status") != "Available":
-        module.wait(VPC_AVAILABLE, lambda: read_vpc(module, vpc["VpcId"]), params["wait_timeout"])
+        module.wait(VPC_AVAILABLE_FOR_VSWITCH, lambda: read_vpc(module, vpc["VpcId"]), params["wait_timeout"])
     request = {
         "RegionId": module.region_id,
         "VpcId": params["vpc_id"],
@@ -258,8 +256,8 @@ def create(module):
         request["Tag"] = tags_to_api(params["tags"])
     vswitch_id = send_create(module, request)
     if params["wait"]:
-        return True, module.wait(AVAILABLE, lambda: read(module, vswitch_id), params["wait_timeout"])
-    return True, read(module, vswitch_id) or {"VSwitchId": vswitch_id, "Status": "Pending"}
+        return True, module.wait(VSWITCH_AVAILABLE, lambda: read_vswitch(module, vswitch_id), params["wait_timeout"])
+    return True, read_vswitch(module, vswitch_id) or {"VSwitchId": vswitch_id, "Status": "Pending"}
 
 
 def send_create(module, request):
@@ -295,6 +293,17 @@ def create_or_adopt_vswitch(module):
         )
 
 
+def compare(module, vswitch):
+    """The attributes that differ from the task, as ModifyVSwitchAttribute takes them."""
+    params = module.params
+    changes = {}
+    if params["name"] is not None and params["name"] != vswitch.get("VSwitchName"):
+        changes["VSwitchName"] = params["name"]
+    if params["description"] is not None and params["description"] != (vswitch.get("Description") or ""):
+        changes["Description"] = params["description"]
+    return changes
+
+
 def update(module, vswitch):
     params = module.params
     fixed = (("cidr_block", "CidrBlock", "block"), ("zone_id", "ZoneId", "zone"), ("vpc_id", "VpcId", "VPC"))
@@ -304,11 +313,7 @@ def update(module, vswitch):
                 "%s: vSwitch %s has %s %s; the %s of a vSwitch cannot change (delete it, or use another name)"
                 % (option, vswitch["VSwitchId"], what, vswitch.get(field), what)
             )
-    changes = {}
-    if params["name"] is not None and params["name"] != vswitch.get("VSwitchName"):
-        changes["VSwitchName"] = params["name"]
-    if params["description"] is not None and params["description"] != (vswitch.get("Description") or ""):
-        changes["Description"] = params["description"]
+    changes = compare(module, vswitch)
     if changes and not module.check_mode:
         module.call(
             "vpc", "ModifyVSwitchAttribute", dict(changes, RegionId=module.region_id, VSwitchId=vswitch["VSwitchId"])
@@ -317,22 +322,19 @@ def update(module, vswitch):
     tags_changed = module.update_tags("vpc", "VSWITCH", vswitch["VSwitchId"], current_tags, "UnTagResources")
     changed = bool(changes) or tags_changed
     if changed and module.check_mode:
-        return changed, planned_update(module, vswitch, changes)
+        return changed, module.planned_update(vswitch, changes)
     if changed:
-        vswitch = read(module, vswitch["VSwitchId"]) or vswitch
+        vswitch = read_vswitch(module, vswitch["VSwitchId"]) or vswitch
     if params["wait"] and vswitch.get("Status") != "Available" and not module.check_mode:
-        vswitch = module.wait(AVAILABLE, lambda: read(module, vswitch["VSwitchId"]), params["wait_timeout"])
+        vswitch = module.wait(
+            VSWITCH_AVAILABLE, lambda: read_vswitch(module, vswitch["VSwitchId"]), params["wait_timeout"]
+        )
     return changed, vswitch
 
 
-def planned_update(module, vswitch, changes):
-    """The vSwitch as check mode reports it: with the changes it would make."""
-    projected = dict(vswitch, **changes)
-    tags = tags_from_api(vswitch.get("Tags"))
-    if module.params["tags"] is not None:
-        tags = dict(tags if not module.params["purge_tags"] else {}, **module.params["tags"])
-    projected["Tags"] = tags_to_api(tags)
-    return projected
+def render(vswitch):
+    """The vSwitch as the module returns it."""
+    return snake_resource(vswitch)
 
 
 def delete(module, vswitch):
@@ -348,7 +350,7 @@ def delete(module, vswitch):
             module.call("vpc", "DeleteVSwitch", {"RegionId": module.region_id, "VSwitchId": vswitch_id})
             break
         except AlicloudApiError as error:
-            if is_code(error, *NOT_FOUND_CODES):
+            if is_code(error, *VSWITCH_NOT_FOUND):
                 break
             if is_code(error, "DependencyViolation.*"):
                 dependants = list_dependants(module, vswitch)
@@ -363,7 +365,7 @@ def delete(module, vswitch):
                 continue
             raise
     if module.params["wait"]:
-        module.wait(DELETED, lambda: read(module, vswitch_id), module.params["wait_timeout"])
+        module.wait(VSWITCH_DELETED, lambda: read_vswitch(module, vswitch_id), module.params["wait_timeout"])
     return True
 
 
@@ -392,20 +394,13 @@ def list_dependants(module, vswitch):
     and then the answer is None (unknown), never an empty list.
     """
     vswitch_id, vpc_id = vswitch["VSwitchId"], vswitch["VpcId"]
-    region = module.region_id
     checks = (
         (
             "ECS instances",
             "ecs",
             lambda: [
                 i["InstanceId"]
-                for i in module.paginate(
-                    "ecs",
-                    "DescribeInstances",
-                    {"RegionId": region, "VSwitchId": vswitch_id},
-                    ("Instances", "Instance"),
-                    page_size=100,
-                )
+                for i in list_instances(module, {"VSwitchId": vswitch_id})
                 if dig(i, "VpcAttributes", "VSwitchId") in (None, vswitch_id)
             ],
         ),
@@ -414,13 +409,7 @@ def list_dependants(module, vswitch):
             "slb",
             lambda: [
                 lb["LoadBalancerId"]
-                for lb in module.paginate(
-                    "slb",
-                    "DescribeLoadBalancers",
-                    {"RegionId": region, "VSwitchId": vswitch_id},
-                    ("LoadBalancers", "LoadBalancer"),
-                    page_size=100,
-                )
+                for lb in list_load_balancers(module, {"VSwitchId": vswitch_id})
                 if lb.get("VSwitchId") in (None, vswitch_id)
             ],
         ),
@@ -429,9 +418,7 @@ def list_dependants(module, vswitch):
             "nas",
             lambda: [
                 m.get("MountTargetDomain")
-                for fs in module.paginate(
-                    "nas", "DescribeFileSystems", {"VpcId": vpc_id}, ("FileSystems", "FileSystem"), page_size=100
-                )
+                for fs in list_file_systems(module, {"VpcId": vpc_id})
                 for m in dig(fs, "MountTargets", "MountTarget") or []
                 if m.get("VswId") == vswitch_id
             ],
@@ -473,20 +460,8 @@ def main():
         supports_check_mode=True,
     )
     validate(module)
-    try:
-        vswitch = find(module)
-        before = snake_resource(vswitch)
-        if module.params["state"] == "absent":
-            changed = delete(module, vswitch) if vswitch else False
-            module.exit(changed, {}, key="vswitch", before=before, after={})
-        if vswitch is None:
-            changed, vswitch = create_or_adopt_vswitch(module)
-        else:
-            changed, vswitch = update(module, vswitch)
-    except AlicloudApiError as error:
-        module.fail_api(error, "vSwitch %s" % (module.params["v_switch_id"] or module.params["name"]))
-    after = snake_resource(vswitch) if vswitch else planned(module)
-    module.exit(changed, after, key="vswitch", before=before, after=after)
+    what = "vSwitch %s" % (module.params["v_switch_id"] or module.params["name"])
+    module.ensure("vswitch", what, find, create_or_adopt_vswitch, update, delete, render, planned)
 
 
 def planned(module):

@@ -130,3 +130,98 @@ def test_at_most_one_match(make_module, capsys):
         )
     message = json.loads(capsys.readouterr().out)["msg"]
     assert message == "name: 2 VPCs are named 'web' (vpc-1, vpc-2); give vpc_id to choose one"
+
+
+def test_every_problem_in_one_failure(make_module, capsys):
+    the_module = make_module()
+    the_module.fail_on_problems([None, None])  # no problem: returns
+    with pytest.raises(SystemExit):
+        the_module.fail_on_problems(["name: too long", None, "description: too long"])
+    assert json.loads(capsys.readouterr().out)["msg"] == "name: too long; description: too long"
+
+
+def test_warn_reaches_the_result(make_module, capsys):
+    the_module = make_module()
+    the_module.warn("host_name: applied after a restart")
+    with pytest.raises(SystemExit):
+        the_module.exit(False, {})
+    assert "host_name: applied after a restart" in json.dumps(json.loads(capsys.readouterr().out)["warnings"])
+
+
+def run_ensure(state, found, check_mode=False, diff=True, create=None, update=None):
+    """Runs AlicloudModule.ensure with recording steps; returns (result, the steps called)."""
+    called = []
+
+    def find(m):
+        called.append("find")
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def delete(m, resource):
+        called.append("delete")
+        return True
+
+    args = dict(ARGS, state=state, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    with patch_module_args(args):
+        the_module = module.AlicloudModule(argument_spec={"state": {"type": "str"}}, supports_check_mode=True)
+        with pytest.raises(SystemExit):
+            the_module.ensure(
+                "thing",
+                "thing web",
+                find,
+                create or (lambda m: called.append("create") or (True, {"Name": "web", "Id": "t-1"})),
+                update or (lambda m, resource: called.append("update") or (False, resource)),
+                delete,
+                lambda resource: {"name": resource["Name"]},
+                lambda m: {"name": "planned"},
+            )
+    return called
+
+
+def test_ensure_absent_deletes_what_it_found(capsys):
+    assert run_ensure("absent", {"Name": "web"}) == ["find", "delete"]
+    result = json.loads(capsys.readouterr().out)
+    assert result["changed"] is True and result["thing"] == {}
+    assert result["diff"] == {"before": {"name": "web"}, "after": {}}
+
+
+def test_ensure_absent_of_nothing_changes_nothing(capsys):
+    assert run_ensure("absent", None) == ["find"]
+    assert json.loads(capsys.readouterr().out)["changed"] is False
+
+
+def test_ensure_creates_what_is_missing(capsys):
+    assert run_ensure("present", None) == ["find", "create"]
+    result = json.loads(capsys.readouterr().out)
+    assert result["changed"] is True and result["thing"] == {"name": "web"}
+    assert result["diff"] == {"before": {}, "after": {"name": "web"}}
+
+
+def test_ensure_reports_the_plan_when_check_mode_creates_nothing(capsys):
+    assert run_ensure("present", None, check_mode=True, create=lambda m: (True, None)) == ["find"]
+    assert json.loads(capsys.readouterr().out)["thing"] == {"name": "planned"}
+
+
+def test_ensure_updates_what_it_found(capsys):
+    assert run_ensure("present", {"Name": "web"}) == ["find", "update"]
+    result = json.loads(capsys.readouterr().out)
+    assert result["changed"] is False and result["thing"] == {"name": "web"}
+
+
+def test_ensure_fails_with_the_api_error(capsys):
+    error = AlicloudApiError("Throttling.User", "Request was denied.", request_id="RID-2", status=400)
+    assert run_ensure("present", error) == ["find"]
+    result = json.loads(capsys.readouterr().out)
+    assert result["failed"] is True and result["msg"].startswith("thing web: Throttling.User")
+
+
+def test_planned_update_applies_the_changes_and_the_tags(make_module):
+    with patch_module_args(dict(ARGS, tags={"app": "web"}, purge_tags=False)):
+        the_module = module.AlicloudModule(
+            argument_spec={"tags": {"type": "dict"}, "purge_tags": {"type": "bool"}}, supports_check_mode=True
+        )
+    vpc = {"VpcName": "old", "Tags": {"Tag": [{"TagKey": "team", "TagValue": "ops"}]}}
+    planned = the_module.planned_update(vpc, {"VpcName": "new"})
+    assert planned["VpcName"] == "new" and vpc["VpcName"] == "old"
+    assert module.snake_resource(planned)["tags"] == {"app": "web", "team": "ops"}

@@ -2,6 +2,7 @@
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     compare_tags,
+    planned_tags,
     tags_from_api,
     tags_to_api,
     validate_tags,
@@ -43,3 +44,10 @@ def test_validation_names_the_bad_tag():
     problems = validate_tags({"aliyun:x": "v", "": "v", "k": "x" * 129})
     assert len(problems) == 3 and any("aliyun:x" in p for p in problems)
     assert validate_tags({str(i): "v" for i in range(21)}) == ["at most 20 tags per resource, got 21"]
+
+
+def test_planned_tags_are_what_compare_tags_would_reach():
+    current = {"a": "1", "c": "3"}
+    assert planned_tags(current, {"a": "2"}, True) == {"a": "2"}
+    assert planned_tags(current, {"a": "2"}, False) == {"a": "2", "c": "3"}
+    assert planned_tags(current, None, True) == current
