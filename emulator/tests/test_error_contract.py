@@ -96,7 +96,7 @@ def answered(wanted, codes):
 def test_every_code_group_the_modules_match_is_answered_by_the_emulator():
     codes = emulator_codes()
     groups = module_code_groups()
-    assert len(groups) >= 30  # the reading found the modules' calls (a parse that finds none would pass vacuously)
+    assert len(groups) >= 20  # the reading found the modules' calls (a parse that finds none would pass vacuously)
     unanswered = [(where, wanted) for where, wanted in groups if not any(answered(c, codes) for c in wanted)]
     assert unanswered == []
 
