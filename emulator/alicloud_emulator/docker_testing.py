@@ -18,17 +18,21 @@ BUILD_IMAGE = Path(__file__).resolve().parents[2] / "tools" / "build-image.sh"
 FRESH_APT_IMAGE = BUILD_IMAGE.with_name("fresh-apt-image.sh")
 
 
+def _image_from(script):
+    """The image reference a tools/ script prints last (it builds or derives the image first if needed)."""
+    done = subprocess.run([str(script)], capture_output=True, text=True, check=True)  # noqa: S603
+    return done.stdout.strip().splitlines()[-1]
+
+
 def local_image():
     """The reference of the local ECS image, built by tools/build-image.sh if needed (cached)."""
-    done = subprocess.run([str(BUILD_IMAGE)], capture_output=True, text=True, check=True)  # noqa: S603
-    return done.stdout.strip().splitlines()[-1]
+    return _image_from(BUILD_IMAGE)
 
 
 def fresh_apt_image():
     """The local ECS image with the apt state of a freshly built one (tools/fresh-apt-image.sh): hosts made from it
     are what a fresh machine meets, whatever the age of the cached image."""
-    done = subprocess.run([str(FRESH_APT_IMAGE)], capture_output=True, text=True, check=True)  # noqa: S603
-    return done.stdout.strip().splitlines()[-1]
+    return _image_from(FRESH_APT_IMAGE)
 
 
 class DockerEmulator(EmulatorProcess):
