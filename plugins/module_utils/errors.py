@@ -76,10 +76,7 @@ def from_sdk_exception(error, action=None):
 
 def _is_credential_error(error):
     """True for the credential chain's failure, raised directly or wrapped by the SDK's retry loop."""
-    for candidate in (error, getattr(error, "inner_exception", None)):
-        if candidate is not None and candidate.__class__.__name__ == "CredentialException":
-            return True
-    return False
+    return any(cause.__class__.__name__ == "CredentialException" for cause in _causes(error))
 
 
 def _causes(error):
