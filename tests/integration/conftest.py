@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from alicloud_emulator.testing import ACCESS_KEY_ID, ACCESS_KEY_SECRET, EmulatorProcess
+from alicloud_emulator.testing import ACCESS_KEY_ID, ACCESS_KEY_SECRET, EmulatorProcess, sdk_models
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -43,3 +43,13 @@ def run_playbook(emulator, playbook, extra_vars, secret=ACCESS_KEY_SECRET, verbo
     for argument in arguments:
         command += ["-e", argument]
     return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+
+
+def vpc_with_vswitch(emulator, region="cn-hangzhou", zone="cn-hangzhou-j"):
+    """A VPC 192.168.0.0/16 with one vSwitch 192.168.1.0/24 in `zone`, made through the SDK: (VPC id, vSwitch id)."""
+    vpc, models = emulator.client("vpc"), sdk_models("vpc")
+    vpc_id = vpc.create_vpc(models.CreateVpcRequest(region_id=region, cidr_block="192.168.0.0/16")).body.vpc_id
+    vswitch_id = vpc.create_vswitch(
+        models.CreateVSwitchRequest(region_id=region, vpc_id=vpc_id, zone_id=zone, cidr_block="192.168.1.0/24")
+    ).body.v_switch_id
+    return vpc_id, vswitch_id

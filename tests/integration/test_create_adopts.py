@@ -5,7 +5,7 @@ task's look-up misses it and CreateMountTarget answers InvalidMountTarget.Alread
 import time
 
 from alicloud_emulator.testing import sdk_models
-from conftest import HERE, run_playbook
+from conftest import HERE, run_playbook, vpc_with_vswitch
 
 EMULATOR_ARGS = ["--timing", "instant"]
 REGION = "cn-hangzhou"
@@ -14,14 +14,8 @@ DELAY = 8.0  # longer than ansible-playbook takes to reach the task's look-up
 
 def test_nas_mount_target_adopts_the_mount_target_another_run_just_made(emulator):
     emulator.admin.reset()
-    vpc, vpc_models = emulator.client("vpc"), sdk_models("vpc")
     nas, nas_models = emulator.client("nas"), sdk_models("nas")
-    vpc_id = vpc.create_vpc(vpc_models.CreateVpcRequest(region_id=REGION, cidr_block="192.168.0.0/16")).body.vpc_id
-    vswitch_id = vpc.create_vswitch(
-        vpc_models.CreateVSwitchRequest(
-            region_id=REGION, vpc_id=vpc_id, zone_id="cn-hangzhou-j", cidr_block="192.168.1.0/24"
-        )
-    ).body.v_switch_id
+    vpc_id, vswitch_id = vpc_with_vswitch(emulator, REGION)
     file_system_id = nas.create_file_system(
         nas_models.CreateFileSystemRequest(protocol_type="NFS", storage_type="Capacity", zone_id="cn-hangzhou-j")
     ).body.file_system_id

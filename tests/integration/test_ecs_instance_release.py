@@ -7,7 +7,7 @@ import pytest
 from alicloud_emulator.faults import Faults
 from alicloud_emulator.testing import InProcessEmulator, sdk_models
 from alicloud_emulator.timing import Timing
-from conftest import HERE, run_playbook
+from conftest import HERE, run_playbook, vpc_with_vswitch
 
 REGION = "cn-hangzhou"
 NAME = "it-release-again"
@@ -22,14 +22,8 @@ def emulator(tmp_path):
 
 def running_instance(emulator):
     """A Running instance (made at once with the `instant` timing); returns (instance id, VPC id)."""
-    vpc, vpc_models = emulator.client("vpc"), sdk_models("vpc")
     ecs, ecs_models = emulator.client("ecs"), sdk_models("ecs")
-    vpc_id = vpc.create_vpc(vpc_models.CreateVpcRequest(region_id=REGION, cidr_block="192.168.0.0/16")).body.vpc_id
-    vswitch_id = vpc.create_vswitch(
-        vpc_models.CreateVSwitchRequest(
-            region_id=REGION, vpc_id=vpc_id, zone_id="cn-hangzhou-j", cidr_block="192.168.1.0/24"
-        )
-    ).body.v_switch_id
+    vpc_id, vswitch_id = vpc_with_vswitch(emulator, REGION)
     group_id = ecs.create_security_group(
         ecs_models.CreateSecurityGroupRequest(region_id=REGION, vpc_id=vpc_id, security_group_name="web")
     ).body.security_group_id
