@@ -116,9 +116,11 @@ compat: setup
 molecule: setup docker-ready
 	image=$$(tools/fresh-apt-image.sh) && MOLECULE_IMAGE=$$image $(BIN)/molecule test --all
 
-# The whole site on the emulator's Docker runtime: site, re-run, check mode, the ECS drills, teardown.
+# The whole site on the emulator's Docker runtime: site, re-run, check mode, the drills, teardown. Each test file
+# builds its own site on its own emulator, in parallel workers (FULLSTACK_WORKERS; tests/fullstack/conftest.py).
+FULLSTACK_WORKERS ?= 2
 fullstack: setup docker-ready
-	$(BIN)/pytest -q tests/fullstack
+	$(BIN)/pytest -q -n $(FULLSTACK_WORKERS) --dist loadfile tests/fullstack
 
 bench: setup
 	$(BIN)/python bench/emulator_bench.py --output bench/results/emulator.json

@@ -9,79 +9,16 @@ not collide with a `make demo` left running; `alicloud-emulator down` removes ev
 step failed. The inventory is inventories/local with the endpoint rewritten to this emulator.
 """
 
-import json
 import os
-import re
-import shutil
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
-from alicloud_emulator.docker_testing import DockerEmulator, fresh_apt_image
+from fullstack import ROOT, changed, play, playbook_command, report
 from site_resources import SITE_RESOURCES, resource_counts
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / ".venv" / "bin"
-SITE_VARS = {
-    "site_name": "fs-web",
-    "site_vpc_cidr": "10.90.0.0/16",
-    "site_vswitch_cidrs": ["10.90.1.0/24", "10.90.2.0/24"],
-}
-
 pytestmark = pytest.mark.timeout(1800)
-
-
-@pytest.fixture(scope="module")
-def cloud(tmp_path_factory):
-    state = tmp_path_factory.mktemp("fullstack-emulator")
-    # The hosts start with the apt state of a freshly built image (empty package lists stamped now).
-    emulator = DockerEmulator(str(state), fresh_apt_image())
-    emulator.extra_args += ["--lb-addresses", "127.0.0.200-127.0.0.220"]
-    with emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def inventory(cloud, tmp_path_factory):
-    directory = tmp_path_factory.mktemp("inventory") / "local"
-    shutil.copytree(ROOT / "inventories" / "local", directory)
-    for path in directory.rglob("*.yml"):
-        text = path.read_text().replace("http://127.0.0.1:18080", f"http://{cloud.endpoint}")
-        path.write_text(text.replace("{ha_web_site: ha-web}", "{ha_web_site: fs-web}"))
-    return directory
-
-
-def playbook_command(inventory, playbook, *arguments):
-    env = dict(
-        os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", PATH=f"{BIN}:{os.environ['PATH']}"
-    )
-    command = [str(BIN / "ansible-playbook"), "-i", str(inventory), str(ROOT / "playbooks" / playbook)]
-    return [*command, "-e", json.dumps(SITE_VARS), *arguments], env
-
-
-def play(inventory, playbook, *arguments):
-    command, env = playbook_command(inventory, playbook, *arguments)
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
-    return done.stdout
-
-
-def changed(output):
-    """{host: changed count} from the PLAY RECAP."""
-    return {m[0]: int(m[1]) for m in re.findall(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)", output, re.MULTILINE)}
-
-
-def report(output):
-    """The drill's report; its failed figure counts every request not answered 200, each failed outcome timed."""
-    path = re.search(r'"report: (\S+\.json)"', output).group(1)
-    result = json.loads(Path(path).read_text())
-    assert result["expected_statuses"] == ["200"]
-    assert result["failed_requests"] == result["requests"] - result["statuses"].get("200", 0), result
-    assert set(result["failures_by_status"]) == set(result["statuses"]) - {"200"}, result
-    assert sum(when["count"] for when in result["failures_by_status"].values()) == result["failed_requests"]
-    return result
 
 
 def test_site_builds_and_verifies_under_injected_faults(cloud, inventory):

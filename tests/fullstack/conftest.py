@@ -1,0 +1,52 @@
+"""Each full-stack test file builds its own site on its own emulator (Docker runtime), so files run in parallel
+(pytest-xdist, `--dist loadfile`). A worker's slot keeps its emulator apart from the others: its load balancers
+take addresses in 127.0.<slot>.200-220 and its site a 10.x.0.0/16 no Docker network uses. FULLSTACK_SLOT_BASE
+moves the slots (two checkouts testing at once on one machine); the default, 0, is what `make test` uses.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from alicloud_emulator.docker_testing import DockerEmulator, free_block, fresh_apt_image
+from fullstack import ROOT, SITE_NAME
+
+
+class SiteInventory(type(Path())):
+    """inventories/local copied and pointed at the test's emulator; `site_vars`: the site's test variables."""
+
+
+def slot(worker_id):
+    """0 for the first (or only) worker, then 1, 2...; shifted by FULLSTACK_SLOT_BASE."""
+    number = int(worker_id[2:]) if worker_id.startswith("gw") else 0
+    return int(os.environ.get("FULLSTACK_SLOT_BASE", "0")) + number
+
+
+@pytest.fixture(scope="module")
+def cloud(tmp_path_factory, worker_id):
+    state = tmp_path_factory.mktemp("fullstack-emulator")
+    # The hosts start with the apt state of a freshly built image (empty package lists stamped now).
+    emulator = DockerEmulator(str(state), fresh_apt_image())
+    number = slot(worker_id)
+    emulator.extra_args += ["--lb-addresses", f"127.0.{number}.200-127.0.{number}.220"]
+    with emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def inventory(cloud, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("inventory") / "local"
+    shutil.copytree(ROOT / "inventories" / "local", directory)
+    for path in directory.rglob("*.yml"):
+        text = path.read_text().replace("http://127.0.0.1:18080", f"http://{cloud.endpoint}")
+        path.write_text(text.replace("{ha_web_site: ha-web}", "{ha_web_site: " + SITE_NAME + "}"))
+    block = free_block()
+    prefix = block.split(".0.0/")[0]
+    site = SiteInventory(directory)
+    site.site_vars = {
+        "site_name": SITE_NAME,
+        "site_vpc_cidr": block,
+        "site_vswitch_cidrs": [f"{prefix}.1.0/24", f"{prefix}.2.0/24"],
+    }
+    return site

@@ -1,0 +1,44 @@
+"""What the full-stack tests share: running a playbook as a user does, and reading its recap and drill report."""
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".venv" / "bin"
+SITE_NAME = "fs-web"
+
+
+def playbook_command(inventory, playbook, *arguments):
+    """The command line and environment of `ansible-playbook` on `inventory`, with the site's test variables."""
+    env = dict(
+        os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", PATH=f"{BIN}:{os.environ['PATH']}"
+    )
+    command = [str(BIN / "ansible-playbook"), "-i", str(inventory), str(ROOT / "playbooks" / playbook)]
+    return [*command, "-e", json.dumps(inventory.site_vars), *arguments], env
+
+
+def play(inventory, playbook, *arguments):
+    """Run a playbook; it must succeed. Its output."""
+    command, env = playbook_command(inventory, playbook, *arguments)
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
+    return done.stdout
+
+
+def changed(output):
+    """{host: changed count} from the PLAY RECAP."""
+    return {m[0]: int(m[1]) for m in re.findall(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)", output, re.MULTILINE)}
+
+
+def report(output):
+    """The drill's report; its failed figure counts every request not answered 200, each failed outcome timed."""
+    path = re.search(r'"report: (\S+\.json)"', output).group(1)
+    result = json.loads(Path(path).read_text())
+    assert result["expected_statuses"] == ["200"]
+    assert result["failed_requests"] == result["requests"] - result["statuses"].get("200", 0), result
+    assert set(result["failures_by_status"]) == set(result["statuses"]) - {"200"}, result
+    assert sum(when["count"] for when in result["failures_by_status"].values()) == result["failed_requests"]
+    return result
