@@ -692,8 +692,12 @@ def test_internet_load_balancer_takes_instances_of_any_vpc(emulator, slb, m, net
 
 # health -----------------------------------------------------------------------------------------
 def test_health_status_transitions(emulator, slb, m, network, web):
-    emulator.emulator.timing = FAST
-    window = 2 * 1 * 0.1  # threshold x interval x the fast pace
+    # The fast pace, slowed five times: a verdict takes 1 s, so the checks made before it stay true on a loaded
+    # machine (each assertion below is one API call, and the margins are a third of the window).
+    pace = Timing("fast", scale=5)
+    emulator.emulator.timing = pace
+    window = 2 * 1 * 0.1 * 5  # threshold x interval x the fast pace x the scale
+    margin = window / 3
     lb_id = create_lb(slb, m, v_switch_id=network["vswitch_ids"][0]).load_balancer_id
     create_listener(slb, m, lb_id, 80, health_check_interval=1, healthy_threshold=2, unhealthy_threshold=2)
     create_listener(slb, m, lb_id, 81, health_check="off")
@@ -702,7 +706,7 @@ def test_health_status_transitions(emulator, slb, m, network, web):
 
     start(slb, m, lb_id, 80)
     start(slb, m, lb_id, 81)
-    time.sleep(FAST.delay("listener.start") + 0.02)
+    time.sleep(pace.delay("listener.start") + margin)
     assert health(slb, m, lb_id, listener_port=80) == {("i-web1", 80): "unavailable", ("i-web2", 80): "unavailable"}
     time.sleep(window)
     assert health(slb, m, lb_id) == {
@@ -714,14 +718,14 @@ def test_health_status_transitions(emulator, slb, m, network, web):
     assert health(slb, m, lb_id, listener_port=80)[("i-web2", 80)] == "abnormal"
     set_instance(emulator, "i-web2", Status="Running", _started_at=time.time())
     assert health(slb, m, lb_id, listener_port=80)[("i-web2", 80)] == "abnormal"  # up, not yet enough passes
-    time.sleep(window + 0.02)
+    time.sleep(window + margin)
     assert health(slb, m, lb_id, listener_port=80)[("i-web2", 80)] == "normal"
 
     add_instance(emulator, "i-web3", network["vpc_id"], network["vswitch_ids"][0], "192.168.1.3")
     add_backends(slb, m, lb_id, backends_json(("i-web3",)))
     set_instance(emulator, "i-web3", Status="Stopped")
     assert health(slb, m, lb_id, listener_port=80)[("i-web3", 80)] == "unavailable"  # no verdict yet
-    time.sleep(window + 0.02)
+    time.sleep(window + margin)
     assert health(slb, m, lb_id, listener_port=80)[("i-web3", 80)] == "abnormal"
 
     stop(slb, m, lb_id, 80)
