@@ -204,6 +204,10 @@ class AlicloudModule(object):
             self.module.fail_json(msg="%s: %s" % (msg, error), exception=traceback.format_exc(), **result)
         self.module.fail_json(msg="%s: %s" % (msg, error.describe()), error=error.as_dict(), **result)
 
+    def exit_info(self, **facts):
+        """The end of an info module: what it read, nothing changed."""
+        self.module.exit_json(changed=False, **facts)
+
     def exit(self, changed, resource=None, key="resource", before=None, after=None, **extra):
         result = dict(changed=changed, **extra)
         result[key] = resource

@@ -90,3 +90,22 @@ def port_range_problem(option, value, protocol="tcp"):
     elif (low, high) != (-1, -1):
         return "%s: %r must be -1/-1 for protocol %s" % (option, value, protocol)
     return None
+
+
+def fixed_field_problems(params, fixed, kind, resource_id, fix):
+    """The options that ask to change what a resource keeps from its creation on: one message each.
+
+    fixed: (option, word, value the resource has) triples; an option the task does not set, or a value the API
+    does not return, asks for nothing. kind and resource_id name the resource ("vSwitch", "vsw-1"); fix says what
+    the user can do instead ("delete it, or use another name").
+    """
+    problems = []
+    for option, word, have in fixed:
+        wanted = params.get(option)
+        if wanted is None or have is None or str(wanted) == str(have):
+            continue
+        problems.append(
+            "%s: %s %s has %s %s, not %s; the %s of a %s cannot change (%s)"
+            % (option, kind, resource_id, word, have, wanted, word, kind, fix)
+        )
+    return problems

@@ -249,6 +249,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     tags_to_api,
     validate_tags,
 )
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import fixed_field_problems
 
 SPECS = [
     "slb.s1.small",
@@ -413,32 +414,23 @@ def planned(module, request):
     return lb
 
 
-def fixed_differences(module, lb):
-    """What the task asks for that this module does not change on an existing load balancer."""
-    params = module.params
+def compare_fixed(module, lb):
+    """What the task asks to change that a load balancer keeps from its creation on."""
     fixed = [
-        ("address_type", "AddressType"),
-        ("vpc_id", "VpcId"),
-        ("v_switch_id", "VSwitchId"),
-        ("master_zone_id", "MasterZoneId"),
-        ("slave_zone_id", "SlaveZoneId"),
-        ("instance_charge_type", "InstanceChargeType"),
-        ("load_balancer_spec", "LoadBalancerSpec"),
-        ("internet_charge_type", "InternetChargeType"),
-        ("bandwidth", "Bandwidth"),
+        ("address_type", "address type", lb.get("AddressType")),
+        ("vpc_id", "VPC", lb.get("VpcId")),
+        ("v_switch_id", "vSwitch", lb.get("VSwitchId")),
+        ("master_zone_id", "primary zone", lb.get("MasterZoneId")),
+        ("slave_zone_id", "backup zone", lb.get("SlaveZoneId")),
+        ("instance_charge_type", "billing", lb.get("InstanceChargeType")),
+        ("load_balancer_spec", "specification", lb.get("LoadBalancerSpec")),
+        ("internet_charge_type", "internet billing", str(lb.get("InternetChargeType") or "").lower()),
+        ("bandwidth", "bandwidth", lb.get("Bandwidth")),
     ]
-    differences = []
-    for option, field in fixed:
-        wanted, current = params[option], lb.get(field)
-        if wanted is None:
-            continue
-        if current is None:
-            current = ""
-        if option == "internet_charge_type":
-            current = str(current).lower()
-        if str(wanted) != str(current):
-            differences.append("%s (it is %r, the task asks for %r)" % (option, current, wanted))
-    return differences
+    fixed = [(option, word, "" if have is None else have) for option, word, have in fixed]
+    fix = "the network, the zones and the billing are fixed at creation: delete it and create it again, or use another "
+    fix += "name"
+    return fixed_field_problems(module.params, fixed, "load balancer", lb["LoadBalancerId"], fix)
 
 
 def compare(module, lb):
@@ -462,12 +454,7 @@ def compare(module, lb):
 
 def update(module, lb):
     params = module.params
-    differences = fixed_differences(module, lb)
-    if differences:
-        module.fail(
-            "load balancer %s cannot change %s: the network, the zones and the billing are fixed at creation; "
-            "delete it and create it again, or use another name" % (lb["LoadBalancerId"], "; ".join(differences))
-        )
+    module.fail_on_problems(compare_fixed(module, lb))
     calls = compare(module, lb)
     if not module.check_mode:
         for action, request, _projected in calls:

@@ -228,7 +228,7 @@ def main():
                 error=error.as_dict(),
             )
         module.fail_api(error, "health of the backend servers of load balancer %s" % params["load_balancer_id"])
-    module.module.exit_json(changed=False, backend_servers=render(rows), waited=waited)
+    module.exit_info(backend_servers=render(rows), waited=waited)
 
 
 if __name__ == "__main__":

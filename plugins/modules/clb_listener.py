@@ -471,6 +471,23 @@ def is_listener_missing(error):
     return is_code(error, "InvalidParameter") and "not exist" in (error.message or "")
 
 
+def find(module):
+    """The listener on the task's port; None when there is none (or, for state absent, no load balancer)."""
+    params = module.params
+    try:
+        return read_listener(module)
+    except AlicloudApiError as error:
+        if not is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
+            raise
+        if params["state"] == "absent":
+            return None
+        module.fail(
+            "load_balancer_id: no load balancer %s in %s; create it first (ha_web.alicloud.clb)"
+            % (params["load_balancer_id"], module.region_id),
+            error=error.as_dict(),
+        )
+
+
 def read_listener(module):
     """The listener's attributes; None when the load balancer has no listener on the port."""
     params = module.params
@@ -504,6 +521,19 @@ def scope(module):
 
 
 def create(module):
+    """Create the listener (or adopt the one another run made meanwhile: one listener per port), then start or
+    stop it as the state asks; returns (changed, listener)."""
+    changed, listener = create_or_adopt(
+        lambda: (True, create_listener(module)),
+        lambda: read_listener(module),
+        lambda found: update_attributes(module, found),
+        PORT_TAKEN,
+    )
+    state_changed, listener = run_state(module, listener)
+    return changed or state_changed, listener
+
+
+def create_listener(module):
     params = module.params
     if params["backend_server_port"] is None:
         module.fail("backend_server_port: required to create the listener on port %s" % params["listener_port"])
@@ -568,6 +598,13 @@ def run_state(module, listener):
 
 
 def update(module, listener):
+    """Bring the attributes, then the state, to the task; returns (changed, listener)."""
+    changed, listener = update_attributes(module, listener)
+    state_changed, listener = run_state(module, listener)
+    return changed or state_changed, listener
+
+
+def update_attributes(module, listener):
     params = module.params
     port = params["backend_server_port"]
     if port is not None and not same("BackendServerPort", listener.get("BackendServerPort"), port):
@@ -585,7 +622,7 @@ def update(module, listener):
     return bool(changes), listener
 
 
-def delete(module):
+def delete(module, _listener):
     if module.check_mode:
         return True
     try:
@@ -644,39 +681,7 @@ def main():
     validate(module)
     params = module.params
     what = "HTTP listener %s of load balancer %s" % (params["listener_port"], params["load_balancer_id"])
-    try:
-        try:
-            listener = read_listener(module)
-        except AlicloudApiError as error:
-            if not is_code(error, *slb.LOAD_BALANCER_NOT_FOUND):
-                raise
-            if params["state"] == "absent":
-                module.exit(False, {}, key="listener", before={}, after={})
-            module.fail(
-                "load_balancer_id: no load balancer %s in %s; create it first (ha_web.alicloud.clb)"
-                % (params["load_balancer_id"], module.region_id),
-                error=error.as_dict(),
-            )
-        before = render(listener)
-        if params["state"] == "absent":
-            changed = delete(module) if listener else False
-            module.exit(changed, {}, key="listener", before=before, after={})
-        if listener is None:
-            # Another run may have made it since the look-up: one listener per port, so it is adopted.
-            changed, listener = create_or_adopt(
-                lambda: (True, create(module)),
-                lambda: read_listener(module),
-                lambda found: update(module, found),
-                PORT_TAKEN,
-            )
-        else:
-            changed, listener = update(module, listener)
-        state_changed, listener = run_state(module, listener)
-        changed = changed or state_changed
-    except AlicloudApiError as error:
-        module.fail_api(error, what)
-    after = render(listener)
-    module.exit(changed, after, key="listener", before=before, after=after)
+    module.ensure("listener", what, find, create, update, delete, render)
 
 
 if __name__ == "__main__":

@@ -213,7 +213,7 @@ def main():
             image=None,
         )
     rendered = [snake_resource(i) for i in images]
-    module.module.exit_json(changed=False, images=rendered, image=rendered[0] if rendered else None)
+    module.exit_info(images=rendered, image=rendered[0] if rendered else None)
 
 
 if __name__ == "__main__":

@@ -319,7 +319,7 @@ def main():
             instances = list_matching(module, instance_ids)
     except AlicloudApiError as error:
         module.fail_api(error, "Listing ECS instances")
-    module.module.exit_json(changed=False, instances=[render_instance(i) for i in instances])
+    module.exit_info(instances=[render_instance(i) for i in instances])
 
 
 if __name__ == "__main__":

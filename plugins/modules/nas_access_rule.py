@@ -187,6 +187,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import fixed_field_problems
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
 GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{2,63}$")
@@ -274,10 +275,11 @@ def scope(module):
 
 
 def find(module):
+    """The access group of the task with its rules, {"Group", "Rules"}; None when there is no such group."""
     name = module.params["access_group_name"]
     groups = module.paginate("nas", "DescribeAccessGroups", scope(module), ("AccessGroups", "AccessGroup"), 100)
     found = [g for g in groups if g.get("AccessGroupName") == name]
-    return found[0] if found else None
+    return {"Group": found[0], "Rules": read_rules(module)} if found else None
 
 
 def read_access_group(module):
@@ -323,9 +325,8 @@ def mount_targets_using(module):
     return using
 
 
-def render(group, rules):
-    if not group:
-        return {}
+def render(found):
+    group, rules = found["Group"], found["Rules"]
     result = snake_resource(group, tags_field=None)
     result["rules"] = [snake_resource(r, tags_field=None) for r in sorted(rules, key=sort_key)]
     result["rule_count"] = len(rules)
@@ -467,54 +468,60 @@ def with_settings(rule, settings):
     return dict(rule, RWAccess=rw_access, UserAccess=user_access, Priority=priority)
 
 
-def present(module, group, current):
+def create(module):
+    """The group, then its rules; returns (changed, {"Group", "Rules"})."""
     params = module.params
-    changed = False
-    if group is None:
-        changed = True
-        if not module.check_mode:
-            # Another run may have made it since the look-up: group names are unique, so it is adopted.
-            group = create_or_adopt(
-                lambda: create_group(module) or read_access_group(module),
-                lambda: read_access_group(module),
-                lambda found: found,
-                GROUP_TAKEN,
-            )
-        if group is None:
-            group = {
-                "AccessGroupName": params["access_group_name"],
-                "AccessGroupType": params["access_group_type"],
-                "Description": params["description"] or params["access_group_name"],
-                "FileSystemType": params["file_system_type"],
-                "MountTargetCount": 0,
-            }
-        current = [] if module.check_mode else read_rules(module)
-    else:
-        if params["access_group_type"] != group.get("AccessGroupType", params["access_group_type"]):
-            module.fail(
-                "access_group_type: access group %s is of type %s; the type of a group cannot change"
-                % (params["access_group_name"], group.get("AccessGroupType"))
-            )
-        if params["description"] is not None and params["description"] != group.get("Description"):
-            changed = True
-            if not module.check_mode:
-                # Setting a description is idempotent by nature: resending it after a lost answer is harmless.
-                module.call(
-                    "nas",
-                    "ModifyAccessGroup",
-                    dict(scope(module), AccessGroupName=params["access_group_name"], Description=params["description"]),
-                )
-            group = dict(group, Description=params["description"])
-    rules_changed, rules = apply_rules(module, current)
+    if module.check_mode:
+        group = {
+            "AccessGroupName": params["access_group_name"],
+            "AccessGroupType": params["access_group_type"],
+            "Description": params["description"] or params["access_group_name"],
+            "FileSystemType": params["file_system_type"],
+            "MountTargetCount": 0,
+        }
+        return True, {"Group": group, "Rules": apply_rules(module, [])[1]}
+    # Another run may have made it since the look-up: group names are unique, so it is adopted.
+    group = create_or_adopt(
+        lambda: create_group(module) or read_access_group(module),
+        lambda: read_access_group(module),
+        lambda found: found,
+        GROUP_TAKEN,
+    )
+    rules = apply_rules(module, read_rules(module))[1]
+    return True, {"Group": read_access_group(module) or group, "Rules": rules}
+
+
+def compare_fixed(module, group):
+    """What the task asks to change that an access group keeps from its creation on."""
+    fixed = (("access_group_type", "type", group.get("AccessGroupType")),)
+    name = module.params["access_group_name"]
+    return fixed_field_problems(module.params, fixed, "access group", name, "delete it, or use another name")
+
+
+def update(module, found):
+    """The description, then the rules; returns (changed, {"Group", "Rules"})."""
+    params = module.params
+    group = found["Group"]
+    module.fail_on_problems(compare_fixed(module, group))
+    changed = params["description"] is not None and params["description"] != group.get("Description")
+    if changed and not module.check_mode:
+        # Setting a description is idempotent by nature: resending it after a lost answer is harmless.
+        module.call(
+            "nas",
+            "ModifyAccessGroup",
+            dict(scope(module), AccessGroupName=params["access_group_name"], Description=params["description"]),
+        )
+    if changed:
+        group = dict(group, Description=params["description"])
+    rules_changed, rules = apply_rules(module, found["Rules"])
     if (changed or rules_changed) and not module.check_mode:
         group = read_access_group(module) or group
-    return changed or rules_changed, group, rules
+    return changed or rules_changed, {"Group": group, "Rules": rules}
 
 
-def absent(module, group):
+def delete(module, found):
     params = module.params
-    if group is None:
-        return False
+    group = found["Group"]
     using = mount_targets_using(module) if group.get("MountTargetCount", 1) else []
     if using or group.get("MountTargetCount"):
         module.fail(
@@ -551,19 +558,8 @@ def main():
         supports_check_mode=True,
     )
     validate(module)
-    params = module.params
-    try:
-        group = find(module)
-        current = read_rules(module) if group else []
-        before = render(group, current)
-        if params["state"] == "absent":
-            changed = absent(module, group)
-            module.exit(changed, {}, key="access_group", before=before, after={})
-        changed, group, rules = present(module, group, current)
-    except AlicloudApiError as error:
-        module.fail_api(error, "NAS access group %s" % params["access_group_name"])
-    after = render(group, rules)
-    module.exit(changed, after, key="access_group", before=before, after=after)
+    what = "NAS access group %s" % module.params["access_group_name"]
+    module.ensure("access_group", what, find, create, update, delete, render)
 
 
 if __name__ == "__main__":

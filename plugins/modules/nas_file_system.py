@@ -199,6 +199,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     tags_to_api,
     validate_tags,
 )
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import fixed_field_problems
 
 DESCRIPTION = re.compile(r"^[^\W\d_][\w:-]{1,127}$")
 # What check mode reports for options left to their creation defaults.
@@ -289,24 +290,17 @@ def create(module):
     )
 
 
-IMMUTABLE = (
-    ("protocol_type", "ProtocolType", "protocol"),
-    ("storage_type", "StorageType", "storage type"),
-    ("file_system_type", "FileSystemType", "type"),
-    ("zone_id", "ZoneId", "zone"),
-    ("encrypt_type", "EncryptType", "encryption"),
-)
-
-
-def check_immutable(module, file_system):
-    for option, field, what in IMMUTABLE:
-        wanted = module.params[option]
-        current = file_system.get(field)
-        if wanted is not None and current is not None and str(wanted) != str(current):
-            module.fail(
-                "%s: file system %s has %s %s; the %s of a file system cannot change (delete it, or use another "
-                "description)" % (option, file_system["FileSystemId"], what, current, what)
-            )
+def compare_fixed(module, file_system):
+    """What the task asks to change that a file system keeps from its creation on."""
+    fixed = (
+        ("protocol_type", "protocol", file_system.get("ProtocolType")),
+        ("storage_type", "storage type", file_system.get("StorageType")),
+        ("file_system_type", "type", file_system.get("FileSystemType")),
+        ("zone_id", "zone", file_system.get("ZoneId")),
+        ("encrypt_type", "encryption", file_system.get("EncryptType")),
+    )
+    fix = "delete it, or use another description"
+    return fixed_field_problems(module.params, fixed, "file system", file_system["FileSystemId"], fix)
 
 
 def compare(module, file_system):
@@ -321,7 +315,7 @@ def compare(module, file_system):
 
 def update(module, file_system):
     params = module.params
-    check_immutable(module, file_system)
+    module.fail_on_problems(compare_fixed(module, file_system))
     file_system_id = file_system["FileSystemId"]
     changes = compare(module, file_system)
     if changes and not module.check_mode:

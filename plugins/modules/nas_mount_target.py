@@ -156,6 +156,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils import nas
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import fixed_field_problems
 from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import read_vswitch
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
@@ -308,19 +309,17 @@ def compare(module, mount_target):
     return changes
 
 
+def compare_fixed(module, mount_target):
+    """What the task asks to change that a mount target keeps from its creation on."""
+    fixed = (("v_switch_id", "vSwitch", mount_target.get("VswId")), ("vpc_id", "VPC", mount_target.get("VpcId")))
+    domain = mount_target["MountTargetDomain"]
+    return fixed_field_problems(module.params, fixed, "mount target", domain, "delete it and create another")
+
+
 def update(module, mount_target):
     params = module.params
     domain = mount_target["MountTargetDomain"]
-    if params["v_switch_id"] and params["v_switch_id"] != mount_target.get("VswId"):
-        module.fail(
-            "v_switch_id: mount target %s is in vSwitch %s; the vSwitch of a mount target cannot change (delete it "
-            "and create another)" % (domain, mount_target.get("VswId"))
-        )
-    if params["vpc_id"] and params["vpc_id"] != mount_target.get("VpcId"):
-        module.fail(
-            "vpc_id: mount target %s is in VPC %s; the VPC of a mount target cannot change"
-            % (domain, mount_target.get("VpcId"))
-        )
+    module.fail_on_problems(compare_fixed(module, mount_target))
     if mount_target.get("Status") == "Deleting":
         module.fail("mount target %s is being deleted; run again when it is gone to create another" % domain)
     changes = compare(module, mount_target)

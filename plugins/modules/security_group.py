@@ -261,6 +261,7 @@ security_group:
 
 import ipaddress
 import time
+from functools import partial
 
 from ansible.module_utils.six import text_type
 
@@ -275,6 +276,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     validate_tags,
 )
 from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import (
+    fixed_field_problems,
     description_problem,
     port_range_problem,
     starts_with_url,
@@ -458,6 +460,7 @@ def validate(module):
 
 # reading --------------------------------------------------------------------------------------------
 def find(module):
+    """The group of the task with its rules: {"Group", "Rules", "Policy" (its InnerAccessPolicy)}; None if missing."""
     params = module.params
     query = {"RegionId": module.region_id}
     if params["security_group_id"]:
@@ -472,7 +475,13 @@ def find(module):
     else:
         found = [g for g in found if g.get("SecurityGroupName") == params["name"]]
     what = "security groups in VPC %s are named %r" % (params["vpc_id"], params["name"])
-    return module.at_most_one(found, "SecurityGroupId", "name", what, "security_group_id")
+    group = module.at_most_one(found, "SecurityGroupId", "name", what, "security_group_id")
+    return None if group is None else with_rules(module, group)
+
+
+def with_rules(module, group):
+    rules, policy = read_rules(module, group["SecurityGroupId"])
+    return {"Group": group, "Rules": rules, "Policy": policy}
 
 
 def read_group(module, group_id):
@@ -501,16 +510,14 @@ def split(rules):
     return result
 
 
-def render(group, rules, policy):
+def render(found):
     """The group as the module returns it: snake_case, tags as a dict, with its rules."""
-    if group is None:
-        return None
-    result = snake_resource(group)
-    by_direction = split(rules)
+    result = snake_resource(found["Group"])
+    by_direction = split(found["Rules"])
     result["rules"] = [snake_resource(r, tags_field=None) for r in by_direction["ingress"]]
     result["rules_egress"] = [snake_resource(r, tags_field=None) for r in by_direction["egress"]]
-    if policy:
-        result["inner_access_policy"] = policy
+    if found["Policy"]:
+        result["inner_access_policy"] = found["Policy"]
     return result
 
 
@@ -604,8 +611,7 @@ def create(module, wanted):
     if not params["vpc_id"]:
         module.fail("vpc_id: required to create security group %r" % params["name"])
     if module.check_mode:
-        rule_changes = {direction: (permissions, []) for direction, permissions in wanted.items()}
-        return True, None, planned_rules([], rule_changes), None
+        return True, None
     request = {
         "RegionId": module.region_id,
         "VpcId": params["vpc_id"],
@@ -625,27 +631,24 @@ def create(module, wanted):
     apply_rules(module, group_id, rule_changes)
     # A new group may take a moment to show in Describe.
     found = module.wait(VISIBLE, lambda: visible(read_group(module, group_id)), VISIBLE_SECONDS)
-    rules, policy = read_rules(module, group_id)
-    return True, found["Group"], rules, policy
+    return True, with_rules(module, found["Group"])
 
 
 def visible(group):
     return None if group is None else {"Visible": True, "Group": group}
 
 
-def update(module, group, wanted, rules, policy):
-    params = module.params
+def compare_fixed(module, group):
+    """What the task asks to change that a security group keeps from its creation on."""
+    fixed = (("vpc_id", "VPC", group.get("VpcId")), ("security_group_type", "type", group.get("SecurityGroupType")))
+    fix = "delete it, or use another name"
+    return fixed_field_problems(module.params, fixed, "security group", group["SecurityGroupId"], fix)
+
+
+def update(module, found, wanted):
+    group, rules = found["Group"], found["Rules"]
     group_id = group["SecurityGroupId"]
-    if params["vpc_id"] and params["vpc_id"] != group.get("VpcId"):
-        module.fail(
-            "vpc_id: security group %s is in VPC %s; a group cannot move to another VPC"
-            % (group_id, group.get("VpcId"))
-        )
-    if params["security_group_type"] and params["security_group_type"] != group.get("SecurityGroupType"):
-        module.fail(
-            "security_group_type: security group %s is %s; the type of a group cannot change (delete it, or use "
-            "another name)" % (group_id, group.get("SecurityGroupType"))
-        )
+    module.fail_on_problems(compare_fixed(module, group))
     changes = compare(module, group)
     rule_changes = compare_rules(module, wanted, rules)
     if changes and not module.check_mode:
@@ -657,18 +660,19 @@ def update(module, group, wanted, rules, policy):
     tags_changed = module.update_tags("ecs", "securitygroup", group_id, tags_from_api(group.get("Tags")))
     changed = bool(changes) or tags_changed or any_rule_changes(rule_changes)
     if module.check_mode:
-        return changed, module.planned_update(group, changes), planned_rules(rules, rule_changes), policy
+        planned_group = module.planned_update(group, changes)
+        return changed, dict(found, Group=planned_group, Rules=planned_rules(rules, rule_changes))
     if changed:
         group = read_group(module, group_id) or group
     if any_rule_changes(rule_changes):
-        rules, policy = read_rules(module, group_id)
-    return changed, group, rules, policy
+        return changed, with_rules(module, group)
+    return changed, dict(found, Group=group)
 
 
-def delete(module, group):
+def delete(module, found):
     if module.check_mode:
         return True
-    group_id = group["SecurityGroupId"]
+    group_id = found["Group"]["SecurityGroupId"]
     deadline = time.monotonic() + RELEASE_SECONDS
     delays = poll_delays(first=1.0, longest=5.0)
     while True:
@@ -720,30 +724,25 @@ def main():
         supports_check_mode=True,
     )
     wanted = validate(module)
-    hold_resource_lock(module, "security_group", module.params["vpc_id"], module.params["name"])
     params = module.params
-    try:
-        group = find(module)
-        if params["state"] == "absent":
-            before = render(group, read_rules(module, group["SecurityGroupId"])[0], None) if group else None
-            changed = delete(module, group) if group else False
-            module.exit(changed, {}, key="security_group", before=before, after={})
-        if group is None:
-            before = None
-            changed, group, rules, policy = create(module, wanted)
-        else:
-            rules, policy = read_rules(module, group["SecurityGroupId"])
-            before = render(group, rules, policy)
-            changed, group, rules, policy = update(module, group, wanted, rules, policy)
-    except AlicloudApiError as error:
-        module.fail_api(error, "security group %s" % (params["security_group_id"] or params["name"]))
-    after = render(group, rules, policy) if group else planned(module, rules)
-    module.exit(changed, after, key="security_group", before=before, after=after)
+    hold_resource_lock(module, "security_group", params["vpc_id"], params["name"])
+    what = "security group %s" % (params["security_group_id"] or params["name"])
+    module.ensure(
+        "security_group",
+        what,
+        find,
+        partial(create, wanted=wanted),
+        partial(update, wanted=wanted),
+        delete,
+        render,
+        partial(planned, wanted=wanted),
+    )
 
 
-def planned(module, rules):
+def planned(module, wanted):
     """What check mode would create."""
     params = module.params
+    rules = planned_rules([], {direction: (permissions, []) for direction, permissions in wanted.items()})
     by_direction = split(rules)
     return {
         "security_group_name": params["name"],

@@ -116,7 +116,11 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     tags_to_api,
     validate_tags,
 )
-from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import cidr_problem, name_problem
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import (
+    cidr_problem,
+    fixed_field_problems,
+    name_problem,
+)
 from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import (
     VPC_AVAILABLE,
     VPC_DELETED,
@@ -176,13 +180,15 @@ def compare(module, vpc):
     return changes
 
 
+def compare_fixed(module, vpc):
+    """What the task asks to change that a VPC keeps from its creation on."""
+    fixed = (("cidr_block", "block", vpc.get("CidrBlock")),)
+    return fixed_field_problems(module.params, fixed, "VPC", vpc["VpcId"], "delete it, or use another name")
+
+
 def update(module, vpc):
     params = module.params
-    if params["cidr_block"] and params["cidr_block"] != vpc["CidrBlock"]:
-        module.fail(
-            "cidr_block: VPC %s has %s; the block of a VPC cannot change (delete it, or use another name)"
-            % (vpc["VpcId"], vpc["CidrBlock"])
-        )
+    module.fail_on_problems(compare_fixed(module, vpc))
     changes = compare(module, vpc)
     if changes and not module.check_mode:
         module.call("vpc", "ModifyVpcAttribute", dict(changes, RegionId=module.region_id, VpcId=vpc["VpcId"]))

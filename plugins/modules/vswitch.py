@@ -168,6 +168,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import 
     cidr_inside_problem,
     cidr_problem,
     description_problem,
+    fixed_field_problems,
     name_problem,
 )
 from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import (
@@ -304,15 +305,19 @@ def compare(module, vswitch):
     return changes
 
 
+def compare_fixed(module, vswitch):
+    """What the task asks to change that a vSwitch keeps from its creation on."""
+    fixed = (
+        ("cidr_block", "block", vswitch.get("CidrBlock")),
+        ("zone_id", "zone", vswitch.get("ZoneId")),
+        ("vpc_id", "VPC", vswitch.get("VpcId")),
+    )
+    return fixed_field_problems(module.params, fixed, "vSwitch", vswitch["VSwitchId"], "delete it, or use another name")
+
+
 def update(module, vswitch):
     params = module.params
-    fixed = (("cidr_block", "CidrBlock", "block"), ("zone_id", "ZoneId", "zone"), ("vpc_id", "VpcId", "VPC"))
-    for option, field, what in fixed:
-        if params[option] and params[option] != vswitch.get(field):
-            module.fail(
-                "%s: vSwitch %s has %s %s; the %s of a vSwitch cannot change (delete it, or use another name)"
-                % (option, vswitch["VSwitchId"], what, vswitch.get(field), what)
-            )
+    module.fail_on_problems(compare_fixed(module, vswitch))
     changes = compare(module, vswitch)
     if changes and not module.check_mode:
         module.call(

@@ -1,6 +1,10 @@
 """The name and description rules shared by the modules."""
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import description_problem, name_problem
+from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import (
+    description_problem,
+    fixed_field_problems,
+    name_problem,
+)
 
 
 def test_names_have_a_length_and_no_url_prefix():
@@ -22,3 +26,23 @@ def test_descriptions_have_a_length_and_no_url_prefix():
         "description: must be 2 to 256 characters and not start with http:// or https://"
     )
     assert description_problem("description", "x" * 256) is None
+
+
+def test_fixed_fields_name_each_option_that_asks_for_a_change():
+    params = {"zone_id": "cn-hangzhou-k", "cidr_block": "10.0.1.0/24", "vpc_id": None, "bandwidth": 5}
+    fixed = (
+        ("zone_id", "zone", "cn-hangzhou-j"),  # asks for another zone
+        ("cidr_block", "block", "10.0.1.0/24"),  # the same
+        ("vpc_id", "VPC", "vpc-1"),  # not set: asks for nothing
+        ("bandwidth", "bandwidth", None),  # the API does not say: nothing to compare
+    )
+    problems = fixed_field_problems(params, fixed, "vSwitch", "vsw-1", "delete it, or use another name")
+    assert problems == [
+        "zone_id: vSwitch vsw-1 has zone cn-hangzhou-j, not cn-hangzhou-k; the zone of a vSwitch cannot change "
+        "(delete it, or use another name)"
+    ]
+
+
+def test_fixed_fields_compare_as_text():
+    fixed = (("encrypt_type", "encryption", "0"),)
+    assert fixed_field_problems({"encrypt_type": 0}, fixed, "file system", "31a8e4", "delete it") == []
