@@ -1,6 +1,7 @@
 """RunInstances' request: every parameter read and checked (`check_run_request`), in the order the real API
-reports the first problem, before anything is created; and the rules ModifyInstanceAttribute applies again
-(instance and host names, password, user data, description, security groups).
+reports the first problem, before anything is created (what the zone can sell is checked in
+`ecs_available_resources`); and the rules ModifyInstanceAttribute applies again (instance and host names,
+password, user data, description, security groups).
 """
 
 import base64
@@ -19,6 +20,7 @@ from .base import (
     TextRule,
     check_tag_limit,
 )
+from .ecs_available_resources import check_zone_can_sell
 from .ecs_catalog import key_pair_in_region
 
 MAX_USER_DATA = 32 * 1024  # bytes, before base64
@@ -84,6 +86,8 @@ def check_run_request(ctx):
     charge_type, expires_at = _charge(p, ctx.now)
     settings = {**_bandwidth(p), **_spot(p, charge_type), "InstanceChargeType": charge_type}
     system_disk, data_disks = _system_disk(p, image), _data_disks(p)
+    zone = vswitch["ZoneId"]
+    check_zone_can_sell(ctx, zone, instance_type["InstanceType"], system_disk["Category"], settings["SpotStrategy"])
     tags = p.tags()
     check_tag_limit(tags)
     amount, min_amount = _amounts(p)
@@ -114,10 +118,10 @@ def check_run_request(ctx):
 
 # RunInstances: checks -------------------------------------------------------------------------
 def _image(ctx, image_id):
-    for image in ctx.catalog.images:
-        if image["ImageId"] == image_id:
-            return image
-    raise ecs_errors.INVALID_IMAGE_ID_NOT_FOUND()
+    image = ctx.catalog.find_image(image_id)
+    if image is None:
+        raise ecs_errors.INVALID_IMAGE_ID_NOT_FOUND()
+    return image
 
 
 def _instance_type(ctx, name):

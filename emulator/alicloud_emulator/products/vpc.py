@@ -8,7 +8,7 @@ from .addresses import used_addresses
 from .base import Product, TextRule, check_tag_limit, dry_run, iso, matches_tags, page, resource_group_id, tags_with_key
 from .tagging import register_tagging
 
-VPC = Product(code="Vpc", version="2016-04-28", endpoint_prefix="vpc")
+VPC = Product(code="Vpc", version="2016-04-28", endpoint_prefix="vpc", permission_denied=vpc_errors.FORBIDDEN)
 register_tagging(
     VPC,
     {"VPC": "vpc", "VSWITCH": "vswitch"},
