@@ -209,7 +209,8 @@ def describe_images(ctx):
     dry_run(p)
     images = [_render_image(ctx, image) for image in ctx.catalog.available_images()]
     chosen = [i for i in images if all(check(i) for check in checks)]
-    chosen.sort(key=lambda i: i["CreationTime"], reverse=True)
+    # The API documents no order. Harsher guess: by ImageId, not newest first (a client sorts by CreationTime).
+    chosen.sort(key=lambda i: i["ImageId"])
     chunk, meta = page(chosen, p, max_size=100)
     return {**meta, "RegionId": ctx.region, "Images": {"Image": chunk}}
 
