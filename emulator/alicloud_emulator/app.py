@@ -118,7 +118,7 @@ class Emulator:
         request["mutating"] = spec.mutating
         if nonce:
             self.nonces.check_and_add(nonce, time.time())
-        if self.permissions.denies(access_key_id, product.endpoint_prefix, action):
+        if self.permissions.denies(access_key_id, product.endpoint_prefix, action, flat):
             raise product.permission_denied(
                 action=f"{product.endpoint_prefix}:{action}", region=endpoint_region or self.default_region
             )

@@ -2,7 +2,8 @@
 
 Actions are named as RAM names them, `<product>:<Action>` with the product prefixes `ecs`, `vpc`, `slb`, `nas`;
 `*` matches any text (`ecs:*`, `nas:Create*`, `*:Delete*`). A denied call is refused before its parameters are
-read, DryRun included, with the product's own answer (`Product.permission_denied`).
+read, DryRun included, with the product's own answer (`Product.permission_denied`). As documented, DescribeImages
+of public or shared images (`ImageOwnerAlias` system or others) ignores RAM policies.
 """
 
 import re
@@ -45,7 +46,10 @@ class Permissions:
         else:
             self.denied.pop(access_key_id, None)
 
-    def denies(self, access_key_id, prefix, action):
+    def denies(self, access_key_id, prefix, action, params):
+        """`params`: the request's flat parameters (a few requests are not subject to RAM)."""
+        if prefix == "ecs" and action == "DescribeImages" and params.get("ImageOwnerAlias") in ("system", "others"):
+            return False
         name = f"{prefix}:{action}"
         return any(_pattern(p).match(name) for p in self.denied.get(access_key_id, ()))
 
