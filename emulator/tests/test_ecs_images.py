@@ -129,3 +129,43 @@ def test_reset_restores_the_images(emulator, ecs, m):
     emulator.admin.retire_image(DEBIAN_12_9)
     emulator.admin.reset()
     assert sorted(i.image_id for i in _images(ecs, m)) == sorted(i["ImageId"] for i in IMAGES)
+
+
+def test_run_instances_by_image_family(emulator, ecs, m, network):
+    """ImageFamily instead of ImageId: the family's newest Available image; the instance shows which it got."""
+    emulator.admin.publish_image({**NEWER, "ImageId": "debian_12_11_old.vhd", "CreationTime": "2025-06-01T00:00:00Z"})
+    emulator.admin.publish_image(NEWER)
+    instance_id = _run_family(ecs, m, network, family="acs:debian_12_11_x64")
+    assert _instance(ecs, m, instance_id).image_id == NEWER["ImageId"]
+    emulator.admin.retire_image(NEWER["ImageId"])
+    assert _instance(ecs, m, _run_family(ecs, m, network, "acs:debian_12_11_x64")).image_id == "debian_12_11_old.vhd"
+    for family, image_id, code, status in (
+        ("acs:debian_12_x64", None, "InvalidImageFamily.MissingAvailableImage", 403),
+        ("acs:debian_12_9_x64", DEBIAN_12_9, "UnexpectedImageFamily.ImageIdSupplied", 400),
+        (None, None, "MissingImageId", 400),
+    ):
+        with pytest.raises(ClientException) as raised:
+            _run_family(ecs, m, network, family, image_id=image_id)
+        assert (raised.value.code, raised.value.status_code) == (code, status)
+    assert len(emulator.admin.state()["instance"]) == 2
+
+
+def _run_family(ecs, m, network, family, image_id=None):
+    groups = ecs.describe_security_groups(m.DescribeSecurityGroupsRequest(region_id=REGION)).body
+    existing = groups.security_groups.security_group
+    group = (
+        existing[0].security_group_id
+        if existing
+        else ecs.create_security_group(
+            m.CreateSecurityGroupRequest(region_id=REGION, vpc_id=network["vpc_id"], security_group_name="web")
+        ).body.security_group_id
+    )
+    request = m.RunInstancesRequest(
+        region_id=REGION,
+        image_family=family,
+        image_id=image_id,
+        instance_type="ecs.u1-c1m1.large",
+        v_switch_id=network["vswitch_ids"][0],
+        security_group_id=group,
+    )
+    return ecs.run_instances(request).body.instance_id_sets.instance_id_set[0]

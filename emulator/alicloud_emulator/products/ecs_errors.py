@@ -90,6 +90,11 @@ INVALID_GROUP_PARAMETER_OPERATION_DENIED = ErrorCode(
 INVALID_HOST_NAME_MALFORMED = ErrorCode(
     400, "InvalidHostName.Malformed", 'The specified parameter "HostName" is not valid.'
 )
+INVALID_IMAGE_FAMILY_MISSING_AVAILABLE_IMAGE = ErrorCode(
+    403,
+    "InvalidImageFamily.MissingAvailableImage",
+    "There is no available image related to the specified image family.",
+)
 INVALID_IMAGE_ID_NOT_FOUND = ErrorCode(404, "InvalidImageId.NotFound", "The specified ImageId does not exist.")
 INVALID_IMAGE_OWNER_ALIAS_VALUE_NOT_SUPPORTED = ErrorCode(
     400, "InvalidImageOwnerAlias.ValueNotSupported", "The specified ImageOwnerAlias value is not supported."
@@ -367,6 +372,11 @@ OPERATION_DENIED_ZONE_SYSTEM_CATEGORY_NOT_MATCH = ErrorCode(
 )
 QUOTA_EXCEEDED_PRIVATE_IP_ADDRESS = ErrorCode(
     400, "QuotaExceeded.PrivateIpAddress", "Don't have enough private IPs in this switch."
+)
+UNEXPECTED_IMAGE_FAMILY_IMAGE_ID_SUPPLIED = ErrorCode(
+    400,
+    "UnexpectedImageFamily.ImageIdSupplied",
+    "The input parameter ImageFamily must be null when image id is set.",
 )
 ZONE_NOT_ON_SALE = ErrorCode(
     403,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .. import ids
+from ..errors import missing
 from ..netcheck import parse_network, usable_hosts
 from . import ecs_errors
 from .addresses import used_addresses
@@ -71,7 +72,7 @@ def check_run_request(ctx):
     """Every RunInstances parameter checked, in the real API's order; the instance IDs are drawn here (for names)."""
     p = ctx.params
     p.str("RegionId", required=True)
-    image = _image(ctx, p.str("ImageId", required=True))
+    image = _image(ctx, p.str("ImageId"), p.str("ImageFamily"))
     instance_type = _instance_type(ctx, p.str("InstanceType", required=True))
     vswitch = _vswitch(ctx, p.str("VSwitchId"), p.str("ZoneId"))
     group_ids = _security_groups_for_run(ctx, p, vswitch["VpcId"])
@@ -117,7 +118,21 @@ def check_run_request(ctx):
 
 
 # RunInstances: checks -------------------------------------------------------------------------
-def _image(ctx, image_id):
+def _image(ctx, image_id, family):
+    """ImageId, or ImageFamily: the family's newest Available image (by CreationTime) in the region."""
+    if image_id is not None and family is not None:
+        raise ecs_errors.UNEXPECTED_IMAGE_FAMILY_IMAGE_ID_SUPPLIED()
+    if family is not None:
+        members = [
+            i
+            for i in ctx.catalog.available_images()
+            if i.get("ImageFamily") == family and i.get("Status", "Available") == "Available"
+        ]
+        if not members:
+            raise ecs_errors.INVALID_IMAGE_FAMILY_MISSING_AVAILABLE_IMAGE()
+        return max(members, key=lambda i: i["CreationTime"])
+    if image_id is None:
+        raise missing("ImageId")
     image = ctx.catalog.find_image(image_id)
     if image is None:
         raise ecs_errors.INVALID_IMAGE_ID_NOT_FOUND()
