@@ -23,7 +23,8 @@ from . import metadata_responder
 MOUNT_POINT = metadata_responder.ROOT
 RESPONDER = f"{MOUNT_POINT}/responder.py"
 # The real metadata service's address: made unreachable inside every instance container, never contacted.
-BLOCKED_ROUTE = ["ip", "route", "replace", "unreachable", "100.100.100.200/32"]
+REAL_SERVICE_ADDRESS = "100.100.100.200"
+BLOCKED_ROUTE = ["ip", "route", "replace", "unreachable", f"{REAL_SERVICE_ADDRESS}/32"]
 
 
 def metadata_url():

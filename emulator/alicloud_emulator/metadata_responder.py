@@ -35,6 +35,7 @@ TOKEN_HEADER = "X-aliyun-ecs-metadata-token"  # noqa: S105 - a header name
 TTL_HEADER = "X-aliyun-ecs-metadata-token-ttl-seconds"
 MAX_TTL = 21600
 ALREADY_RUNNING = 3
+ALREADY_RUNNING_MESSAGE = "taken: a responder is running"
 META_DATA = "/latest/meta-data"
 
 
@@ -154,7 +155,7 @@ def main(argv=None):
         server = Server((args.address, args.port), make_handler(args.root, Tokens()))
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            print(f"{args.address}:{args.port} is taken: a responder is running", file=sys.stderr)
+            print(f"{args.address}:{args.port} is {ALREADY_RUNNING_MESSAGE}", file=sys.stderr)
             return ALREADY_RUNNING
         raise
     if args.daemon:
