@@ -19,13 +19,18 @@ POST /_emulator/catalog/images     publish an image: DescribeImages fields (Imag
 POST /_emulator/catalog/images/<image_id>/retire   the image is gone for new calls (running instances keep it)
 GET  /_emulator/permissions        the actions denied per access key
 POST /_emulator/permissions        {"access_key_id": "...", "deny": ["nas:CreateFileSystem", "ecs:*"]} (replaces)
+POST /_emulator/runtime/ecs/<instance id>/interrupt   a spot interruption: {"notice_seconds": 300}, scaled by
+                                   the timing profile (spot_interruptions.py); every runtime
 *    /_emulator/runtime/...        the data plane's own endpoints (see its runtime)
 """
 
 import json
+import re
 import time
 
 from .store import public_fields
+
+INTERRUPT_ROUTE = re.compile(r"/runtime/ecs/(?P<instance_id>[^/]+)/interrupt")
 
 
 def _reply(status, payload):
@@ -88,6 +93,9 @@ def handle_admin(emulator, method, raw_path, body):
             except ValueError as error:
                 return _reply(400, {"error": str(error)})
         return _reply(200, emulator.permissions.as_dict())
+    interrupt = INTERRUPT_ROUTE.fullmatch(route)
+    if interrupt and method == "POST":
+        return _reply(*emulator.interruptions.interrupt(interrupt["instance_id"], payload))
     if route.startswith("/runtime/"):
         answer = emulator.runtime.admin(method, route[len("/runtime") :], payload)
         if answer is not None:

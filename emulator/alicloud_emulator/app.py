@@ -14,9 +14,11 @@ from .params import Params
 from .permissions import Permissions
 from .products import PRODUCTS
 from .products.base import Context
+from .products.ecs import ECS
 from .requestlog import RequestLog
 from .runtime import NullRuntime
 from .signature import NonceCache, verify_v1, verify_v3
+from .spot_interruptions import SpotInterruptions
 from .store import Store
 from .timing import Timing
 
@@ -74,6 +76,8 @@ class Emulator:
         self.started_at = time.time()
         self.response_hooks = []  # fn(product, action, payload) after each successful API answer (tests)
         self.runtime.start(self)
+        self.interruptions = SpotInterruptions(self)
+        self.interruptions.restore()
 
     # entry point ------------------------------------------------------------------------------
     def handle(self, method, raw_path, headers, body, endpoint_region=None):
@@ -169,17 +173,7 @@ class Emulator:
 
     def _run(self, product, spec, params, headers, request_id, endpoint_region):
         with self.store.lock:
-            ctx = Context(
-                params=params,
-                region=self._region(product, params, headers, endpoint_region),
-                store=self.store,
-                timing=self.timing,
-                runtime=self.runtime,
-                catalog=self.catalog,
-                faults=self.faults,
-                request_id=request_id,
-                product=product,
-            )
+            ctx = self.context(self._region(product, params, headers, endpoint_region), params, product, request_id)
             token = params.str("ClientToken") if spec.client_token else None
             if token:
                 key = f"{product.code}:{ctx.region}:{spec.name}:{token}"
@@ -195,6 +189,21 @@ class Emulator:
             if spec.mutating:
                 self.store.save()
             return result
+
+    def context(self, region, params=None, product=None, request_id="-"):
+        """What a handler gets; without params and product, for a change the emulator makes by itself (the end
+        of a spot interruption's notice)."""
+        return Context(
+            params=params if params is not None else Params({}),
+            region=region,
+            store=self.store,
+            timing=self.timing,
+            runtime=self.runtime,
+            catalog=self.catalog,
+            faults=self.faults,
+            request_id=request_id,
+            product=product or ECS,
+        )
 
     def _error(self, error, request, headers, throttled=False):
         product, request_id = request["product"], request["request_id"]
@@ -214,6 +223,7 @@ class Emulator:
         return response
 
     def reset(self):
+        self.interruptions.cancel()
         with self.store.lock:
             self.store.reset()
             self.log.reset()
@@ -223,5 +233,6 @@ class Emulator:
             self.runtime.reset(self.store)
 
     def close(self):
+        self.interruptions.cancel()
         self.store.save()
         self.log.close()
