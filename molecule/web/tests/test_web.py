@@ -162,7 +162,7 @@ def test_without_a_metadata_service_the_host_behaves_as_before(host):
 
 
 def test_a_stop_outside_a_shutdown_does_not_hold_nor_leave_the_health_failing(host):
-    took = host.check_output("s=$(date +%%s%%N); systemctl stop web-leave; echo $(( ($(date +%%s%%N) - s) / 1000000 ))")
+    took = host.check_output("s=$(date +%s%N); systemctl stop web-leave; echo $(( ($(date +%s%N) - s) / 1000000 ))")
     try:
         assert int(took) < 3000
         assert fetch(host, "/health")[0] == 200
