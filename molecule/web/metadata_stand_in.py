@@ -1,9 +1,9 @@
 """A stand-in for the instance metadata service in the Molecule container (a test double, never in the product).
 
-Answers on 127.100.100.200:80 as the real service does: PUT /latest/api/token with the TTL header gives a token;
-GET /latest/meta-data/instance/spot/termination-time answers 404 while /run/stand-in/termination-time is missing,
-else its content. /run/stand-in/tokens-required: requests without the token get 401. /run/stand-in/hang: every
-request waits 30 s before its answer.
+Answers on 127.100.100.200:8100 (port 80 is nginx's, on every address) as the real service does:
+PUT /latest/api/token with the TTL header gives a token; GET /latest/meta-data/instance/spot/termination-time
+answers 404 while /run/stand-in/termination-time is missing, else its content. /run/stand-in/tokens-required:
+requests without the token get 401. /run/stand-in/hang: every request waits 30 s before its answer.
 """
 
 import http.server
@@ -40,4 +40,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 os.makedirs(STATE, exist_ok=True)
-http.server.ThreadingHTTPServer(("127.100.100.200", 80), Handler).serve_forever()
+http.server.ThreadingHTTPServer(("127.100.100.200", 8100), Handler).serve_forever()

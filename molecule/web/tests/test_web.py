@@ -132,7 +132,9 @@ def test_a_notice_is_seen_in_hardened_mode(host):
     host.check_output("systemctl restart web-leave")
     host.check_output(f"echo 2026-12-01T13:00:00Z > {STAND_IN}/termination-time")
     assert health_status_within(host, 503, 3)
-    assert host.run("curl -s -f %s/instance/spot/termination-time", "http://127.100.100.200/latest/meta-data").rc != 0
+    # the stand-in wants the token: a request without it is refused
+    item = "http://127.100.100.200:8100/latest/meta-data/instance/spot/termination-time"
+    assert host.run("curl -s -f %s", item).rc != 0
 
 
 @pytest.mark.usefixtures("stand_in")
