@@ -153,6 +153,7 @@ def no_metadata_service(host):
     try:
         yield
     finally:
+        host.run("systemctl reset-failed metadata-stand-in")
         host.check_output("systemd-run --unit metadata-stand-in /usr/bin/python3 /usr/local/lib/metadata_stand_in.py")
 
 
