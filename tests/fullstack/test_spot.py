@@ -18,8 +18,6 @@ def test_ecs_drill_without_drain_fails_at_most_one_request(inventory, tmp_path):
     result = report(play(inventory, "drill_ecs_stop.yml", "-e", f"drill_report_dir={tmp_path}"))
     assert result["requests"] > 50
     assert result["failed_requests"] <= 1, result
-    # the graceful stop was held while the CLB noticed, not longer than web-leave's bound (9 s asked, 20 s at most)
-    assert 6 <= result["stop_seconds"] <= 30, result
 
 
 def test_spot_interruption_drill_fails_no_request(inventory, tmp_path):
