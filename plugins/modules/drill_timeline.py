@@ -108,7 +108,9 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 FORMATS = {".svg": "svg", ".png": "png"}
 NO_ANSWER = "no answer"
-OK_COLOUR, FAILED_COLOUR, EVENT_COLOUR = "#2ca02c", "#d62728", "#555555"
+OK_COLOUR = "#2ca02c"
+FAILED_COLOUR = "#d62728"
+EVENT_COLOUR = "#555555"
 
 
 def _milliseconds(record):
