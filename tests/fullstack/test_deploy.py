@@ -67,7 +67,14 @@ def _through_clb(url, path, times=10):
 
 @pytest.fixture(scope="module")
 def site(inventory):
-    play(inventory, "site.yml")
+    """The site the deploys run on. site.yml is what this file relies on, not what it tests (test_site.py does): on a
+    machine loaded by parallel full-stack runs its first run has failed once in nas_sync's start of lsyncd (the
+    guard's 5 s sentinel probe), so a failed first run is followed by a second one, which must succeed."""
+    command, env = playbook_command(inventory, "site.yml")
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1500, check=False)
+    if first.returncode != 0:
+        print("site.yml failed once, run again:", first.stdout[-3000:])
+        play(inventory, "site.yml")
     return inventory
 
 
