@@ -39,9 +39,9 @@ def _deploy(inventory, tmp_path, *arguments):
 
 
 def _hosts(cloud):
-    """{host name: container} of the running web instances."""
+    """{inventory name (the instance name): container} of the running web instances."""
     return {
-        i["HostName"]: i["InstanceId"] for i in cloud.admin.state()["instance"].values() if i["Status"] == "Running"
+        i["InstanceName"]: i["InstanceId"] for i in cloud.admin.state()["instance"].values() if i["Status"] == "Running"
     }
 
 
