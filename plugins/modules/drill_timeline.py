@@ -179,7 +179,7 @@ def render(records, events_marks, title, output, colour_by="backend"):
     figure = Figure(figsize=(12, 6.5), layout="constrained")
     latency, lane_axes = figure.subplots(2, 1, sharex=True, height_ratios=[3, 1])
     for name, points in sorted(latency_series(records, colour_by).items()):
-        latency.scatter(points["at"], points["ms"], s=8, label=name)
+        latency.scatter(points["at"], points["ms"], s=8, label=name if len(name) <= 40 else name[:37] + "...")
     failed = failures(records)
     if failed["at"]:
         latency.scatter(failed["at"], failed["ms"], s=28, marker="x", color=FAILED_COLOUR, label="failed")
