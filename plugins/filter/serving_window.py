@@ -23,7 +23,8 @@ def serving_window(records, old, new):
     }
     last_old = [times["last_old"] for times in seen.values() if times["last_old"] is not None]
     first_new = [times["first_new"] for times in seen.values() if times["first_new"] is not None]
-    mixed = max(last_old) - min(first_new) if last_old and first_new else 0.0
+    # the same release before and after: nothing was switched, nothing could be mixed
+    mixed = max(last_old) - min(first_new) if last_old and first_new and old != new else 0.0
     others = [r for r in records if not r.get("failed") and r.get("body") not in (old, new)]
     return {"mixed_seconds": round(max(mixed, 0.0), 3), "hosts": seen, "other_answers": len(others)}
 

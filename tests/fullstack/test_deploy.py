@@ -3,6 +3,7 @@ prober (no failed request, no moment where the hosts serve different releases), 
 changes), a rollback to the previous release and a switch to a release by id (keeping one), and the refusal while a
 host serves from the backup share. Each deploy is checked through the CLB, on each host and on the backup share."""
 
+import hashlib
 import json
 import re
 import subprocess
@@ -30,7 +31,15 @@ def _content(tmp_path, name):
     return str(directory)
 
 
+def _release_id(directory):
+    """The id deploy.yml gives this content: SHA-256 of the sorted `sha256sum` listing of its files, 16 hex digits."""
+    files = sorted(p.relative_to(directory).as_posix() for p in Path(directory).rglob("*") if p.is_file())
+    listing = "\n".join(f"{hashlib.sha256((Path(directory) / f).read_bytes()).hexdigest()}  ./{f}" for f in files)
+    return hashlib.sha256(listing.encode()).hexdigest()[:16]
+
+
 def _deploy(inventory, tmp_path, *arguments):
+    """Runs deploy.yml (it fails on a crossed threshold); its output and report."""
     output = play(inventory, "deploy.yml", "-e", f"deploy_report_dir={tmp_path}", *arguments)
     result = report(output)
     assert result["failed_requests"] == 0, result["failures_by_status"]
@@ -79,18 +88,23 @@ def site(inventory):
 
 
 @pytest.fixture(scope="module")
-def releases():
-    return {}
+def releases(site, cloud, tmp_path_factory):
+    """The ids of the two contents (derived from the content, as deploy.yml derives them) and the site's URL."""
+    directory = tmp_path_factory.mktemp("content")
+    (address,) = [lb["Address"] for lb in cloud.admin.state()["load_balancer"].values()]
+    return {
+        "a": _release_id(_content(directory, "a")),
+        "b": _release_id(_content(directory, "b")),
+        "url": f"http://{address}",
+    }
 
 
 def test_a_first_release_is_published_and_served_by_every_host(cloud, site, tmp_path, releases):
     _, result = _deploy(site, tmp_path, "-e", f"deploy_src={_content(tmp_path, 'a')}")
     assert result["action"] == "deploy" and result["previous_release"] == ""
-    assert re.fullmatch(r"[0-9a-f]{16}", result["release"])
-    releases["a"] = result["release"]
-    site_url = result["url"].rsplit("/", 1)[0]
-    releases["url"] = site_url
-    assert _through_clb(site_url, "/") == {name: {CONTENT["a"]["index.html"]} for name in _hosts(cloud)}
+    assert re.fullmatch(r"[0-9a-f]{16}", result["release"]) and result["release"] == releases["a"]
+    assert result["url"] == releases["url"] + "/"  # before the first release the prober asks for the home page
+    assert _through_clb(releases["url"], "/") == {name: {CONTENT["a"]["index.html"]} for name in _hosts(cloud)}
     for container in _hosts(cloud).values():
         assert _in_host(container, "readlink /nas_master/www/current; readlink /nas_backup/www/current") == (
             f"releases/{releases['a']}\nreleases/{releases['a']}"
@@ -99,7 +113,7 @@ def test_a_first_release_is_published_and_served_by_every_host(cloud, site, tmp_
 
 def test_a_second_release_switches_every_host_at_once_under_the_prober(cloud, site, tmp_path, releases):
     _, result = _deploy(site, tmp_path, "-e", f"deploy_src={_content(tmp_path, 'b')}")
-    releases["b"] = result["release"]
+    assert result["release"] == releases["b"]
     assert result["action"] == "deploy" and result["previous_release"] == releases["a"] != releases["b"]
     assert result["url"].endswith("/.release/id") and result["requests"] > 20
     assert result["mixed_releases_seconds"] == 0, result["serving_by_host"]

@@ -34,3 +34,8 @@ def test_the_first_release_has_no_old_one_and_other_answers_are_counted():
 
 def test_the_filter_is_registered_by_its_name():
     assert FilterModule().filters() == {"serving_window": serving_window}
+
+
+def test_serving_the_same_release_again_mixes_nothing():
+    records = [_answer(0.0, "web-1", "b"), _answer(5.0, "web-2", "b"), _answer(9.0, "web-1", "b")]
+    assert serving_window(records, "b", "b")["mixed_seconds"] == 0.0
