@@ -57,8 +57,9 @@ options:
   output:
     description:
       - Write the summary, O(url), O(rate), O(expected_statuses) and every request to this file, as JSON; each
-        request under C(records) with C(at) (seconds after the start it was due), C(took), C(status) (null
-        without an answer), C(outcome) (a key of RV(statuses)), C(backend), C(error) and C(failed).
+        request under C(records) with C(at) (seconds after the start it was due), C(took) (seconds the request
+        took), C(status) (null without an answer), C(outcome) (a key of RV(statuses)), C(backend), C(error),
+        C(failed), and C(body) when O(body_bytes) is more than 0.
     type: path
   expected_statuses:
     description:
@@ -67,6 +68,13 @@ options:
     type: list
     elements: str
     default: ["2xx", "3xx"]
+  body_bytes:
+    description:
+      - Record the first this many bytes of each answer's body (as text, surrounding white space stripped) in its
+        record's C(body), for example a release id that tells which content a backend served; V(0) records none
+        and leaves C(body) out.
+    type: int
+    default: 0
 attributes:
   check_mode:
     description: Runs in check mode too, since it only reads.
@@ -214,21 +222,27 @@ def _timed_out(error):
     return isinstance(error, socket.timeout) or isinstance(getattr(error, "reason", None), socket.timeout)
 
 
-def probe_once(opener, url, timeout, backend_header):
-    """One request: (status, backend, outcome, error); outcome is the status as text, "timeout" or "error"."""
+def _body_text(content, body_bytes):
+    return content[:body_bytes].decode("utf-8", "replace").strip()
+
+
+def probe_once(opener, url, timeout, backend_header, body_bytes=0):
+    """One request: (status, backend, outcome, error, body); outcome is the status as text, "timeout" or "error";
+    body is the first body_bytes of the answer as text (None without an answer)."""
     try:
         answer = opener.open(Request(url, headers={"User-Agent": "ha-web-drill-probe"}), timeout=timeout)
         try:
-            answer.read()
-            return answer.getcode(), answer.headers.get(backend_header), str(answer.getcode()), None
+            body = _body_text(answer.read(), body_bytes)
+            return answer.getcode(), answer.headers.get(backend_header), str(answer.getcode()), None, body
         finally:
             answer.close()
     except HTTPError as error:
         backend = error.headers.get(backend_header) if error.headers else None
-        return error.code, backend, str(error.code), None
+        content = (error.read() or b"") if body_bytes else b""
+        return error.code, backend, str(error.code), None, _body_text(content, body_bytes)
     except (URLError, socket.timeout, OSError, HTTPException) as error:
         outcome = "timeout" if _timed_out(error) else "error"
-        return None, None, outcome, str(getattr(error, "reason", error)) or type(error).__name__
+        return None, None, outcome, str(getattr(error, "reason", error)) or type(error).__name__, None
 
 
 def summarize(records, started_at, seconds):
@@ -265,6 +279,7 @@ def run(
     backend_header,
     stop_file=None,
     expected_statuses=None,
+    body_bytes=0,
     clock=time.monotonic,
     sleep=time.sleep,
 ):
@@ -284,18 +299,19 @@ def run(
         if due > now:
             sleep(min(due - now, duration - now))
             continue
-        status, backend, outcome, error = probe_once(opener, url, timeout, backend_header)
-        records.append(
-            {
-                "at": round(due, 3),
-                "took": round(clock() - began - now, 3),
-                "status": status,
-                "outcome": outcome,
-                "backend": backend,
-                "error": error,
-                "failed": status is None or not is_expected(status, expected),
-            }
-        )
+        status, backend, outcome, error, body = probe_once(opener, url, timeout, backend_header, body_bytes)
+        record = {
+            "at": round(due, 3),
+            "took": round(clock() - began - now, 3),
+            "status": status,
+            "outcome": outcome,
+            "backend": backend,
+            "error": error,
+            "failed": status is None or not is_expected(status, expected),
+        }
+        if body_bytes:
+            record["body"] = body
+        records.append(record)
         sent += 1
     return summarize(records, started_at, clock() - began), records
 
@@ -311,6 +327,7 @@ def main():
             backend_header=dict(type="str", default="X-Backend-Server"),
             output=dict(type="path"),
             expected_statuses=dict(type="list", elements="str", default=DEFAULT_EXPECTED_STATUSES),
+            body_bytes=dict(type="int", default=0),
         ),
         supports_check_mode=True,
     )
@@ -323,6 +340,8 @@ def main():
         module.fail_json(msg="duration: %s must be more than 0 and at most 3600 seconds" % params["duration"])
     if params["timeout"] <= 0:
         module.fail_json(msg="timeout: %s must be more than 0 seconds" % params["timeout"])
+    if not 0 <= params["body_bytes"] <= 65536:
+        module.fail_json(msg="body_bytes: %s must be from 0 to 65536" % params["body_bytes"])
     try:
         parse_expected_statuses(params["expected_statuses"])
     except ValueError as error:
@@ -335,6 +354,7 @@ def main():
         params["backend_header"],
         params["stop_file"],
         params["expected_statuses"],
+        params["body_bytes"],
     )
     summary["expected_statuses"] = params["expected_statuses"]
     if params["output"]:

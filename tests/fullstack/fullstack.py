@@ -34,11 +34,14 @@ def changed(output):
 
 
 def report(output):
-    """The drill's report; its failed figure counts every request not answered 200, each failed outcome timed."""
+    """The drill's report; its failed figure counts every request not answered 200, each failed outcome timed; its
+    picture (an SVG) is beside it."""
     path = re.search(r'"report: (\S+\.json)"', output).group(1)
     result = json.loads(Path(path).read_text())
     assert result["expected_statuses"] == ["200"]
     assert result["failed_requests"] == result["requests"] - result["statuses"].get("200", 0), result
     assert set(result["failures_by_status"]) == set(result["statuses"]) - {"200"}, result
     assert sum(when["count"] for when in result["failures_by_status"].values()) == result["failed_requests"]
+    assert Path(result["picture"]).parent == Path(path).parent, result["picture"]
+    assert Path(result["picture"]).read_text().startswith("<?xml"), result["picture"]
     return result

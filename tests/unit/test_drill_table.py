@@ -18,6 +18,7 @@ REPORT = {
     "switch_to_backup_seconds": {"web-1": 1.5, "web-2": 1.7},
     "thresholds": {"max_failed_requests": 10, "max_detect_seconds": 10},
     "requests_file": "reports/drill-requests.json",
+    "picture": "reports/drill.svg",
 }
 
 
@@ -34,7 +35,8 @@ def test_measures_thresholds_and_locations(tmp_path, capsys):
     assert rows["switch_to_backup_seconds web-2"] == "1.7"
     assert rows["max_failed_requests"] == "10"
     assert "site: http://127.0.0.10/" in lines and "requests: reports/drill-requests.json" in lines
-    assert "url" not in rows and "thresholds" not in rows
+    assert lines[-1] == "picture: reports/drill.svg"  # where make demo's reader finds the timeline
+    assert "url" not in rows and "thresholds" not in rows and "picture" not in rows
 
 
 def test_usage():

@@ -184,3 +184,17 @@ def test_the_module_returns_and_writes_the_honest_record(server, capsys, tmp_pat
     assert written["expected_statuses"] == ["200"] and written["failures_by_status"] == result["failures_by_status"]
     assert [r["outcome"] for r in written["records"]] == ["301"] * result["requests"]
     assert all(r["failed"] for r in written["records"])
+
+
+def test_the_body_is_recorded_when_asked(server, capsys, tmp_path):
+    output = tmp_path / "probe.json"
+    result = _module(capsys, url=_url(server, "/missing"), rate=10, duration=0.25, body_bytes=1, output=str(output))
+    records = json.loads(output.read_text())["records"]
+    assert result["requests"] == len(records) > 0
+    assert [(r["status"], r["body"]) for r in records] == [(404, "o")] * len(records)
+
+
+def test_the_body_is_left_out_by_default(server, capsys, tmp_path):
+    output = tmp_path / "probe.json"
+    _module(capsys, url=_url(server), rate=10, duration=0.25, output=str(output))
+    assert all("body" not in r for r in json.loads(output.read_text())["records"])
