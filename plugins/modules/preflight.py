@@ -49,11 +49,12 @@ options:
           - The request's parameters, as the API names them.
         type: dict
         default: {}
-      not_yet_codes:
+      accept_codes:
         description:
-          - Error codes that mean only that a resource the request names does not exist yet (for example
-            C(MissingParameter) for the vSwitch of C(RunInstances) before the site has one). Such a check
-            passes, with a note: permissions were checked, the rest is checked when the resource exists.
+          - Error codes that do not stop the run: for example C(MissingParameter) of C(RunInstances) before
+            the site has its vSwitch (the gateway checked the permission first; the rest is checked when the
+            vSwitch exists), or C(InvalidAccount.NotSupportSpot) where the run falls back to pay-as-you-go.
+            Such a check passes, with the code in RV(checks[].result).
         type: list
         elements: str
         default: []
@@ -119,13 +120,13 @@ checks:
       description: Whether the request would succeed.
       type: bool
     result:
-      description: V(passed), V(passed (permission only)) or V(failed).
+      description: V(passed), V(failed), or V(passed) with an accepted code, for example V(passed (MissingParameter)).
       type: str
     code:
       description: The cloud's error code, empty when the check passed outright.
       type: str
     message:
-      description: The cloud's message, or what a permission-only pass did not check.
+      description: The cloud's message.
       type: str
     request_id:
       description: The request ID, for Alibaba Cloud support.
@@ -210,9 +211,8 @@ def run_check(module, check):
             module.call(check["product"], check["action"], check["params"])
     except AlicloudApiError as error:
         result.update(code=error.code, message=error.message or "", request_id=error.request_id or "")
-        if error.code in check["not_yet_codes"]:
-            result.update(passed=True, result="passed (permission only)", what_to_do="")
-            result["message"] = "permission checked; the rest when what it names exists (%s)" % error.code
+        if error.code in check["accept_codes"]:
+            result.update(passed=True, result="passed (%s)" % error.code, what_to_do="")
             return result
         result.update(passed=False, result="failed", what_to_do=fix_for(error.code, action))
         return result
@@ -232,7 +232,7 @@ def main():
                     product=dict(type="str", required=True, choices=["ecs", "vpc", "slb", "nas"]),
                     action=dict(type="str", required=True),
                     params=dict(type="dict", default={}),
-                    not_yet_codes=dict(type="list", elements="str", default=[]),
+                    accept_codes=dict(type="list", elements="str", default=[]),
                 ),
             ),
             fail_on_error=dict(type="bool", default=False),
