@@ -11,6 +11,7 @@ from . import errors, ids
 from .catalog import Catalog
 from .faults import Faults
 from .params import Params
+from .permissions import Permissions
 from .products import PRODUCTS
 from .products.base import Context
 from .requestlog import RequestLog
@@ -63,6 +64,7 @@ class Emulator:
         self.faults = faults or Faults()
         self.runtime = runtime or NullRuntime()
         self.catalog = catalog or Catalog()
+        self.permissions = Permissions()
         if default_region not in self.catalog.regions:
             raise ValueError(f"unknown default region {default_region!r}")
         self.default_region = default_region
@@ -103,7 +105,7 @@ class Emulator:
         flat = dict(query_pairs)
         if headers.get("content-type", "").startswith("application/x-www-form-urlencoded") and body:
             flat.update(parse_qsl(body.decode(), keep_blank_values=True))
-        action, version, nonce = self._authenticate(method, url, query_pairs, flat, headers, body)
+        action, version, access_key_id, nonce = self._authenticate(method, url, query_pairs, flat, headers, body)
         request["action"] = action
         product = request["product"] = PRODUCTS.get(version)
         if product is None:
@@ -116,6 +118,10 @@ class Emulator:
         request["mutating"] = spec.mutating
         if nonce:
             self.nonces.check_and_add(nonce, time.time())
+        if self.permissions.denies(access_key_id, product.endpoint_prefix, action, flat):
+            raise product.permission_denied(
+                action=f"{product.endpoint_prefix}:{action}", region=endpoint_region or self.default_region
+            )
         decision = self.faults.decide(action, spec.mutating)
         if decision.latency:
             time.sleep(decision.latency)
@@ -141,15 +147,15 @@ class Emulator:
         if authorization:
             if not headers.get("x-acs-action") or not headers.get("x-acs-version"):
                 raise errors.ApiError(400, "MissingAction", "Action is mandatory for this action.")
-            _, nonce = verify_v3(method, url.path, query_pairs, headers, body, self.keys.get)
-            return headers["x-acs-action"], headers["x-acs-version"], nonce
+            access_key_id, nonce = verify_v3(method, url.path, query_pairs, headers, body, self.keys.get)
+            return headers["x-acs-action"], headers["x-acs-version"], access_key_id, nonce
         if "Signature" in flat:
             if not flat.get("Action"):
                 raise errors.missing("Action")
             if not flat.get("Version"):
                 raise errors.missing("Version")
-            _, nonce = verify_v1(method, flat, self.keys.get)
-            return flat["Action"], flat["Version"], nonce
+            access_key_id, nonce = verify_v1(method, flat, self.keys.get)
+            return flat["Action"], flat["Version"], access_key_id, nonce
         raise errors.ApiError(400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action.")
 
     def _region(self, product, params, headers, endpoint_region):
@@ -212,6 +218,8 @@ class Emulator:
             self.store.reset()
             self.log.reset()
             self.faults.reset()
+            self.catalog.reset()
+            self.permissions.reset()
             self.runtime.reset(self.store)
 
     def close(self):

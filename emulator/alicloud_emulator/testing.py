@@ -83,6 +83,24 @@ class Admin:
     def health(self):
         return self.call("GET", "/health")
 
+    def set_stock(self, region_id, zone_id, status, instance_type=None, spot=False):
+        payload = {"region_id": region_id, "zone_id": zone_id, "status": status, "spot": spot}
+        if instance_type is not None:
+            payload["instance_type"] = instance_type
+        return self.call("POST", "/catalog/stock", payload)
+
+    def set_account(self, spot_supported):
+        return self.call("POST", "/catalog/account", {"spot_supported": spot_supported})
+
+    def publish_image(self, image):
+        return self.call("POST", "/catalog/images", image)
+
+    def retire_image(self, image_id):
+        return self.call("POST", f"/catalog/images/{image_id}/retire")
+
+    def deny(self, access_key_id, actions):
+        return self.call("POST", "/permissions", {"access_key_id": access_key_id, "deny": list(actions)})
+
 
 class InProcessEmulator:
     """An emulator serving from a thread of this process, on a free loopback port."""

@@ -1,9 +1,11 @@
 """The emulated products, by API version (the `x-acs-version` a client sends)."""
 
 from . import (  # noqa: F401 - they register their actions
+    ecs_available_resources,
     ecs_catalog,
     ecs_instances,
     ecs_security_groups,
+    nas_zones,
     slb_backends,
     slb_health,
     slb_listeners,

@@ -27,6 +27,8 @@ class Product:
     version: str
     endpoint_prefix: str  # ecs, vpc, slb, nas
     regional: bool = True  # False: the API takes no RegionId (NAS), region comes from the endpoint
+    # the product's answer to a RAM user denied the action: an ErrorCode called with action= and region=
+    permission_denied: object = None
     actions: dict = field(default_factory=dict)
 
     def action(self, name, mutating=None, client_token=False):

@@ -22,7 +22,6 @@ from .base import (
 from .ecs import ECS
 
 LANGUAGES = ("zh-CN", "zh-TW", "en-US", "ja", "fr", "de", "ko")
-DISK_CATEGORIES = ["cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud_auto", "cloud_essd_entry"]
 INSTANCE_GENERATIONS = ["ecs-4", "ecs-5", "ecs-6"]
 IMAGE_OWNER_ALIASES = ("system", "self", "others", "marketplace")
 IMAGE_STATUSES = ("Creating", "Waiting", "Available", "UnAvailable", "CreateFailed", "Deprecated")
@@ -73,13 +72,16 @@ def _zone_local_name(ctx, zone_id):
     return f"{region_name} 可用区 {zone_id.rsplit('-', 1)[-1].upper()}"
 
 
-def _zone_resources(ctx):
-    types = sorted(ctx.catalog.instance_types)
-    families = sorted({family for family, _, _ in ctx.catalog.instance_types.values()})
+def _zone_resources(ctx, zone_id):
+    """What DescribeZones (Verbose) tells of a zone: the types and disk categories it offers, in or out of stock."""
+    zone = ctx.catalog.zone(ctx.region, zone_id)
+    types = sorted(zone["InstanceTypes"])
+    families = sorted({ctx.catalog.instance_types[t][0] for t in types})
+    disks = list(zone["DiskCategories"])
     return {
         "AvailableResourceCreation": {"ResourceTypes": ["Instance", "Disk", "VSwitch", "IoOptimized"]},
         "AvailableInstanceTypes": {"InstanceTypes": types},
-        "AvailableDiskCategories": {"DiskCategories": list(DISK_CATEGORIES)},
+        "AvailableDiskCategories": {"DiskCategories": disks},
         "AvailableVolumeCategories": {"VolumeCategories": []},
         "AvailableDedicatedHostTypes": {"DedicatedHostType": []},
         "DedicatedHostGenerations": {"DedicatedHostGeneration": []},
@@ -91,8 +93,8 @@ def _zone_resources(ctx):
                     "InstanceGenerations": {"supportedInstanceGeneration": list(INSTANCE_GENERATIONS)},
                     "InstanceTypeFamilies": {"supportedInstanceTypeFamily": families},
                     "InstanceTypes": {"supportedInstanceType": types},
-                    "SystemDiskCategories": {"supportedSystemDiskCategory": list(DISK_CATEGORIES)},
-                    "DataDiskCategories": {"supportedDataDiskCategory": list(DISK_CATEGORIES)},
+                    "SystemDiskCategories": {"supportedSystemDiskCategory": disks},
+                    "DataDiskCategories": {"supportedDataDiskCategory": disks},
                 }
             ]
         },
@@ -115,7 +117,7 @@ def describe_zones(ctx):
     for zone_id in ctx.catalog.zones(ctx.region):
         zone = {"ZoneId": zone_id, "ZoneType": "AvailabilityZone", "LocalName": _zone_local_name(ctx, zone_id)}
         if verbose:
-            zone.update(_zone_resources(ctx))
+            zone.update(_zone_resources(ctx, zone_id))
         zones.append(zone)
     return {"Zones": {"Zone": zones}}
 
@@ -190,6 +192,8 @@ def _image_filters(ctx):
         checks.append(lambda i: i["Status"] in statuses)
     architecture = p.str("Architecture")
     if architecture is not None:
+        if architecture not in ("i386", "x86_64", "arm64"):
+            raise ecs_errors.INVALID_ARCHITECTURE()
         checks.append(lambda i: i["Architecture"] == architecture)
     instance_type = p.str("InstanceType")
     if instance_type is not None and instance_type not in ctx.catalog.instance_types:
@@ -203,9 +207,10 @@ def describe_images(ctx):
     p.str("RegionId", required=True)
     checks = _image_filters(ctx)
     dry_run(p)
-    images = [_render_image(ctx, image) for image in ctx.catalog.images]
+    images = [_render_image(ctx, image) for image in ctx.catalog.available_images()]
     chosen = [i for i in images if all(check(i) for check in checks)]
-    chosen.sort(key=lambda i: i["CreationTime"], reverse=True)
+    # The API documents no order. Harsher guess: by ImageId, not newest first (a client sorts by CreationTime).
+    chosen.sort(key=lambda i: i["ImageId"])
     chunk, meta = page(chosen, p, max_size=100)
     return {**meta, "RegionId": ctx.region, "Images": {"Image": chunk}}
 

@@ -21,6 +21,9 @@ DRYRUN_SUCCESS = ErrorCode(400, "DRYRUN.SUCCESS", "This request is a dryrun requ
 ENTERPRISE_GROUP_LIMITED_MUTLI_GROUP_TYPE = ErrorCode(
     403, "EnterpriseGroupLimited.MutliGroupType", "The specified instance can not join multi SecurityGroup types."
 )
+FORBIDDEN_RAM = ErrorCode(
+    403, "Forbidden.RAM", "User not authorized to operate on the specified resource, or this API doesn't support RAM."
+)
 INCORRECT_INSTANCE_STATUS = ErrorCode(
     403, "IncorrectInstanceStatus", "The current status of the resource does not support this operation."
 )
@@ -37,6 +40,12 @@ INSTANCE_DISK_NUMBER_LIMIT_EXCEED = ErrorCode(
 INVALID_ACCEPT_LANGUAGE_NOT_FOUND = ErrorCode(
     404, "InvalidAcceptLanguage.NotFound", "Only Chinese (zh-CN), English (en-US), and Japanese (ja) are allowed."
 )
+INVALID_ACCOUNT_NOT_SUPPORT_SPOT = ErrorCode(
+    400,
+    "InvalidAccount.NotSupportSpot",
+    "According to business rules, this account cannot purchase ECS Spot instances.",
+)
+INVALID_ARCHITECTURE = ErrorCode(404, "InvalidArchitecture", "The specified Architecture is not valid.")
 INVALID_CHARGE_TYPE_VALUE_NOT_SUPPORTED = ErrorCode(
     403,
     "InvalidChargeType.ValueNotSupported",
@@ -81,6 +90,11 @@ INVALID_GROUP_PARAMETER_OPERATION_DENIED = ErrorCode(
 INVALID_HOST_NAME_MALFORMED = ErrorCode(
     400, "InvalidHostName.Malformed", 'The specified parameter "HostName" is not valid.'
 )
+INVALID_IMAGE_FAMILY_MISSING_AVAILABLE_IMAGE = ErrorCode(
+    403,
+    "InvalidImageFamily.MissingAvailableImage",
+    "There is no available image related to the specified image family.",
+)
 INVALID_IMAGE_ID_NOT_FOUND = ErrorCode(404, "InvalidImageId.NotFound", "The specified ImageId does not exist.")
 INVALID_IMAGE_OWNER_ALIAS_VALUE_NOT_SUPPORTED = ErrorCode(
     400, "InvalidImageOwnerAlias.ValueNotSupported", "The specified ImageOwnerAlias value is not supported."
@@ -113,6 +127,9 @@ INVALID_INSTANCE_TYPE_VALUE_NOT_SUPPORTED = ErrorCode(
     400,
     "InvalidInstanceType.ValueNotSupported",
     "The specified InstanceType does not exist or beyond the permitted range.",
+)
+INVALID_INSTANCE_TYPE_ZONE_NOT_SUPPORTED = ErrorCode(
+    403, "InvalidInstanceType.ZoneNotSupported", "The specified zone does not support this instancetype."
 )
 INVALID_INTERNET_CHARGE_TYPE_VALUE_NOT_SUPPORTED = ErrorCode(
     400, "InvalidInternetChargeType.ValueNotSupported", "The specified InternetChargeType is not valid."
@@ -341,6 +358,28 @@ MISSING_PARAMTER = ErrorCode(400, "MissingParamter", 'The specified parameter "P
 OPERATION_DENIED = ErrorCode(
     400, "OperationDenied", "The specified IpProtocol does not exist or IpProtocol and PortRange do not match."
 )
+OPERATION_DENIED_NO_STOCK = ErrorCode(
+    403,
+    "OperationDenied.NoStock",
+    "The requested resource is sold out in the specified zone; "
+    "try other types of resources or other regions and zones.",
+)
+OPERATION_DENIED_ZONE_SYSTEM_CATEGORY_NOT_MATCH = ErrorCode(
+    403,
+    "OperationDenied.ZoneSystemCategoryNotMatch",
+    "The specified Zone or cluster does not offer the specified disk category "
+    "or the speicified zone and cluster do not match.",
+)
 QUOTA_EXCEEDED_PRIVATE_IP_ADDRESS = ErrorCode(
     400, "QuotaExceeded.PrivateIpAddress", "Don't have enough private IPs in this switch."
+)
+UNEXPECTED_IMAGE_FAMILY_IMAGE_ID_SUPPLIED = ErrorCode(
+    400,
+    "UnexpectedImageFamily.ImageIdSupplied",
+    "The input parameter ImageFamily must be null when image id is set.",
+)
+ZONE_NOT_ON_SALE = ErrorCode(
+    403,
+    "Zone.NotOnSale",
+    "The resource in the specified zone is no longer available for sale. Please try other regions and zones.",
 )

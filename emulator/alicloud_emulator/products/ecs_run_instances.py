@@ -1,6 +1,7 @@
 """RunInstances' request: every parameter read and checked (`check_run_request`), in the order the real API
-reports the first problem, before anything is created; and the rules ModifyInstanceAttribute applies again
-(instance and host names, password, user data, description, security groups).
+reports the first problem, before anything is created (what the zone can sell is checked in
+`ecs_available_resources`); and the rules ModifyInstanceAttribute applies again (instance and host names,
+password, user data, description, security groups).
 """
 
 import base64
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .. import ids
+from ..errors import missing
 from ..netcheck import parse_network, usable_hosts
 from . import ecs_errors
 from .addresses import used_addresses
@@ -19,6 +21,7 @@ from .base import (
     TextRule,
     check_tag_limit,
 )
+from .ecs_available_resources import check_zone_can_sell
 from .ecs_catalog import key_pair_in_region
 
 MAX_USER_DATA = 32 * 1024  # bytes, before base64
@@ -69,7 +72,7 @@ def check_run_request(ctx):
     """Every RunInstances parameter checked, in the real API's order; the instance IDs are drawn here (for names)."""
     p = ctx.params
     p.str("RegionId", required=True)
-    image = _image(ctx, p.str("ImageId", required=True))
+    image = _image(ctx, p.str("ImageId"), p.str("ImageFamily"))
     instance_type = _instance_type(ctx, p.str("InstanceType", required=True))
     vswitch = _vswitch(ctx, p.str("VSwitchId"), p.str("ZoneId"))
     group_ids = _security_groups_for_run(ctx, p, vswitch["VpcId"])
@@ -84,6 +87,8 @@ def check_run_request(ctx):
     charge_type, expires_at = _charge(p, ctx.now)
     settings = {**_bandwidth(p), **_spot(p, charge_type), "InstanceChargeType": charge_type}
     system_disk, data_disks = _system_disk(p, image), _data_disks(p)
+    zone = vswitch["ZoneId"]
+    check_zone_can_sell(ctx, zone, instance_type["InstanceType"], system_disk["Category"], settings["SpotStrategy"])
     tags = p.tags()
     check_tag_limit(tags)
     amount, min_amount = _amounts(p)
@@ -113,11 +118,25 @@ def check_run_request(ctx):
 
 
 # RunInstances: checks -------------------------------------------------------------------------
-def _image(ctx, image_id):
-    for image in ctx.catalog.images:
-        if image["ImageId"] == image_id:
-            return image
-    raise ecs_errors.INVALID_IMAGE_ID_NOT_FOUND()
+def _image(ctx, image_id, family):
+    """ImageId, or ImageFamily: the family's newest Available image (by CreationTime) in the region."""
+    if image_id is not None and family is not None:
+        raise ecs_errors.UNEXPECTED_IMAGE_FAMILY_IMAGE_ID_SUPPLIED()
+    if family is not None:
+        members = [
+            i
+            for i in ctx.catalog.available_images()
+            if i.get("ImageFamily") == family and i.get("Status", "Available") == "Available"
+        ]
+        if not members:
+            raise ecs_errors.INVALID_IMAGE_FAMILY_MISSING_AVAILABLE_IMAGE()
+        return max(members, key=lambda i: i["CreationTime"])
+    if image_id is None:
+        raise missing("ImageId")
+    image = ctx.catalog.find_image(image_id)
+    if image is None:
+        raise ecs_errors.INVALID_IMAGE_ID_NOT_FOUND()
+    return image
 
 
 def _instance_type(ctx, name):

@@ -16,7 +16,9 @@ from . import nas_errors
 from .base import Product, TextRule, dry_run, iso, matches_tags, page, resource_group_id, tags_with_key
 from .tagging import register_tagging
 
-NAS = Product(code="NAS", version="2017-06-26", endpoint_prefix="nas", regional=False)
+NAS = Product(
+    code="NAS", version="2017-06-26", endpoint_prefix="nas", regional=False, permission_denied=nas_errors.NO_PERMISSION
+)
 register_tagging(
     NAS,
     {"filesystem": "file_system"},
@@ -164,12 +166,23 @@ def _render_file_system(ctx, file_system):
     }
 
 
-def _zone(ctx, params):
+def _offers(ctx, zone, storage_type, protocol):
+    """The zone sells standard file systems of that storage type over that protocol (NAS DescribeZones)."""
+    return (storage_type, protocol.lower()) in ctx.catalog.zone(ctx.region, zone)["Nas"]["standard"]
+
+
+def _zone(ctx, params, storage_type, protocol):
+    """ZoneId, else the first zone that offers the storage type; a zone that does not is out of stock for it."""
     zone = params.str("ZoneId")
     if zone is None:
-        return ctx.catalog.zones(ctx.region)[0]
+        offering = [z for z in ctx.catalog.zones(ctx.region) if _offers(ctx, z, storage_type, protocol)]
+        if not offering:
+            raise nas_errors.RESOURCE_OUT_OF_STOCK()
+        return offering[0]
     if not ctx.catalog.has_zone(ctx.region, zone):
         raise nas_errors.INVALID_AZONE_NOT_FOUND()
+    if not _offers(ctx, zone, storage_type, protocol):
+        raise nas_errors.RESOURCE_OUT_OF_STOCK()
     return zone
 
 
@@ -202,7 +215,7 @@ def create_file_system(ctx):
         raise nas_errors.INVALID_PARAMETER_PROTOCOL_TYPE()
     if storage_type not in STORAGE_TYPES:
         raise nas_errors.INVALID_PARAMETER_STORAGE_TYPE()
-    zone = _zone(ctx, p)
+    zone = _zone(ctx, p, storage_type, protocol)
     description = DESCRIPTION.check(p.str("Description"))
     charge_type = p.str("ChargeType", default="PayAsYouGo", choices=("PayAsYouGo", "Subscription"))
     expired_time = _expired_time(p, charge_type, ctx.now)

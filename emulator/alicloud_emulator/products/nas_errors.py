@@ -73,6 +73,11 @@ MISSING_PARAMETER_VPC_ID = ErrorCode(400, "MissingParameter.VpcId", "Parameter `
 MISSING_PARAMETER_VSWITCH_ID = ErrorCode(
     400, "MissingParameter.VSwitchId", "Parameter `VSwitchId` is mandatory for this action."
 )
+NO_PERMISSION = ErrorCode(
+    403,
+    "NoPermission",
+    "You are not authorized to do this action. Resource: acs:nas:{region}:*:* Action: {action}",
+)
 OPERATION_DENIED_ACCESS_GROUP_COUNTS_EXCEEDED = ErrorCode(
     403, "OperationDenied.AccessGroupCountsExceeded", "The amount of AccessGroup has reached its limits."
 )
@@ -93,3 +98,4 @@ OPERATION_DENIED_MOUNT_TARGET_EXCEED_LIMIT = ErrorCode(
 OPERATION_DENIED_MOUNT_TARGET_NOT_EMPTY = ErrorCode(
     403, "OperationDenied.MountTargetNotEmpty", "There are still MountTarget(s) on the specified FileSystem."
 )
+RESOURCE_OUT_OF_STOCK = ErrorCode(403, "Resource.OutOfStock", "The inventory of the specified zone is insufficient.")

@@ -8,7 +8,7 @@ from . import slb_errors
 from .base import Product
 from .tagging import register_tagging
 
-SLB = Product(code="Slb", version="2014-05-15", endpoint_prefix="slb")
+SLB = Product(code="Slb", version="2014-05-15", endpoint_prefix="slb", permission_denied=slb_errors.FORBIDDEN)
 register_tagging(
     SLB,
     {"instance": "load_balancer", "listener": "listener"},

@@ -8,6 +8,7 @@ from ..errors import ErrorCode
 BACKEND_SERVER_SERVER_ID_EMPTY = ErrorCode(
     400, "BackendServer.ServerIdEmpty", "The specified ServerId can not be empty."
 )
+FORBIDDEN = ErrorCode(403, "Forbidden", "User not authorized to operate on the specified resource.")
 ILLEGAL_PARAM_INSTANCE_CHARGE_TYPE = ErrorCode(
     400, "IllegalParam.InstanceChargeType", "The parameter InstanceChargeType is illegal."
 )

@@ -8,7 +8,7 @@ from .addresses import used_addresses
 from .base import Product, TextRule, check_tag_limit, dry_run, iso, matches_tags, page, resource_group_id, tags_with_key
 from .tagging import register_tagging
 
-VPC = Product(code="Vpc", version="2016-04-28", endpoint_prefix="vpc")
+VPC = Product(code="Vpc", version="2016-04-28", endpoint_prefix="vpc", permission_denied=vpc_errors.FORBIDDEN)
 register_tagging(
     VPC,
     {"VPC": "vpc", "VSWITCH": "vswitch"},
@@ -206,7 +206,7 @@ def create_vswitch(ctx):
     name = VSWITCH_NAME.check(p.str("VSwitchName"))
     description = DESCRIPTION.check(p.str("Description"))
     tags = p.tags()
-    dry_run(p)
+    # CreateVSwitch takes no DryRun (neither the API reference nor the SDK has it): one sent is ignored.
     vswitch_id = ids.resource_id("vsw", 21)
     vswitch = ctx.store.add(
         "vswitch",

@@ -10,6 +10,7 @@ DEPENDENCY_VIOLATION_SECURITY_GROUP = ErrorCode(
     400, "DependencyViolation.SecurityGroup", "Specified object has dependent resources SecurityGroup."
 )
 DEPENDENCY_VIOLATION_VSWITCH = ErrorCode(400, "DependencyViolation.VSwitch", "Specified object has dependent resources")
+FORBIDDEN = ErrorCode(403, "Forbidden", "User not authorized to operate on the specified resource.")
 INCORRECT_VPC_STATUS = ErrorCode(400, "IncorrectVpcStatus", "Current VPC status does not support this operation.")
 INCORRECT_VSWITCH_STATUS = ErrorCode(400, "IncorrectVSwitchStatus", "vpc subnet is in middle status.")
 INVALID_CIDR_BLOCK_OVERLAPPED = ErrorCode(
