@@ -15,7 +15,7 @@ description:
   - Sends each request of O(checks) and reports, per check, whether it would succeed and what to do when
     it would not, so a play can stop before it creates anything.
   - A create whose API takes C(DryRun) (C(CreateVpc), C(RunInstances), NAS C(CreateFileSystem)) is sent with
-    C(DryRun=true): the cloud checks permissions, parameters, stock and quotas, answers C(DryRunOperation)
+    C(DryRun=true). The cloud checks permissions, parameters, stock and quotas, answers C(DryRunOperation)
     and creates nothing. A read (C(Describe*), C(List*)...) is sent as it is, as a permission probe. Any
     other action is refused before a request is sent, so this module never changes anything.
   - Never fails because a check fails; RV(failed_checks) names them (set O(fail_on_error) to fail).
@@ -51,10 +51,10 @@ options:
         default: {}
       accept_codes:
         description:
-          - Error codes that do not stop the run: for example C(MissingParameter) of C(RunInstances) before
-            the site has its vSwitch (the gateway checked the permission first; the rest is checked when the
+          - Error codes that do not stop the run. For example C(MissingParameter) of C(RunInstances) before
+            the site has its vSwitch (the gateway checked the permission first, the rest is checked when the
             vSwitch exists), or C(InvalidAccount.NotSupportSpot) where the run falls back to pay-as-you-go.
-            Such a check passes, with the code in RV(checks[].result).
+          - Such a check passes, with the code in RV(checks[].result).
         type: list
         elements: str
         default: []
