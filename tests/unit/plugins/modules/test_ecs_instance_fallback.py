@@ -4,7 +4,11 @@ ClientToken; anything else stops at once."""
 
 import pytest
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
-from ansible_collections.ha_web.alicloud.plugins.modules.ecs_instance import run_first_accepted, spot_plans
+from ansible_collections.ha_web.alicloud.plugins.modules.ecs_instance import (
+    list_problems,
+    run_first_accepted,
+    spot_plans,
+)
 
 VSWITCHES = [{"VSwitchId": "vsw-j", "ZoneId": "z-j"}, {"VSwitchId": "vsw-k", "ZoneId": "z-k"}]
 TYPES = ["t-1", "t-2"]
@@ -141,3 +145,18 @@ def test_spot_plans():
     assert spot_plans({"spot_strategy": "SpotAsPriceGo", "spot_fallback": True}) == ["SpotAsPriceGo", "NoSpot"]
     assert spot_plans({"spot_strategy": "SpotAsPriceGo", "spot_fallback": False}) == ["SpotAsPriceGo"]
     assert spot_plans({"spot_strategy": None, "spot_fallback": False}) == [None]
+
+
+def test_the_preference_lists_are_checked_before_any_call():
+    fine = {
+        "instance_types": ["t-1", "t-2"],
+        "v_switch_ids": None,
+        "spot_fallback": True,
+        "spot_strategy": "SpotAsPriceGo",
+    }
+    assert list_problems(fine) == []
+    assert list_problems(dict(fine, instance_types=[])) == ["instance_types: give at least one, in order of preference"]
+    assert list_problems(dict(fine, v_switch_ids=["vsw-1", "vsw-1"])) == ["v_switch_ids: vsw-1, vsw-1 lists one twice"]
+    assert list_problems(dict(fine, spot_strategy="NoSpot")) == [
+        "spot_fallback: only used with a spot_strategy other than NoSpot"
+    ]
