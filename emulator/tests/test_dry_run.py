@@ -54,7 +54,7 @@ def _run(emulator, site, **kwargs):
         region_id=REGION,
         image_id=kwargs.pop("image_id", DEBIAN),
         instance_type=kwargs.pop("instance_type", "ecs.u1-c1m1.large"),
-        v_switch_id=site["vswitch_ids"][0],
+        v_switch_id=kwargs.pop("v_switch_id", site["vswitch_ids"][0]),
         security_group_id=site["group"],
         system_disk=m.RunInstancesRequestSystemDisk(category="cloud_essd"),
         dry_run=True,
@@ -113,6 +113,18 @@ def test_dry_run_meets_spot_refusal_image_and_bad_parameters(emulator, site):
     assert _unchanged(emulator, _create_vpc(emulator, cidr="10.0.0.0/33"))[:2] == ("InvalidParameter", 400)
     no_capacity = _create_file_system(emulator, zone_id="cn-hangzhou-h")
     assert _unchanged(emulator, no_capacity)[:2] == ("Resource.OutOfStock", 403)
+
+
+def test_dry_run_meets_a_quota(emulator, site):
+    """More instances than the vSwitch has free addresses (MinAmount = Amount): the quota error, nothing made."""
+    vpc, m = emulator.client("vpc"), sdk_models("vpc")
+    small = vpc.create_vswitch(
+        m.CreateVSwitchRequest(
+            region_id=REGION, vpc_id=site["vpc_id"], zone_id="cn-hangzhou-j", cidr_block="192.168.7.0/29"
+        )
+    ).body.v_switch_id
+    too_many = _run(emulator, site, v_switch_id=small, amount=10)
+    assert _unchanged(emulator, too_many)[:2] == ("QuotaExceeded.PrivateIpAddress", 400)
 
 
 def test_dry_run_meets_permissions(emulator, site):
