@@ -63,6 +63,7 @@ def main():
             results["choice_added_to_noop_rerun"] = {"wall_seconds": remembered[0], "calls": remembered[1]}
         finally:
             emulator.stop()
+    results["load_average_1min"] = round(os.getloadavg()[0], 1)  # the machine is shared: the figures depend on it
     for name, figures in results.items():
         if isinstance(figures, dict):
             print(f"{name}: {figures['wall_seconds']} s, {figures['calls']} calls")
