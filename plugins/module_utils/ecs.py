@@ -45,3 +45,93 @@ def render_instance(instance):
     result["private_ip_address"] = private[0] if private else ""
     result["public_ip_address"] = public[0] if public else eip
     return result
+
+
+# zones, stock and instance types ------------------------------------------------------------------
+# DescribeAvailableResource's StatusCategory values that can be bought now (ClosedWithStock: low stock).
+USABLE_STOCK = ("WithStock", "ClosedWithStock")
+# RunInstances refusals that are about this type in this zone: another type, or another zone, may work.
+REFUSED_IN_ZONE = (
+    "OperationDenied.NoStock",
+    "Zone.NotOnSale",
+    "InvalidInstanceType.ZoneNotSupported",
+    "InvalidInstanceType.ValueNotSupported",
+)
+# RunInstances refusals of spot instances for the whole account.
+SPOT_REFUSED = ("InvalidAccount.NotSupportSpot",)
+
+
+def list_zones(module, charge_type, spot_strategy):
+    """The region's zones (DescribeZones, verbose): per zone its instance types, disk categories and what
+    can be created there."""
+    request = {"RegionId": module.region_id, "InstanceChargeType": charge_type, "Verbose": True}
+    if charge_type == "PostPaid":
+        request["SpotStrategy"] = spot_strategy
+    return dig(module.call("ecs", "DescribeZones", request), "Zones", "Zone") or []
+
+
+def list_instance_type_stock(module, charge_type, spot_strategy):
+    """{zone ID: {instance type: StatusCategory}} for the region (DescribeAvailableResource, one call)."""
+    request = {
+        "RegionId": module.region_id,
+        "DestinationResource": "InstanceType",
+        "InstanceChargeType": charge_type,
+        "IoOptimized": "optimized",
+    }
+    if charge_type == "PostPaid":
+        request["SpotStrategy"] = spot_strategy
+    body = module.call("ecs", "DescribeAvailableResource", request)
+    return instance_type_stock(body)
+
+
+def instance_type_stock(body):
+    """{zone ID: {instance type: StatusCategory}} from a DescribeAvailableResource answer; a zone that is
+    itself sold out gives each of its types the zone's category when that is the harsher one."""
+    stock = {}
+    for zone in dig(body, "AvailableZones", "AvailableZone") or []:
+        zone_category = zone.get("StatusCategory") or ("WithStock" if zone.get("Status") == "Available" else "")
+        types = stock.setdefault(zone.get("ZoneId"), {})
+        for resource in dig(zone, "AvailableResources", "AvailableResource") or []:
+            if resource.get("Type") not in (None, "InstanceType"):
+                continue
+            for supported in dig(resource, "SupportedResources", "SupportedResource") or []:
+                category = supported.get("StatusCategory") or (
+                    "WithStock" if supported.get("Status") == "Available" else "WithoutStock"
+                )
+                if zone_category not in USABLE_STOCK:
+                    category = zone_category or "WithoutStock"
+                types[supported.get("Value")] = category
+    return stock
+
+
+def zone_offer(zone, stock, instance_types, disk_category):
+    """What one zone offers the site: the wanted types that can be bought there (in preference order),
+    whether it takes the disk category and vSwitches, and why it cannot serve (empty when it can).
+
+    zone: a DescribeZones entry; stock: {instance type: StatusCategory} of that zone."""
+    listed = dig(zone, "AvailableInstanceTypes", "InstanceTypes") or []
+    disks = dig(zone, "AvailableDiskCategories", "DiskCategories") or []
+    creatable = dig(zone, "AvailableResourceCreation", "ResourceTypes") or []
+    usable_types = [t for t in instance_types if t in listed and stock.get(t) in USABLE_STOCK]
+    problems = []
+    if not usable_types:
+        problems.append(
+            "none of the instance types %s can be bought (%s)"
+            % (
+                ", ".join(instance_types),
+                ", ".join("%s: %s" % (t, stock.get(t, "not offered")) for t in instance_types),
+            )
+        )
+    if disk_category and disk_category not in disks:
+        problems.append("no %s system disks" % disk_category)
+    if creatable and "VSwitch" not in creatable:
+        problems.append("no vSwitch can be created")
+    return {
+        "zone_id": zone.get("ZoneId"),
+        "local_name": zone.get("LocalName") or "",
+        "instance_types": usable_types,
+        "stock": {t: stock.get(t, "NotOffered") for t in instance_types},
+        "disk_categories": list(disks),
+        "usable": not problems,
+        "problems": problems,
+    }

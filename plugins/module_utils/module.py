@@ -47,6 +47,8 @@ COMMON_ARGUMENT_SPEC = dict(
 )
 
 READ_PREFIXES = ("Describe", "List", "Get", "Query")
+# What a request sent with DryRun=true answers when it would have succeeded.
+DRY_RUN_PASSED = ("DryRunOperation", "DRYRUN.SUCCESS")
 
 
 def is_mutating(action):
@@ -117,6 +119,29 @@ class AlicloudModule(object):
             self.client(product), product, action, params, max_attempts=self.max_attempts, verify_lost=verify_lost
         )
 
+    def dry_run(self, product, action, params=None):
+        """Send a create with DryRun=true: the cloud checks permissions, parameters, stock and quotas and
+        carries out nothing. Returns None when it would succeed (`DryRunOperation`, or `DRYRUN.SUCCESS` of
+        the batch actions); raises AlicloudApiError with the error the request would meet. Only for actions
+        that take DryRun (the caller knows which): an answer without that error means the cloud carried the
+        request out, which is raised as `DryRunNotHonoured`. Allowed in check mode: nothing changes.
+        """
+        request = dict(params or {}, DryRun=True)
+        try:
+            body = calls.send_with_retries(
+                self.client(product), product, action, request, max_attempts=self.max_attempts
+            )
+        except AlicloudApiError as error:
+            if error.code in DRY_RUN_PASSED:
+                return None
+            raise
+        raise AlicloudApiError(
+            "DryRunNotHonoured",
+            "%s answered as if carried out (%s); check what it made" % (action, body),
+            request_id=(body or {}).get("RequestId"),
+            action=action,
+        )
+
     def paginate(self, product, action, params, path, page_size=50, token=False):
         """Every item of a Describe/List call, all pages (PageNumber/PageSize, or NextToken/MaxResults)."""
         return calls.paginate(lambda page: self.call(product, action, page), params, path, page_size, token)
@@ -160,7 +185,7 @@ class AlicloudModule(object):
         return True
 
     # the present/absent outline ------------------------------------------------------------------
-    def ensure(self, key, what, find, create, update, delete, render, planned=None):
+    def ensure(self, key, what, find, create, update, delete, render, planned=None, extra=None):
         """Bring one resource to `state` (present or absent) and exit: the outline of a resource module.
 
         find(module) -> the resource or None. Then, for state absent, delete(module, resource) -> changed
@@ -168,7 +193,8 @@ class AlicloudModule(object):
         update(module, resource) -> (changed, resource). In check mode create may return no resource: then
         planned(module) is reported instead. render(resource) is what the module returns under `key`, and the
         `--diff` before/after. An AlicloudApiError fails the task with `what` (e.g. "VPC web") and the API's
-        error.
+        error. extra(module, resource) -> dict: more result keys when the resource is present (e.g.
+        `restart_needed`).
         """
         try:
             resource = find(self)
@@ -183,7 +209,8 @@ class AlicloudModule(object):
         except AlicloudApiError as error:
             self.fail_api(error, what)
         after = render(resource) if resource else planned(self)
-        self.exit(changed, after, key=key, before=before, after=after)
+        more = extra(self, resource) if extra else {}
+        self.exit(changed, after, key=key, before=before, after=after, **more)
 
     # results --------------------------------------------------------------------------------
     def warn(self, msg):

@@ -112,3 +112,17 @@ def delete_mount_target(module, file_system_id, domain):
     except AlicloudApiError as error:
         if not is_code(error, *(FILE_SYSTEM_NOT_FOUND + MOUNT_TARGET_NOT_FOUND)):
             raise
+
+
+def list_zones(module, file_system_type="standard"):
+    """The region's NAS zones (DescribeZones): per zone the storage types and protocols it offers."""
+    body = module.call("nas", "DescribeZones", {"RegionId": module.region_id, "FileSystemType": file_system_type})
+    return dig(body, "Zones", "Zone") or []
+
+
+def zone_offers(zone):
+    """[(storage type, protocol)] a NAS zone offers, protocols upper case (the API writes `nfs`)."""
+    offers = []
+    for entry in dig(zone, "InstanceTypes", "InstanceType") or []:
+        offers.append((entry.get("StorageType") or "", (entry.get("ProtocolType") or "").upper()))
+    return offers

@@ -29,7 +29,7 @@ options:
     aliases: [image_name]
   image_family:
     description:
-      - The image family, whose newest image is the one to use, for example V(acs:debian_12_x64).
+      - The image family, whose newest image is the one to use, for example V(acs:debian_12_9_x64).
     type: str
   os_type:
     description:
@@ -48,6 +48,19 @@ options:
     type: str
     choices: [system, self, others, marketplace]
     default: system
+  status:
+    description:
+      - The images' status. The cloud lists only V(Available) images unless told otherwise; a retired
+        public image is not listed at all.
+    type: list
+    elements: str
+    choices: [Available, Creating, CreateFailed, UnAvailable, Waiting, Deprecated]
+    default: [Available]
+  platform:
+    description:
+      - The operating system's distribution as C(DescribeImages) writes it in C(Platform), for example
+        V(Debian) or V(Ubuntu) (compared without case).
+    type: str
   require_one:
     description:
       - Fail when no image matches, instead of returning an empty list and a null RV(image).
@@ -67,9 +80,20 @@ attributes:
 EXAMPLES = r"""
 - name: The newest Debian 12 public image
   ha_web.alicloud.ecs_image_info:
-    image_family: acs:debian_12_x64
+    image_family: acs:debian_12_9_x64
     require_one: true
   register: debian
+
+- name: The newest available public Debian 12 x86_64 image, whatever its point release
+  ha_web.alicloud.ecs_image_info:
+    name: debian_12_*
+    platform: Debian
+    os_type: linux
+    architecture: x86_64
+    image_owner_alias: system
+    status: [Available]
+    require_one: true
+  register: newest_debian
 
 - name: Use it
   ansible.builtin.debug:
@@ -99,13 +123,17 @@ images:
     image_family:
       description: Its family.
       type: str
-      sample: acs:debian_12_x64
+      sample: acs:debian_12_9_x64
     os_type:
       description: V(linux) or V(windows).
       type: str
     os_name:
       description: The operating system's name.
       type: str
+    platform:
+      description: The operating system's distribution.
+      type: str
+      sample: Debian
     architecture:
       description: Its CPU architecture.
       type: str
@@ -153,6 +181,7 @@ def query(module):
         "OSType": params["os_type"],
         "Architecture": params["architecture"],
         "ImageOwnerAlias": params["image_owner_alias"],
+        "Status": ",".join(params["status"]),
     }
     return {k: v for k, v in request.items() if v is not None}
 
@@ -166,6 +195,8 @@ def describe(module):
         images = [i for i in images if pattern.match(i.get("ImageName") or "")]
     if params["image_id"] is not None:
         images = [i for i in images if i.get("ImageId") == params["image_id"]]
+    if params["platform"] is not None:
+        images = [i for i in images if (i.get("Platform") or "").lower() == params["platform"].lower()]
     unique = {}
     for image in images:
         unique.setdefault(image.get("ImageId"), image)
@@ -174,7 +205,7 @@ def describe(module):
 
 def describe_filters(module):
     params = module.params
-    names = ("image_id", "name", "image_family", "os_type", "architecture", "image_owner_alias")
+    names = ("image_id", "name", "image_family", "os_type", "architecture", "image_owner_alias", "platform")
     return ", ".join("%s=%s" % (n, params[n]) for n in names if params[n] is not None)
 
 
@@ -187,6 +218,13 @@ def main():
             os_type=dict(type="str", choices=["linux", "windows"]),
             architecture=dict(type="str", choices=["x86_64", "arm64", "i386"]),
             image_owner_alias=dict(type="str", default="system", choices=["system", "self", "others", "marketplace"]),
+            status=dict(
+                type="list",
+                elements="str",
+                default=["Available"],
+                choices=["Available", "Creating", "CreateFailed", "UnAvailable", "Waiting", "Deprecated"],
+            ),
+            platform=dict(type="str"),
             require_one=dict(type="bool", default=False),
         ),
         supports_check_mode=True,

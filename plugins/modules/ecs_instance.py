@@ -46,10 +46,18 @@ options:
   v_switch_id:
     description:
       - The vSwitch the instance is created in; its zone is the instance's zone.
-      - Required to create an instance. Without O(instance_id), the instance is looked up by name within the
-        vSwitch's VPC.
+      - Required to create an instance, unless O(v_switch_ids) is given. Without O(instance_id), the instance
+        is looked up by name within the vSwitch's VPC.
     type: str
     aliases: [vswitch_id]
+  v_switch_ids:
+    description:
+      - The vSwitches (so the zones) the instance may be created in, in order of preference, all in one VPC.
+        When a zone refuses every type of O(instance_types) (sold out, closed, not offered), the next
+        vSwitch is tried. Instead of O(v_switch_id).
+      - The instance is looked up by name within their VPC first, so an existing instance stays where it is.
+    type: list
+    elements: str
   vpc_id:
     description:
       - The VPC in which O(name) is looked up, when O(v_switch_id) is not given (for example to delete an
@@ -62,8 +70,27 @@ options:
     type: str
   instance_type:
     description:
-      - The instance type, for example V(ecs.u1-c1m1.large). Required to create an instance.
+      - The instance type, for example V(ecs.u1-c1m1.large). Required to create an instance, unless
+        O(instance_types) is given.
     type: str
+  instance_types:
+    description:
+      - The instance types the instance may have, in order of preference. At creation, a refusal that is
+        about the type in that zone (C(OperationDenied.NoStock), C(Zone.NotOnSale),
+        C(InvalidInstanceType.ZoneNotSupported), C(InvalidInstanceType.ValueNotSupported)) moves on to the
+        next type, then to the next vSwitch of O(v_switch_ids). Each attempt has its own client token, and
+        a refused attempt creates nothing. RV(placement) lists the attempts.
+      - An existing instance of another type is left as it is, with a warning when its type is not listed.
+      - Instead of O(instance_type).
+    type: list
+    elements: str
+  spot_fallback:
+    description:
+      - When the account may not buy spot instances (C(InvalidAccount.NotSupportSpot)), or no vSwitch and
+        type of the lists has spot stock, create a pay-as-you-go instance (O(spot_strategy=NoSpot)) instead
+        of failing. RV(placement.spot_fallback_used) says so.
+    type: bool
+    default: false
   security_group_ids:
     description:
       - The security groups of the instance (1 to 5, in the vSwitch's VPC). Required to create an instance.
@@ -357,6 +384,41 @@ instance:
       description: Its tags.
       type: dict
       sample: {"app": "ha-web"}
+placement:
+  description:
+    - Where and how the instance was created by this task, and the attempts refused on the way; for an
+      instance that already existed, its own type, zone and spot strategy with no attempts.
+  returned: when O(state) is not V(absent)
+  type: dict
+  contains:
+    instance_type:
+      description: The type it has.
+      type: str
+      sample: ecs.u1-c1m1.large
+    zone_id:
+      description: Its zone.
+      type: str
+      sample: cn-hangzhou-k
+    v_switch_id:
+      description: Its vSwitch.
+      type: str
+    spot_strategy:
+      description: Its spot strategy.
+      type: str
+      sample: NoSpot
+    image_id:
+      description: The image it was created from.
+      type: str
+    spot_fallback_used:
+      description: Whether it was created pay-as-you-go because spot could not be had (O(spot_fallback)).
+      type: bool
+    attempts:
+      description: The refused attempts of this task, in order, each with its vSwitch, zone, type, spot
+        strategy and the cloud's error code.
+      type: list
+      elements: dict
+      sample: [{"v_switch_id": "vsw-1", "zone_id": "cn-hangzhou-j", "instance_type": "ecs.u1-c1m1.large",
+               "spot_strategy": "SpotAsPriceGo", "code": "OperationDenied.NoStock"}]
 restart_needed:
   description:
     - Whether a change made by this task (a new host name) takes effect only after the instance restarts.
@@ -368,9 +430,12 @@ restart_needed:
 import base64
 import re
 import time
+import uuid
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import (
     INSTANCE_NOT_FOUND,
+    REFUSED_IN_ZONE,
+    SPOT_REFUSED,
     render_instance,
     list_instances,
     read_instance,
@@ -422,7 +487,6 @@ IMMUTABLE = (
     ("instance_type", lambda i: i.get("InstanceType"), "instance type"),
     ("v_switch_id", lambda i: dig(i, "VpcAttributes", "VSwitchId"), "vSwitch"),
     ("key_pair_name", lambda i: i.get("KeyPairName") or None, "key pair"),
-    ("spot_strategy", lambda i: i.get("SpotStrategy") or "NoSpot", "spot strategy"),
     ("spot_price_limit", lambda i: i.get("SpotPriceLimit"), "spot price limit"),
     ("internet_max_bandwidth_out", lambda i: i.get("InternetMaxBandwidthOut"), "outbound bandwidth"),
     ("internet_charge_type", lambda i: i.get("InternetChargeType"), "internet charge type"),
@@ -490,15 +554,31 @@ def validate(module):
             problems.append("security_group_ids: an instance belongs to 1 to 5 security groups, got %d" % len(groups))
         if len(set(groups)) != len(groups):
             problems.append("security_group_ids: %s lists a group twice" % ", ".join(groups))
+    problems.extend(list_problems(params))
     problems.extend(spot_problems(params))
     problems.extend(disk_problems(params["system_disk"]))
     problems.extend(charge_problems(params))
-    if not params["instance_id"] and not (params["v_switch_id"] or params["vpc_id"]):
+    if not params["instance_id"] and not (params["v_switch_id"] or params["v_switch_ids"] or params["vpc_id"]):
         problems.append(
             "v_switch_id: give v_switch_id (or vpc_id) to find instance %r by name, names are unique within a "
             "VPC; or give instance_id" % params["name"]
         )
     module.fail_on_problems(problems)
+
+
+def list_problems(params):
+    problems = []
+    for option in ("instance_types", "v_switch_ids"):
+        values = params[option]
+        if values is None:
+            continue
+        if not values:
+            problems.append("%s: give at least one, in order of preference" % option)
+        elif len(set(values)) != len(values):
+            problems.append("%s: %s lists one twice" % (option, ", ".join(values)))
+    if params["spot_fallback"] and params["spot_strategy"] in (None, "NoSpot"):
+        problems.append("spot_fallback: only used with a spot_strategy other than NoSpot")
+    return problems
 
 
 def spot_problems(params):
@@ -553,21 +633,50 @@ def being_released(instance):
     return any(isinstance(lock, dict) and lock.get("LockReason") in RELEASE_LOCKS for lock in locks)
 
 
+def vswitch_candidates(params):
+    """The vSwitch IDs the instance may be created in, in order of preference."""
+    return params["v_switch_ids"] or ([params["v_switch_id"]] if params["v_switch_id"] else [])
+
+
+def instance_type_candidates(params):
+    return params["instance_types"] or ([params["instance_type"]] if params["instance_type"] else [])
+
+
 def scope(module):
-    """(vSwitch or None, VPC ID or None): where the instance lives or is created."""
+    """(first vSwitch or None, VPC ID or None): where the instance lives or is created. Only the first
+    candidate vSwitch is read here (the others only when creating), so a run that finds the instance sends
+    one read whatever the number of candidates."""
     params = module.params
+    option = "v_switch_ids" if params["v_switch_ids"] else "v_switch_id"
+    candidates = vswitch_candidates(params)
     vswitch = None
-    if params["v_switch_id"]:
-        vswitch = read_vswitch(module, params["v_switch_id"])
+    if candidates:
+        vswitch = read_vswitch(module, candidates[0])
         if vswitch is None and params["state"] != "absent":
-            module.fail("v_switch_id: no vSwitch %s in region %s" % (params["v_switch_id"], module.region_id))
+            module.fail("%s: no vSwitch %s in region %s" % (option, candidates[0], module.region_id))
     if vswitch is not None and params["vpc_id"] and vswitch["VpcId"] != params["vpc_id"]:
         module.fail(
-            "v_switch_id: vSwitch %s is in VPC %s, not in vpc_id %s"
-            % (params["v_switch_id"], vswitch["VpcId"], params["vpc_id"])
+            "%s: vSwitch %s is in VPC %s, not in vpc_id %s"
+            % (option, candidates[0], vswitch["VpcId"], params["vpc_id"])
         )
     vpc_id = vswitch["VpcId"] if vswitch is not None else params["vpc_id"]
     return vswitch, vpc_id
+
+
+def read_candidates(module, first):
+    """Every candidate vSwitch, in order; each must exist and be in the first one's VPC."""
+    vswitches = [first]
+    for vswitch_id in vswitch_candidates(module.params)[1:]:
+        vswitch = read_vswitch(module, vswitch_id)
+        if vswitch is None:
+            module.fail("v_switch_ids: no vSwitch %s in region %s" % (vswitch_id, module.region_id))
+        if vswitch["VpcId"] != first["VpcId"]:
+            module.fail(
+                "v_switch_ids: vSwitch %s is in VPC %s, %s in VPC %s; the candidates must share one VPC"
+                % (vswitch_id, vswitch["VpcId"], first["VSwitchId"], first["VpcId"])
+            )
+        vswitches.append(vswitch)
+    return vswitches
 
 
 def named(module, vpc_id, name):
@@ -576,7 +685,13 @@ def named(module, vpc_id, name):
     return [i for i in found if i.get("InstanceName") == name and not being_released(i)]
 
 
-def find(module, vpc_id):
+def find(module):
+    """The instance, by ID or by name in the VPC of the (first) vSwitch; remembers that vSwitch and VPC."""
+    module.vswitch, module.vpc_id = scope(module)
+    return find_in(module, module.vpc_id)
+
+
+def find_in(module, vpc_id):
     params = module.params
     if params["instance_id"]:
         instance = read_instance(module, params["instance_id"])
@@ -644,18 +759,115 @@ def reboot(module, instance_id, force):
 
 
 # creating ---------------------------------------------------------------------------------------
-def create(module, vswitch, clock):
+def create(module):
+    """A new instance: the first vSwitch and type the cloud accepts; returns (True, instance)."""
     params = module.params
-    missing = [o for o in ("image_id", "instance_type", "v_switch_id", "security_group_ids") if not params[o]]
+    missing = [
+        option
+        for option, value in (
+            ("image_id", params["image_id"]),
+            ("instance_type", instance_type_candidates(params)),
+            ("v_switch_id", vswitch_candidates(params)),
+            ("security_group_ids", params["security_group_ids"]),
+        )
+        if not value
+    ]
     if missing:
         module.fail("%s: required to create instance %r" % (", ".join(missing), params["name"]))
+    vswitches = read_candidates(module, module.vswitch)
+    types = instance_type_candidates(params)
     if module.check_mode:
-        return planned(module, vswitch)
+        instance = planned(module, vswitches[0], types[0])
+        module.placement = placement_of(instance, False, [])
+        return True, instance
+    instance_id, fallback_used, attempts = run_first_accepted(module, vswitches, types)
+    clock = module.clock
+    if params["state"] == "stopped":
+        # StopInstance needs a Running instance: this wait is needed whatever `wait` says.
+        clock.wait(CREATED, instance_id)
+        stop(module, instance_id, params["force"])
+        instance = clock.wait(STOPPED, instance_id) if params["wait"] else None
+    else:
+        instance = clock.wait(CREATED, instance_id) if params["wait"] else None
+    instance = (
+        instance
+        or read_instance(module, instance_id)
+        or {
+            "InstanceId": instance_id,
+            "InstanceName": params["name"],
+            "Status": "Pending",
+        }
+    )
+    module.placement = placement_of(instance, fallback_used, attempts)
+    return True, instance
+
+
+def spot_plans(params):
+    """The spot strategies to try in order: the one asked for, then NoSpot when spot_fallback allows it."""
+    wanted = params["spot_strategy"]
+    if params["spot_fallback"] and wanted not in (None, "NoSpot"):
+        return [wanted, "NoSpot"]
+    return [wanted]
+
+
+def run_first_accepted(module, vswitches, types):
+    """RunInstances for each (vSwitch, type) in order, each attempt with its own ClientToken, until one is
+    accepted; refusals about the type in that zone move on, a spot refusal moves on to pay-as-you-go when
+    spot_fallback allows it. Returns (instance ID, whether the spot fallback was used, refused attempts)."""
+    run = uuid.uuid4().hex
+    attempts = []
+    plans = spot_plans(module.params)
+    for plan_number, spot_strategy in enumerate(plans):
+        for vswitch in vswitches:
+            for instance_type in types:
+                attempt = {
+                    "v_switch_id": vswitch["VSwitchId"],
+                    "zone_id": vswitch.get("ZoneId", ""),
+                    "instance_type": instance_type,
+                    "spot_strategy": spot_strategy or "NoSpot",
+                }
+                token = "%s-%d" % (run, len(attempts))
+                try:
+                    request = run_request(module, vswitch, instance_type, spot_strategy, token)
+                    body = module.call("ecs", "RunInstances", request)
+                except AlicloudApiError as error:
+                    if is_code(error, *REFUSED_IN_ZONE):
+                        attempts.append(dict(attempt, code=error.code))
+                        continue
+                    if is_code(error, *SPOT_REFUSED) and plan_number + 1 < len(plans):
+                        attempts.append(dict(attempt, code=error.code))
+                        break
+                    raise
+                instance_id = (dig(body, "InstanceIdSets", "InstanceIdSet") or [None])[0]
+                if not instance_id:
+                    module.fail("RunInstances answered without an instance ID", answer=body)
+                return instance_id, plan_number > 0, attempts
+            else:
+                continue
+            break  # spot refused for the account: no other vSwitch will take it either
+    module.fail(
+        "instance %r: no vSwitch and instance type of the lists could be had: %s. Add instance types or zones "
+        "(ecs_zone_info shows which zones have stock)%s"
+        % (
+            module.params["name"],
+            "; ".join("%(zone_id)s %(instance_type)s %(spot_strategy)s: %(code)s" % a for a in attempts),
+            ""
+            if len(plans) > 1 or module.params["spot_strategy"] in (None, "NoSpot")
+            else ", or set spot_fallback: true",
+        ),
+        attempts=attempts,
+    )
+
+
+def run_request(module, vswitch, instance_type, spot_strategy, client_token):
+    """The RunInstances request of one attempt."""
+    params = module.params
+    spot = spot_strategy not in (None, "NoSpot")
     request = {
         "RegionId": module.region_id,
         "ImageId": params["image_id"],
-        "InstanceType": params["instance_type"],
-        "VSwitchId": params["v_switch_id"],
+        "InstanceType": instance_type,
+        "VSwitchId": vswitch["VSwitchId"],
         "SecurityGroupIds": params["security_group_ids"],
         "InstanceName": params["name"],
         "Amount": 1,
@@ -666,9 +878,10 @@ def create(module, vswitch, clock):
         "InternetMaxBandwidthOut": params["internet_max_bandwidth_out"],
         "InternetChargeType": params["internet_charge_type"],
         "InstanceChargeType": params["instance_charge_type"],
-        "SpotStrategy": params["spot_strategy"],
-        "SpotPriceLimit": params["spot_price_limit"],
+        "SpotStrategy": spot_strategy,
+        "SpotPriceLimit": params["spot_price_limit"] if spot else None,
         "DeletionProtection": params["deletion_protection"],
+        "ClientToken": client_token,
     }
     if params["instance_charge_type"] == "PrePaid":
         request.update(Period=params["period"], PeriodUnit=params["period_unit"])
@@ -679,27 +892,23 @@ def create(module, vswitch, clock):
         request["SystemDisk"] = {("Category" if k == "category" else "Size"): v for k, v in disk.items()}
     if params["tags"]:
         request["Tag"] = tags_to_api(params["tags"])
-    request = {k: v for k, v in request.items() if v is not None}
-    body = module.call("ecs", "RunInstances", request, client_token=True)
-    instance_id = (dig(body, "InstanceIdSets", "InstanceIdSet") or [None])[0]
-    if not instance_id:
-        module.fail("RunInstances answered without an instance ID", answer=body)
-    if params["state"] == "stopped":
-        # StopInstance needs a Running instance: this wait is needed whatever `wait` says.
-        clock.wait(CREATED, instance_id)
-        stop(module, instance_id, params["force"])
-        if params["wait"]:
-            return clock.wait(STOPPED, instance_id)
-    elif params["wait"]:
-        return clock.wait(CREATED, instance_id)
-    return read_instance(module, instance_id) or {
-        "InstanceId": instance_id,
-        "InstanceName": params["name"],
-        "Status": "Pending",
+    return {k: v for k, v in request.items() if v is not None}
+
+
+def placement_of(instance, fallback_used, attempts):
+    """The result's `placement`: what the instance has, and how this task came to it."""
+    return {
+        "instance_type": instance.get("InstanceType", ""),
+        "zone_id": instance.get("ZoneId", ""),
+        "v_switch_id": dig(instance, "VpcAttributes", "VSwitchId") or "",
+        "spot_strategy": instance.get("SpotStrategy") or "NoSpot",
+        "image_id": instance.get("ImageId", ""),
+        "spot_fallback_used": fallback_used,
+        "attempts": attempts,
     }
 
 
-def planned(module, vswitch):
+def planned(module, vswitch, instance_type):
     """The instance check mode reports it would create (no ID, no addresses yet)."""
     params = module.params
     return {
@@ -707,7 +916,7 @@ def planned(module, vswitch):
         "InstanceName": params["name"],
         "Status": "Stopped" if params["state"] == "stopped" else "Running",
         "ImageId": params["image_id"],
-        "InstanceType": params["instance_type"],
+        "InstanceType": instance_type,
         "RegionId": module.region_id,
         "ZoneId": vswitch["ZoneId"],
         "VpcAttributes": {
@@ -731,11 +940,25 @@ def planned(module, vswitch):
 
 # updating ---------------------------------------------------------------------------------------
 def warn_immutable(module, instance):
+    params = module.params
+    differences = []
     for option, current, what in IMMUTABLE:
-        wanted = module.params[option]
+        wanted = params[option]
         have = current(instance)
-        if wanted is None or wanted == have:
-            continue
+        if wanted is not None and wanted != have:
+            differences.append((option, what, have, wanted))
+    have_spot = instance.get("SpotStrategy") or "NoSpot"
+    wanted_spot = params["spot_strategy"]
+    fell_back = params["spot_fallback"] and have_spot == "NoSpot"
+    if wanted_spot is not None and wanted_spot != have_spot and not fell_back:
+        differences.append(("spot_strategy", "spot strategy", have_spot, wanted_spot))
+    for option, current, what in (
+        ("instance_types", instance.get("InstanceType"), "instance type"),
+        ("v_switch_ids", dig(instance, "VpcAttributes", "VSwitchId"), "vSwitch"),
+    ):
+        if params[option] and current not in params[option]:
+            differences.append((option, what, current, "one of " + ", ".join(params[option])))
+    for option, what, have, wanted in differences:
         module.warn(
             "%s: instance %s has %s %s, not %s; the %s of an existing instance cannot change here, so it was "
             "left as it is (it is not recreated)" % (option, instance["InstanceId"], what, have, wanted, what)
@@ -767,7 +990,17 @@ def compare(module, instance, vpc_id):
     return changes
 
 
-def update(module, instance, vpc_id):
+def update(module, instance):
+    """Name, description, host name, release protection, security groups, tags, then the running state;
+    returns (changed, instance)."""
+    vpc_id = module.vpc_id or dig(instance, "VpcAttributes", "VpcId")
+    changed, instance = update_attributes(module, instance, vpc_id)
+    state_changed, instance = converge(module, instance, module.clock)
+    module.placement = placement_of(instance, False, [])
+    return changed or state_changed, instance
+
+
+def update_attributes(module, instance, vpc_id):
     """Name, description, host name, release protection, security groups and tags; returns (changed, instance)."""
     warn_immutable(module, instance)
     changes = compare(module, instance, vpc_id)
@@ -862,8 +1095,9 @@ def planned_state(state, status, instance):
 
 
 # deleting ---------------------------------------------------------------------------------------
-def delete(module, instance, clock):
+def delete(module, instance):
     params = module.params
+    clock = module.clock
     instance_id = instance["InstanceId"]
     if instance.get("DeletionProtection"):
         if params["deletion_protection"] is not False:
@@ -913,9 +1147,12 @@ def main():
             name=dict(type="str", aliases=["instance_name"]),
             instance_id=dict(type="str"),
             v_switch_id=dict(type="str", aliases=["vswitch_id"]),
+            v_switch_ids=dict(type="list", elements="str"),
             vpc_id=dict(type="str"),
             image_id=dict(type="str"),
             instance_type=dict(type="str"),
+            instance_types=dict(type="list", elements="str"),
+            spot_fallback=dict(type="bool", default=False),
             security_group_ids=dict(type="list", elements="str", aliases=["security_groups"]),
             key_pair_name=dict(type="str", no_log=False),
             password=dict(type="str", no_log=True),
@@ -945,38 +1182,35 @@ def main():
             wait_timeout=dict(type="int", default=600),
         ),
         required_one_of=[["name", "instance_id"]],
+        mutually_exclusive=[["instance_type", "instance_types"], ["v_switch_id", "v_switch_ids"]],
         required_if=[["spot_strategy", "SpotWithPriceLimit", ["spot_price_limit"]]],
         supports_check_mode=True,
     )
     module.restart_needed = False
+    module.placement = None
     validate(module)
     hold_resource_lock(module, "ecs_instance", module.params["name"])
-    params = module.params
-    clock = Clock(module)
-    try:
-        vswitch, vpc_id = scope(module)
-        instance = find(module, vpc_id)
-        before = render_instance(instance)
-        if params["state"] == "absent":
-            changed = delete(module, instance, clock) if instance else False
-            module.exit(changed, {}, key="instance", before=before, after={})
-        if instance is None:
-            changed, instance = True, create(module, vswitch, clock)
-        else:
-            if vpc_id is None:
-                vpc_id = dig(instance, "VpcAttributes", "VpcId")
-            changed, instance = update(module, instance, vpc_id)
-            state_changed, instance = converge(module, instance, clock)
-            changed = changed or state_changed
-    except AlicloudApiError as error:
-        module.fail_api(error, "ECS instance %s" % (params["instance_id"] or params["name"]))
+    module.clock = Clock(module)
+    module.ensure(
+        "instance",
+        "ECS instance %s" % (module.params["instance_id"] or module.params["name"]),
+        find,
+        create,
+        update,
+        delete,
+        render_instance,
+        extra=result_extras,
+    )
+
+
+def result_extras(module, instance):
+    """restart_needed (with its warning) and placement, beside the instance."""
     if module.restart_needed:
         module.warn(
             "host_name: instance %s gets its new host name %r after a restart; use state: restarted to apply it"
-            % (instance["InstanceId"], params["host_name"])
+            % (instance["InstanceId"], module.params["host_name"])
         )
-    after = render_instance(instance)
-    module.exit(changed, after, key="instance", before=before, after=after, restart_needed=module.restart_needed)
+    return {"restart_needed": module.restart_needed, "placement": module.placement}
 
 
 if __name__ == "__main__":
