@@ -2,7 +2,9 @@
 backup while the master is out, then back at the master once it answers again.
 
 A probe writes a per-host file on the master, renames it and reads it back, in a process killed after
-probe_kill_timeout; only one probe is in flight at a time, and one still running counts as failed. Mount presence is
+probe_kill_timeout; only one probe is in flight at a time, and one still running counts as failed. A probe that
+missed its deadline but has finished by the next tick counts with its own result at that tick (a busy host, not a
+stuck master: a loaded machine does not make the host flap), and the tick after probes anew. Mount presence is
 read from /proc/self/mountinfo, never from the share. Each event is one JSON line on stdout (the journal); the state
 is kept in <state_dir>/state.json, on local disk.
 
@@ -104,8 +106,8 @@ class Switch:
         if self.probe is not None:
             if self.probe.poll() is None:
                 return False, "previous probe still running"
-            self.probe.communicate()
-            self.probe = None
+            ok, reason = self.probe_result()
+            return ok, "late probe: " + reason
         for path in (self.config["master_path"], self.config["backup_path"]):
             if not is_mounted(path):
                 return False, f"{path} is not mounted"
@@ -123,6 +125,10 @@ class Switch:
             time.sleep(0.01)
         if self.probe.poll() is None:
             return False, f"probe not done within {self.config['probe_deadline']} s"
+        return self.probe_result()
+
+    def probe_result(self):
+        """(ok, reason) of the probe in flight, which has finished; none is in flight after."""
         out, err = self.probe.communicate()
         rc, self.probe = self.probe.returncode, None
         if rc != 0:
