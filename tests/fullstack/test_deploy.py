@@ -68,7 +68,7 @@ def _in_host(container, script):
 def _through_clb(url, path, times=10):
     """{backend: set of bodies} of `times` requests to the site."""
     answers = {}
-    for _ in range(times):
+    for _request in range(times):
         with urllib.request.urlopen(url + path, timeout=5) as answer:  # noqa: S310 (the test's own CLB, loopback)
             answers.setdefault(answer.headers["X-Backend-Server"], set()).add(answer.read().decode())
     return answers
@@ -100,7 +100,7 @@ def releases(site, cloud, tmp_path_factory):
 
 
 def test_a_first_release_is_published_and_served_by_every_host(cloud, site, tmp_path, releases):
-    _, result = _deploy(site, tmp_path, "-e", f"deploy_src={_content(tmp_path, 'a')}")
+    result = _deploy(site, tmp_path, "-e", f"deploy_src={_content(tmp_path, 'a')}")[1]
     assert result["action"] == "deploy" and result["previous_release"] == ""
     assert re.fullmatch(r"[0-9a-f]{16}", result["release"]) and result["release"] == releases["a"]
     assert result["url"] == releases["url"] + "/"  # before the first release the prober asks for the home page
@@ -112,7 +112,7 @@ def test_a_first_release_is_published_and_served_by_every_host(cloud, site, tmp_
 
 
 def test_a_second_release_switches_every_host_at_once_under_the_prober(cloud, site, tmp_path, releases):
-    _, result = _deploy(site, tmp_path, "-e", f"deploy_src={_content(tmp_path, 'b')}")
+    result = _deploy(site, tmp_path, "-e", f"deploy_src={_content(tmp_path, 'b')}")[1]
     assert result["release"] == releases["b"]
     assert result["action"] == "deploy" and result["previous_release"] == releases["a"] != releases["b"]
     assert result["url"].endswith("/.release/id") and result["requests"] > 20
@@ -133,7 +133,7 @@ def test_the_same_content_again_changes_nothing(site, tmp_path, releases):
 
 
 def test_a_rollback_serves_the_previous_release(cloud, site, tmp_path, releases):
-    _, result = _deploy(site, tmp_path, "-e", "deploy_rollback=true")
+    result = _deploy(site, tmp_path, "-e", "deploy_rollback=true")[1]
     assert (result["action"], result["release"], result["previous_release"]) == (
         "rollback",
         releases["a"],
@@ -144,7 +144,7 @@ def test_a_rollback_serves_the_previous_release(cloud, site, tmp_path, releases)
 
 
 def test_a_release_by_id_and_deploy_keep(cloud, site, tmp_path, releases):
-    _, result = _deploy(site, tmp_path, "-e", f"deploy_release={releases['b']}", "-e", "deploy_keep=1")
+    result = _deploy(site, tmp_path, "-e", f"deploy_release={releases['b']}", "-e", "deploy_keep=1")[1]
     assert (result["action"], result["release"]) == ("rollback", releases["b"])
     container = next(iter(_hosts(cloud).values()))
     assert _in_host(container, "ls -A /nas_master/www/releases") == releases["b"]

@@ -99,7 +99,7 @@ def test_an_account_without_spot_falls_back_to_pay_as_you_go_at_once():
         return "InvalidAccount.NotSupportSpot" if request["SpotStrategy"] != "NoSpot" else None
 
     module = ScriptedModule(refuse)
-    _, fallback_used, attempts = run_first_accepted(module, VSWITCHES, TYPES)
+    _instance, fallback_used, attempts = run_first_accepted(module, VSWITCHES, TYPES)
     assert fallback_used is True
     assert tried(module) == [("vsw-j", "t-1", "SpotAsPriceGo"), ("vsw-j", "t-1", "NoSpot")]
     assert [a["code"] for a in attempts] == ["InvalidAccount.NotSupportSpot"]
@@ -110,7 +110,7 @@ def test_no_spot_stock_anywhere_falls_back_after_every_candidate():
         return "OperationDenied.NoStock" if request["SpotStrategy"] != "NoSpot" else None
 
     module = ScriptedModule(refuse)
-    _, fallback_used, attempts = run_first_accepted(module, VSWITCHES, TYPES)
+    _instance, fallback_used, attempts = run_first_accepted(module, VSWITCHES, TYPES)
     assert fallback_used is True
     assert len(attempts) == 4 and tried(module)[-1] == ("vsw-j", "t-1", "NoSpot")
 
