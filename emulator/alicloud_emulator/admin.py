@@ -7,13 +7,18 @@ POST /_emulator/faults             change some of them: {"throttle_rate": 0.3, "
 GET  /_emulator/requests           {"total": n, "counts": {action: n}, "outcomes": {...}}
 POST /_emulator/requests/reset     zero the counts
 GET  /_emulator/state              every resource, as stored
+POST /_emulator/runtime/ecs/<instance id>/interrupt   a spot interruption: {"notice_seconds": 300}, scaled by
+                                   the timing profile (spot_interruptions.py); every runtime
 *    /_emulator/runtime/...        the data plane's own endpoints (see its runtime)
 """
 
 import json
+import re
 import time
 
 from .store import public_fields
+
+INTERRUPT_ROUTE = re.compile(r"/runtime/ecs/(?P<instance_id>[^/]+)/interrupt")
 
 
 def _reply(status, payload):
@@ -66,6 +71,9 @@ def handle_admin(emulator, method, raw_path, body):
                 for kind, items in emulator.store.resources.items()
             }
         return _reply(200, state)
+    interrupt = INTERRUPT_ROUTE.fullmatch(route)
+    if interrupt and method == "POST":
+        return _reply(*emulator.interruptions.interrupt(interrupt["instance_id"], payload))
     if route.startswith("/runtime/"):
         answer = emulator.runtime.admin(method, route[len("/runtime") :], payload)
         if answer is not None:

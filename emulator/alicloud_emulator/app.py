@@ -13,9 +13,11 @@ from .faults import Faults
 from .params import Params
 from .products import PRODUCTS
 from .products.base import Context
+from .products.ecs import ECS
 from .requestlog import RequestLog
 from .runtime import NullRuntime
 from .signature import NonceCache, verify_v1, verify_v3
+from .spot_interruptions import SpotInterruptions
 from .store import Store
 from .timing import Timing
 
@@ -72,6 +74,8 @@ class Emulator:
         self.started_at = time.time()
         self.response_hooks = []  # fn(product, action, payload) after each successful API answer (tests)
         self.runtime.start(self)
+        self.interruptions = SpotInterruptions(self)
+        self.interruptions.restore()
 
     # entry point ------------------------------------------------------------------------------
     def handle(self, method, raw_path, headers, body, endpoint_region=None):
@@ -163,17 +167,7 @@ class Emulator:
 
     def _run(self, product, spec, params, headers, request_id, endpoint_region):
         with self.store.lock:
-            ctx = Context(
-                params=params,
-                region=self._region(product, params, headers, endpoint_region),
-                store=self.store,
-                timing=self.timing,
-                runtime=self.runtime,
-                catalog=self.catalog,
-                faults=self.faults,
-                request_id=request_id,
-                product=product,
-            )
+            ctx = self.context(self._region(product, params, headers, endpoint_region), params, product, request_id)
             token = params.str("ClientToken") if spec.client_token else None
             if token:
                 key = f"{product.code}:{ctx.region}:{spec.name}:{token}"
@@ -189,6 +183,21 @@ class Emulator:
             if spec.mutating:
                 self.store.save()
             return result
+
+    def context(self, region, params=None, product=None, request_id="-"):
+        """What a handler gets; without params and product, for a change the emulator makes by itself (the end
+        of a spot interruption's notice)."""
+        return Context(
+            params=params if params is not None else Params({}),
+            region=region,
+            store=self.store,
+            timing=self.timing,
+            runtime=self.runtime,
+            catalog=self.catalog,
+            faults=self.faults,
+            request_id=request_id,
+            product=product or ECS,
+        )
 
     def _error(self, error, request, headers, throttled=False):
         product, request_id = request["product"], request["request_id"]
@@ -208,6 +217,7 @@ class Emulator:
         return response
 
     def reset(self):
+        self.interruptions.cancel()
         with self.store.lock:
             self.store.reset()
             self.log.reset()
@@ -215,5 +225,6 @@ class Emulator:
             self.runtime.reset(self.store)
 
     def close(self):
+        self.interruptions.cancel()
         self.store.save()
         self.log.close()

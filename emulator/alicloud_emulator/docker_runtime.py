@@ -17,6 +17,11 @@ emulator created (`remove_owned`) and nothing else.
   (crashed: POST /_emulator/runtime/instances/<id>/crash kills it without a graceful shutdown).
 - Start (and StartInstance) creates a missing container: an emulator started again on a state directory
   whose containers `down` removed brings back the instances its state says are running.
+- Every instance has its metadata service (instance_metadata.py): the runtime writes the instance's items into
+  `<state-dir>/metadata/<instance id>/`, mounted read-only in the container, and runs the responder in the
+  container on 127.100.100.200:8100 (a loopback address of the container's own network namespace) after every
+  start; the real service's address is made unreachable there first (`ip route`, hence NET_ADMIN). A start
+  reports Running only once the container runs and its responder answers (observe() says Starting until then).
 - Load balancers are served by one HAProxy (clb_haproxy.py), each on a loopback address of its own.
 - The emulator stopping leaves the containers and HAProxy as they are (the cloud's machines outlive its
   API); `down` removes them.
@@ -31,7 +36,9 @@ import sys
 import threading
 import time
 
+from . import instance_metadata
 from .clb_haproxy import DEFAULT_ADDRESSES, HaproxyClb
+from .metadata_responder import ALREADY_RUNNING_MESSAGE
 from .nas_shares import NasShares
 
 LABEL = "ha-web.emulator"
@@ -39,6 +46,9 @@ SYSTEMD_OPTIONS = [
     "--cap-add", "SYS_ADMIN", "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
     "--tmpfs", "/run", "--tmpfs", "/run/lock", "--stop-signal", "SIGRTMIN+3", "-e", "container=docker",
 ]  # fmt: skip
+# An instance's root manages its own network namespace, as on a VM (and the runtime sets its routes through it).
+INSTANCE_CAPABILITIES = ["--cap-add", "NET_ADMIN"]
+START_EVENTS = ("created", "started", "restored", "rebooted")
 STOP_TIMEOUT = 30  # seconds systemd gets to shut down before docker kills the container
 COMMAND_TIMEOUT = 120
 MAX_ERRORS = 100
@@ -101,20 +111,22 @@ class _Worker:
         self.instance_id = instance_id
         self.jobs = queue.Queue()
         self.pending = 0  # queued or running jobs (read by observe)
+        self.starting = 0  # of them, starts: the instance is not Running before they are done
         self.thread = threading.Thread(target=self._loop, name=f"docker-{instance_id}", daemon=True)
         self.thread.start()
 
-    def put(self, job):
+    def put(self, job, start=False):
         with self.runtime.lock:
             self.pending += 1
-        self.jobs.put(job)
+            self.starting += start
+        self.jobs.put((*job, start))
 
     def _loop(self):
         while True:
             job = self.jobs.get()
             if job is None:
                 return
-            name, function, args = job
+            name, function, args, start = job
             try:
                 function(*args)
             except RuntimeError as error:
@@ -122,6 +134,7 @@ class _Worker:
             finally:
                 with self.runtime.lock:
                     self.pending -= 1
+                    self.starting -= start
                     self.runtime.states_at = 0.0  # the next observe() lists the containers again
 
     def close(self):
@@ -188,19 +201,22 @@ class DockerRuntime:
         if kind != "instance":
             return
         instance_id = resource["InstanceId"]
+        if event in START_EVENTS or event == "interrupted":
+            instance_metadata.write(self._metadata_directory(instance_id), resource)
+        serve = resource.get("MetadataOptions", {}).get("HttpEndpoint", "enabled") == "enabled"
         if event in ("created", "started", "restored"):
             vpc = store.get("vpc", resource["_vpc_id"])
-            spec = (resource["_vpc_id"], vpc["CidrBlock"], resource["HostName"], resource["_private_ip"])
-            self._worker(instance_id).put((event, self._run, (instance_id, *spec)))
+            spec = (resource["_vpc_id"], vpc["CidrBlock"], resource["HostName"], resource["_private_ip"], serve)
+            self._worker(instance_id).put((event, self._run, (instance_id, *spec)), start=True)
         elif event == "stopped":
             self._worker(instance_id).put(("stop", docker, ("stop", "-t", str(STOP_TIMEOUT), instance_id)))
         elif event == "force_stopped":
             self._worker(instance_id).put(("force stop", docker, ("kill", instance_id)))
         elif event == "rebooted":
-            self._worker(instance_id).put(("reboot", docker, ("restart", "-t", str(STOP_TIMEOUT), instance_id)))
+            self._worker(instance_id).put(("reboot", self._reboot, (instance_id, serve)), start=True)
         elif event == "deleted":
             worker = self._worker(instance_id)
-            worker.put(("delete", docker, ("rm", "-f", "-v", instance_id)))
+            worker.put(("delete", self._remove, (instance_id,)))
             with self.lock:
                 self.workers.pop(instance_id, None)
             worker.jobs.put(None)  # the thread ends once the container is removed
@@ -212,6 +228,8 @@ class DockerRuntime:
         instance_id = resource["InstanceId"]
         with self.lock:
             worker = self.workers.get(instance_id)
+            if worker is not None and worker.starting:
+                return {"Status": "Starting"}  # Running once the container runs and its metadata service answers
             if worker is not None and worker.pending:
                 return {}  # the container is being changed: the API's own timeline holds
         if self._container_states().get(instance_id) != "running":
@@ -228,6 +246,7 @@ class DockerRuntime:
         self._close_workers()
         self.nas.reset()
         remove_owned(self.owner)
+        instance_metadata.remove(os.path.join(os.path.realpath(self.state_dir), "metadata"))
         self.clb.update(store)
 
     def admin(self, method, path, body):
@@ -314,19 +333,45 @@ class DockerRuntime:
             except RuntimeError as error:
                 self.log(f"removing network {name} failed: {error}")
 
-    def _run(self, instance_id, *spec):
-        """Start the instance's container, creating it when there is none (new, or removed by `down`)."""
+    def _metadata_directory(self, instance_id):
+        return instance_metadata.instance_directory(self.state_dir, instance_id)
+
+    def _run(self, instance_id, vpc_id, cidr, host_name, private_ip, serve):
+        """Start the instance's container, creating it when there is none (new, or removed by `down`); then its
+        metadata service."""
         state = self._container_states(fresh=True).get(instance_id)
         if state is None:
-            self._create(instance_id, *spec)
+            self._create(instance_id, vpc_id, cidr, host_name, private_ip)
         elif state != "running":
             docker("start", instance_id)
+        self._start_metadata(instance_id, serve)
+
+    def _reboot(self, instance_id, serve):
+        docker("restart", "-t", str(STOP_TIMEOUT), instance_id)
+        self._start_metadata(instance_id, serve)
+
+    def _remove(self, instance_id):
+        docker("rm", "-f", "-v", instance_id)
+        instance_metadata.remove(self._metadata_directory(instance_id))
+
+    def _start_metadata(self, instance_id, serve):
+        """The real service's address unreachable, then (HttpEndpoint enabled) the responder, listening."""
+        docker("exec", instance_id, *instance_metadata.BLOCKED_ROUTE)
+        if not serve:
+            return
+        try:
+            docker("exec", instance_id, "python3", instance_metadata.RESPONDER, "--daemon")
+        except RuntimeError as error:
+            if ALREADY_RUNNING_MESSAGE not in str(error):  # a responder listens already (a restored instance)
+                raise
 
     def _create(self, instance_id, vpc_id, cidr, host_name, private_ip):
         network = self._network(vpc_id, cidr)
         fuse = ["--device", "/dev/fuse"] if os.path.exists("/dev/fuse") else []
+        metadata = ["-v", f"{self._metadata_directory(instance_id)}:{instance_metadata.MOUNT_POINT}:ro"]
         docker(
             "run", "-d", "--name", instance_id, "--hostname", host_name, "--network", network, "--ip", private_ip,
             "--label", f"{LABEL}={self.owner}", "--label", f"ha-web.instance={instance_id}",
-            *SYSTEMD_OPTIONS, *fuse, *self.nas.volume_args(vpc_id), self.image, "/sbin/init",
+            *SYSTEMD_OPTIONS, *INSTANCE_CAPABILITIES, *fuse, *self.nas.volume_args(vpc_id), *metadata,
+            self.image, "/sbin/init",
         )  # fmt: skip

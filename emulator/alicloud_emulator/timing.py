@@ -2,6 +2,9 @@
 
 `realistic` uses the typical durations of the real cloud; `fast` keeps every intermediate state visible
 for a short moment; `instant` skips them. `--time-scale` multiplies every duration.
+
+A duration a caller gives (the notice of a spot interruption, `scaled`) is taken as a real-cloud one: the
+`realistic` profile keeps it, `fast` divides it by 10 (uncapped: a 300 s notice lasts 30 s), `instant` makes it 0.
 """
 
 REALISTIC = {
@@ -26,6 +29,10 @@ PROFILES = {
 }
 
 
+# What a duration given in real-cloud seconds is multiplied by, per profile (before --time-scale).
+GIVEN_DURATION_FACTORS = {"realistic": 1.0, "fast": 0.1, "instant": 0.0}
+
+
 class Timing:
     def __init__(self, profile="fast", scale=1.0):
         if profile not in PROFILES:
@@ -38,5 +45,14 @@ class Timing:
     def delay(self, key):
         return PROFILES[self.profile][key] * self.scale
 
+    def scaled(self, seconds):
+        """A duration of the real cloud that a caller gives (e.g. a spot notice), in this profile's time."""
+        return seconds * GIVEN_DURATION_FACTORS[self.profile] * self.scale
+
     def describe(self):
-        return {"profile": self.profile, "scale": self.scale, "delays": {k: self.delay(k) for k in REALISTIC}}
+        return {
+            "profile": self.profile,
+            "scale": self.scale,
+            "delays": {k: self.delay(k) for k in REALISTIC},
+            "given_duration_factor": self.scaled(1.0),
+        }

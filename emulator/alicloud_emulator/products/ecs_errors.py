@@ -81,6 +81,16 @@ INVALID_GROUP_PARAMETER_OPERATION_DENIED = ErrorCode(
 INVALID_HOST_NAME_MALFORMED = ErrorCode(
     400, "InvalidHostName.Malformed", 'The specified parameter "HostName" is not valid.'
 )
+INVALID_HTTP_ENDPOINT_NOT_SUPPORTED = ErrorCode(
+    400,
+    "InvalidHttpEndpoint.NotSupported",
+    "The specified HttpEndpoint not supported, you can use enabled(default) or disabled.",
+)
+INVALID_HTTP_TOKENS_NOT_SUPPORTED = ErrorCode(
+    400,
+    "InvalidHttpTokens.NotSupported",
+    "The specified HttpTokens not supported, you can use optional(default) or required.",
+)
 INVALID_IMAGE_ID_NOT_FOUND = ErrorCode(404, "InvalidImageId.NotFound", "The specified ImageId does not exist.")
 INVALID_IMAGE_OWNER_ALIAS_VALUE_NOT_SUPPORTED = ErrorCode(
     400, "InvalidImageOwnerAlias.ValueNotSupported", "The specified ImageOwnerAlias value is not supported."
@@ -262,6 +272,9 @@ INVALID_SOURCE_GROUP_ID_MISMATCH = ErrorCode(
 )
 INVALID_SOURCE_GROUP_ID_NOT_FOUND = ErrorCode(
     404, "InvalidSourceGroupId.NotFound", "The SourceGroupId provided does not exist in our records."
+)
+INVALID_SPOT_INTERRUPTION_BEHAVIOR = ErrorCode(
+    400, "InvalidSpotInterruptionBehavior", "The specified SpotInterruptionBehavior is not valid."
 )
 INVALID_SPOT_PREPAID = ErrorCode(400, "InvalidSpotPrepaid", "The specified Spot type is not support PrePay Instance.")
 INVALID_SPOT_PRICE_LIMIT = ErrorCode(400, "InvalidSpotPriceLimit", "The specified SpotPriceLimitis not valid.")

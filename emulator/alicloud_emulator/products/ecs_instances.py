@@ -64,6 +64,8 @@ PRIVATE_FIELDS = {
         "_stopped_mode": "StopInstance's StoppedMode, shown as StoppedMode",
         "_deleting": "True once released (it stays visible with RELEASE_LOCK until gone); docker_runtime.py "
         "(a released instance's container is not restored)",
+        "_interruption_ends_at": "the end of a spot interruption's notice (epoch seconds), None when not interrupted; "
+        "ecs_spot.py (what happens then), instance_metadata.py (instance/spot/termination-time)",
     },
 }
 HOURLY_PRICE_PER_VCPU = 0.0825  # an illustrative list price for TradePrice
@@ -89,6 +91,7 @@ CONSTANT_FIELDS = {
     "RdmaIpAddress": {"IpAddress": []},
     "EipAddress": {"AllocationId": "", "IpAddress": "", "InternetChargeType": "", "IsSupportUnassociate": False},
     "OperationLocks": {"LockReason": []},
+    "SpotInterruptionBehavior": "",
     "MetadataOptions": {"HttpEndpoint": "enabled", "HttpTokens": "optional", "HttpPutResponseHopLimit": 1},
     "HibernationOptions": {"Configured": False},
     "DedicatedHostAttribute": {"DedicatedHostId": "", "DedicatedHostName": "", "DedicatedHostClusterId": ""},
@@ -131,12 +134,17 @@ def _view(ctx, instance):
     return {**instance, **ctx.runtime.observe("instance", instance)}
 
 
-def _status(ctx, instance):
+def observed_status(ctx, instance):
     return _view(ctx, instance)["Status"]
 
 
+def is_locked(instance):
+    """Being released, or interrupted (a spot instance in its notice): every state change is refused."""
+    return bool(instance.get("_deleting")) or instance.get("_interruption_ends_at") is not None
+
+
 def _require_status(ctx, instance, allowed):
-    if instance.get("_deleting") or _status(ctx, instance) not in allowed:
+    if is_locked(instance) or observed_status(ctx, instance) not in allowed:
         raise ecs_errors.INCORRECT_INSTANCE_STATUS()
 
 
@@ -201,6 +209,7 @@ def run_instances(ctx):
                 "_started_at": ctx.now,
                 "_stopped_mode": "KeepCharging",
                 "_deleting": False,
+                "_interruption_ends_at": None,
                 "_tags": dict(request.tags),
             },
             region=ctx.region,
@@ -229,7 +238,6 @@ def _render_instance(ctx, instance):
         "StartTime": iso_minutes(view["_started_at"]),
         "ExpiredTime": iso_minutes(expires_at) if expires_at else NEVER_EXPIRES,
         "StoppedMode": view["_stopped_mode"] if view["Status"] == "Stopped" else "Not-applicable",
-        "SpotInterruptionBehavior": "Terminate" if view["SpotStrategy"] != "NoSpot" else "",
         "VpcAttributes": {
             "VpcId": view["_vpc_id"],
             "VSwitchId": view["_vswitch_id"],
@@ -345,7 +353,7 @@ def describe_instance_status(ctx):
         if (not wanted or i["InstanceId"] in wanted) and (zone is None or i["ZoneId"] == zone)
     ]
     chunk, meta = page(instances, p, max_size=50)
-    statuses = [{"InstanceId": i["InstanceId"], "Status": _status(ctx, i)} for i in chunk]
+    statuses = [{"InstanceId": i["InstanceId"], "Status": observed_status(ctx, i)} for i in chunk]
     return {**meta, "InstanceStatuses": {"InstanceStatus": statuses}}
 
 
@@ -367,7 +375,7 @@ def _start(ctx, instance):
     ctx.runtime.changed("instance", "started", instance, ctx.store)
 
 
-def _stopper(stopped_mode, force=False):
+def stopper(stopped_mode, force=False):
     def stop(ctx, instance):
         instance["Status"] = "Stopping"
         instance["_stopped_mode"] = stopped_mode
@@ -384,9 +392,9 @@ def _reboot(ctx, instance):
     ctx.runtime.changed("instance", "rebooted", instance, ctx.store)
 
 
-def _delete(ctx, instance):
+def release(ctx, instance):
     """Release: the instance stays visible (a Running one as Stopping) until it is gone from Describe."""
-    if _status(ctx, instance) == "Running":
+    if observed_status(ctx, instance) == "Running":
         instance["Status"] = "Stopping"
     instance["_deleting"] = True
     instance["OperationLocks"] = {"LockReason": [dict(RELEASE_LOCK)]}
@@ -399,13 +407,13 @@ def _stopped_mode(params):
 
 
 def _check_deletable(ctx, instance, force):
-    if instance["_deleting"]:
+    if is_locked(instance):
         raise ecs_errors.INCORRECT_INSTANCE_STATUS()  # being released already: a second release is refused, not ignored
     if instance["DeletionProtection"]:
         raise ecs_errors.INVALID_OPERATION_DELETION_PROTECTION()
     if instance["InstanceChargeType"] == "PrePaid":
         raise ecs_errors.CHARGE_TYPE_VIOLATION()
-    status = _status(ctx, instance)
+    status = observed_status(ctx, instance)
     if status in ("Pending", "Starting"):
         raise ecs_errors.INCORRECT_INSTANCE_STATUS_INITIALIZING()
     if status != "Stopped" and not force:
@@ -430,7 +438,7 @@ def stop_instance(ctx):
     stopped_mode = _stopped_mode(p)
     _require_status(ctx, instance, ("Running",))
     dry_run(p)
-    _stopper(stopped_mode, force)(ctx, instance)
+    stopper(stopped_mode, force)(ctx, instance)
     return {}
 
 
@@ -451,7 +459,7 @@ def delete_instance(ctx):
     instance = _instance(ctx, p.str("InstanceId", required=True))
     _check_deletable(ctx, instance, p.bool("Force"))
     dry_run(p)
-    _delete(ctx, instance)
+    release(ctx, instance)
     return {}
 
 
@@ -472,7 +480,7 @@ def _batch_result(ctx, instance_id, instance, allowed, change):
         error = ecs_errors.INVALID_INSTANCE_ID_NOT_FOUND()
         return {"InstanceId": instance_id, "Code": error.code, "Message": error.message,
                 "PreviousStatus": "", "CurrentStatus": ""}  # fmt: skip
-    previous = _status(ctx, instance)
+    previous = observed_status(ctx, instance)
     try:
         _require_status(ctx, instance, allowed)
     except ApiError as error:
@@ -480,7 +488,7 @@ def _batch_result(ctx, instance_id, instance, allowed, change):
                 "PreviousStatus": previous, "CurrentStatus": previous}  # fmt: skip
     change(ctx, instance)
     return {"InstanceId": instance_id, "Code": "200", "Message": "success",
-            "PreviousStatus": previous, "CurrentStatus": _status(ctx, instance)}  # fmt: skip
+            "PreviousStatus": previous, "CurrentStatus": observed_status(ctx, instance)}  # fmt: skip
 
 
 def _run_batch(ctx, allowed, change):
@@ -511,7 +519,7 @@ def start_instances(ctx):
 @ECS.action("StopInstances")
 def stop_instances(ctx):
     force = ctx.params.bool("ForceStop")
-    return _run_batch(ctx, ("Running",), _stopper(_stopped_mode(ctx.params), force))
+    return _run_batch(ctx, ("Running",), stopper(_stopped_mode(ctx.params), force))
 
 
 @ECS.action("DeleteInstances", client_token=True)
@@ -527,7 +535,7 @@ def delete_instances(ctx):
     if p.bool("DryRun"):
         raise ecs_errors.DRYRUN_SUCCESS()
     for instance in instances:
-        _delete(ctx, instance)
+        release(ctx, instance)
     return {}
 
 
@@ -569,7 +577,7 @@ def modify_instance_attribute(ctx):
         changes["Description"] = DESCRIPTION.check(p.str("Description"))
     if "Password" in p:
         changes["_password"] = check_password(p.str("Password"))
-        if _status(ctx, instance) == "Starting":
+        if observed_status(ctx, instance) == "Starting":
             raise ecs_errors.INCORRECT_INSTANCE_STATUS()
     if "UserData" in p:
         changes["_user_data"] = check_user_data(

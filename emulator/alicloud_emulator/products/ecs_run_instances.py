@@ -29,6 +29,8 @@ INSTANCE_NAME = re.compile(r"^[^\W\d_][\w.:-]{1,127}$")
 HOST_NAME = re.compile(r"^[A-Za-z0-9.-]{2,64}$")
 SEQUENCED_NAME = re.compile(r"^(?P<prefix>[^\[\]]+)\[(?P<spec>[^\[\]]*)\](?P<suffix>[^\[\]]*)$")
 SEQUENCE_SPEC = re.compile(r"^(?:|(?P<begin>[0-9]*),(?P<bits>[0-9]*))$")
+# Terminate: released at the end of the notice (the default); Stop: stopped in economical mode (StopCharging).
+SPOT_INTERRUPTION_BEHAVIORS = ("Terminate", "Stop")
 PERIODS = {"Month": (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60), "Week": (1, 2, 3, 4)}
 # Size limits in GiB per disk category.
 SYSTEM_DISK_SIZES = {
@@ -55,7 +57,7 @@ class RunRequest:
     description: str
     charge_type: str
     expires_at: float | None  # None: pay-as-you-go
-    settings: dict  # bandwidth, spot and charge fields, as DescribeInstances shows them
+    settings: dict  # bandwidth, spot, metadata and charge fields, as DescribeInstances shows them
     system_disk: dict
     data_disks: list
     tags: dict
@@ -82,7 +84,12 @@ def check_run_request(ctx):
     )
     description = DESCRIPTION.check(p.str("Description")) if "Description" in p else ""
     charge_type, expires_at = _charge(p, ctx.now)
-    settings = {**_bandwidth(p), **_spot(p, charge_type), "InstanceChargeType": charge_type}
+    settings = {
+        **_bandwidth(p),
+        **_spot(p, charge_type),
+        **_metadata_options(p),
+        "InstanceChargeType": charge_type,
+    }
     system_disk, data_disks = _system_disk(p, image), _data_disks(p)
     tags = p.tags()
     check_tag_limit(tags)
@@ -293,7 +300,25 @@ def _spot(params, charge_type):
             limit = -1.0
         if limit <= 0 or round(limit, 3) != limit:
             raise ecs_errors.INVALID_SPOT_PRICE_LIMIT()
-    return {"SpotStrategy": strategy, "SpotPriceLimit": limit if strategy == "SpotWithPriceLimit" else 0.0}
+    behavior = params.str("SpotInterruptionBehavior")
+    if behavior is not None and (behavior not in SPOT_INTERRUPTION_BEHAVIORS or strategy == "NoSpot"):
+        raise ecs_errors.INVALID_SPOT_INTERRUPTION_BEHAVIOR()
+    return {
+        "SpotStrategy": strategy,
+        "SpotPriceLimit": limit if strategy == "SpotWithPriceLimit" else 0.0,
+        "SpotInterruptionBehavior": (behavior or "Terminate") if strategy != "NoSpot" else "",
+    }
+
+
+def _metadata_options(params):
+    """How the instance's metadata service answers: HttpEndpoint enabled | disabled, HttpTokens optional | required."""
+    endpoint = params.str("HttpEndpoint", default="enabled")
+    if endpoint not in ("enabled", "disabled"):
+        raise ecs_errors.INVALID_HTTP_ENDPOINT_NOT_SUPPORTED()
+    tokens = params.str("HttpTokens", default="optional")
+    if tokens not in ("optional", "required"):
+        raise ecs_errors.INVALID_HTTP_TOKENS_NOT_SUPPORTED()
+    return {"MetadataOptions": {"HttpEndpoint": endpoint, "HttpTokens": tokens, "HttpPutResponseHopLimit": 1}}
 
 
 def _add_period(timestamp, period, unit):
