@@ -9,8 +9,8 @@ import subprocess
 import time
 
 import pytest
-from conftest import ANSIBLE_PLAYBOOK, ROOT
 from alicloud_emulator.testing import sdk_models
+from conftest import ANSIBLE_PLAYBOOK, ROOT
 
 SITE = "ha-web"
 NAMES = [f"{SITE}-web-1", f"{SITE}-web-2"]
