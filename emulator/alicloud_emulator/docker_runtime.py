@@ -201,13 +201,15 @@ class DockerRuntime:
         if kind != "instance":
             return
         instance_id = resource["InstanceId"]
-        if event in START_EVENTS or event == "interrupted":
+        if event in (*START_EVENTS, "interrupted", "metadata_options"):
             instance_metadata.write(self._metadata_directory(instance_id), resource)
         serve = resource.get("MetadataOptions", {}).get("HttpEndpoint", "enabled") == "enabled"
         if event in ("created", "started", "restored"):
             vpc = store.get("vpc", resource["_vpc_id"])
             spec = (resource["_vpc_id"], vpc["CidrBlock"], resource["HostName"], resource["_private_ip"], serve)
             self._worker(instance_id).put((event, self._run, (instance_id, *spec)), start=True)
+        elif event == "metadata_options" and self._container_states(fresh=True).get(instance_id) == "running":
+            self._worker(instance_id).put(("metadata options", self._switch_metadata, (instance_id, serve)))
         elif event == "stopped":
             self._worker(instance_id).put(("stop", docker, ("stop", "-t", str(STOP_TIMEOUT), instance_id)))
         elif event == "force_stopped":
@@ -364,6 +366,13 @@ class DockerRuntime:
         except RuntimeError as error:
             if ALREADY_RUNNING_MESSAGE not in str(error):  # a responder listens already (a restored instance)
                 raise
+
+    def _switch_metadata(self, instance_id, serve):
+        """HttpEndpoint changed on a running instance: its responder started, or stopped."""
+        if serve:
+            self._start_metadata(instance_id, serve)
+        else:
+            docker("exec", instance_id, "sh", "-c", f"pkill -f {instance_metadata.RESPONDER} || true")  # none: done
 
     def _create(self, instance_id, vpc_id, cidr, host_name, private_ip):
         network = self._network(vpc_id, cidr)

@@ -74,10 +74,12 @@ def write(directory, instance):
     wanted = {os.path.join(meta_data, path): content for path, content in items(instance).items()}
     for path, content in wanted.items():
         _write(path, content)
-    for parent, _, names in os.walk(meta_data):
+    for parent, _, names in os.walk(meta_data, topdown=False):
         for name in names:
             if os.path.join(parent, name) not in wanted:
                 os.remove(os.path.join(parent, name))
+        if parent != meta_data and not os.listdir(parent):
+            os.rmdir(parent)  # a directory with no item left is not listed
 
 
 def remove(directory):

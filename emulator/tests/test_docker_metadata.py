@@ -118,6 +118,21 @@ def test_an_instance_with_http_tokens_required_answers_only_with_a_token(cloud, 
     _delete(cloud, instance_id)
 
 
+def test_modify_instance_metadata_options_takes_effect_in_the_running_instance(cloud, spot):
+    ecs, m = cloud.client("ecs"), sdk_models("ecs")
+
+    def modify(**options):
+        request = m.ModifyInstanceMetadataOptionsRequest(region_id=REGION, instance_id=spot, **options)
+        ecs.modify_instance_metadata_options(request)
+
+    modify(http_tokens="required")
+    assert _curl(spot, f"{URL}/instance-id")[0] == 403
+    modify(http_tokens="optional", http_endpoint="disabled")
+    wait_for(lambda: _curl(spot, f"{URL}/instance-id")[0] == 0, 30, what="the metadata service stopped")
+    modify(http_endpoint="enabled")
+    wait_for(lambda: _curl(spot, f"{URL}/instance-id") == (200, spot), 30, what="the metadata service back")
+
+
 def test_the_metadata_survives_a_stop_and_start_and_old_tokens_do_not(cloud, net):
     instance_id = _run(cloud, net)
     ecs, m = cloud.client("ecs"), sdk_models("ecs")

@@ -168,3 +168,22 @@ def test_run_instances_checks_the_spot_behaviour_and_metadata_options(run, ecs, 
     hardened = _describe(ecs, m, run(http_tokens="required"))
     assert (hardened.metadata_options.http_tokens, hardened.metadata_options.http_endpoint) == ("required", "enabled")
     assert _describe(ecs, m, run()).metadata_options.http_tokens == "optional"
+
+
+def test_modify_instance_metadata_options(run, ecs, m):
+    instance_id = run()
+
+    def modify(**options):
+        request = m.ModifyInstanceMetadataOptionsRequest(region_id=REGION, instance_id=instance_id, **options)
+        ecs.modify_instance_metadata_options(request)
+        return _describe(ecs, m, instance_id).metadata_options
+
+    assert modify(http_tokens="required").http_tokens == "required"
+    changed = modify(http_endpoint="disabled")
+    assert (changed.http_endpoint, changed.http_tokens) == ("disabled", "required")
+    with pytest.raises(ClientException, match=r"InvalidHttpTokens\.NotSupported"):
+        modify(http_tokens="sometimes")
+    with pytest.raises(ClientException, match=r"InvalidInstanceId\.NotFound"):
+        ecs.modify_instance_metadata_options(
+            m.ModifyInstanceMetadataOptionsRequest(region_id=REGION, instance_id="i-doesnotexist000000")
+        )

@@ -1,5 +1,5 @@
 """ECS instances: RunInstances (its request checks: ecs_run_instances.py), the state machine, Describe*,
-Start/Stop/Reboot/Delete, ModifyInstanceAttribute.
+Start/Stop/Reboot/Delete, ModifyInstanceAttribute, ModifyInstanceMetadataOptions.
 
 Status: RunInstances Pending -> Starting -> Running; Start Stopped -> Starting -> Running; Stop Running ->
 Stopping -> Stopped; Reboot Running -> Stopping -> Starting -> Running; Delete: the instance stays visible
@@ -31,6 +31,7 @@ from .ecs_run_instances import (
     MAX_SECURITY_GROUPS,
     check_host_name,
     check_instance_name,
+    check_metadata_options,
     check_one_group_type,
     check_password,
     check_run_request,
@@ -590,4 +591,21 @@ def modify_instance_attribute(ctx):
         changes["_security_group_ids"] = _new_security_groups(ctx, instance, group_ids)
     instance.update(changes)
     ctx.runtime.changed("instance", "updated", instance, ctx.store)
+    return {}
+
+
+# ModifyInstanceMetadataOptions ----------------------------------------------------------------
+@ECS.action("ModifyInstanceMetadataOptions")
+def modify_instance_metadata_options(ctx):
+    """HttpTokens takes effect at once; HttpEndpoint disabled stops the instance's metadata service, enabled starts
+    it (with the Docker runtime)."""
+    p = ctx.params
+    p.str("RegionId", required=True)
+    instance = _regional_instance(ctx, p.str("InstanceId", required=True))
+    if instance is None:
+        raise ecs_errors.INVALID_INSTANCE_ID_NOT_FOUND()
+    options = check_metadata_options(p, instance.get("MetadataOptions"))
+    dry_run(p)
+    instance["MetadataOptions"] = options
+    ctx.runtime.changed("instance", "metadata_options", instance, ctx.store)
     return {}

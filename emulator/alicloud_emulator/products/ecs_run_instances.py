@@ -87,7 +87,7 @@ def check_run_request(ctx):
     settings = {
         **_bandwidth(p),
         **_spot(p, charge_type),
-        **_metadata_options(p),
+        "MetadataOptions": check_metadata_options(p),
         "InstanceChargeType": charge_type,
     }
     system_disk, data_disks = _system_disk(p, image), _data_disks(p)
@@ -310,15 +310,20 @@ def _spot(params, charge_type):
     }
 
 
-def _metadata_options(params):
-    """How the instance's metadata service answers: HttpEndpoint enabled | disabled, HttpTokens optional | required."""
-    endpoint = params.str("HttpEndpoint", default="enabled")
+DEFAULT_METADATA_OPTIONS = {"HttpEndpoint": "enabled", "HttpTokens": "optional", "HttpPutResponseHopLimit": 1}
+
+
+def check_metadata_options(params, current=None):
+    """MetadataOptions (HttpEndpoint enabled | disabled, HttpTokens optional | required): what `params` set,
+    the rest as in `current` (RunInstances: the defaults; ModifyInstanceMetadataOptions: the instance's)."""
+    options = dict(current or DEFAULT_METADATA_OPTIONS)
+    endpoint = params.str("HttpEndpoint", default=options["HttpEndpoint"])
     if endpoint not in ("enabled", "disabled"):
         raise ecs_errors.INVALID_HTTP_ENDPOINT_NOT_SUPPORTED()
-    tokens = params.str("HttpTokens", default="optional")
+    tokens = params.str("HttpTokens", default=options["HttpTokens"])
     if tokens not in ("optional", "required"):
         raise ecs_errors.INVALID_HTTP_TOKENS_NOT_SUPPORTED()
-    return {"MetadataOptions": {"HttpEndpoint": endpoint, "HttpTokens": tokens, "HttpPutResponseHopLimit": 1}}
+    return {**options, "HttpEndpoint": endpoint, "HttpTokens": tokens}
 
 
 def _add_period(timestamp, period, unit):
