@@ -26,14 +26,19 @@ def inventory(tmp_path_factory):
     return directory
 
 
+def playbook(emulator, inventory, name, **extra):
+    """ansible-playbook playbooks/<name> with the site's variables, an on-demand base of 1 unless `extra` says."""
+    extra = dict(EXTRA, alicloud_endpoint_url=f"http://{emulator.endpoint}", **extra)
+    argv = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(ROOT / "playbooks" / name), "-e", json.dumps(extra)]
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    return subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+
+
 def heal_cloud(emulator, inventory):
     """heal.yml's cloud part; its output."""
     output = ""
-    for playbook in ("release_lost.yml", "provision.yml"):
-        extra = dict(EXTRA, alicloud_endpoint_url=f"http://{emulator.endpoint}")
-        argv = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(ROOT / "playbooks" / playbook), "-e", json.dumps(extra)]
-        env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-        done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    for name in ("release_lost.yml", "provision.yml"):
+        done = playbook(emulator, inventory, name)
         assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-3000:]
         output += done.stdout
     return output
@@ -83,6 +88,15 @@ def wait_gone(emulator, instance_id, timeout=60):
     while emulator.client("ecs").describe_instances(request).body.instances.instance:
         assert time.monotonic() < deadline, f"{instance_id} was not released"
         time.sleep(0.2)
+
+
+@pytest.mark.parametrize("base", [-1, 3, "one"])
+def test_an_on_demand_base_outside_0_to_the_instance_count_fails_before_any_cloud_call(emulator, inventory, base):
+    emulator.admin.reset_requests()
+    done = playbook(emulator, inventory, "provision.yml", site_on_demand_base=base)
+    assert done.returncode != 0
+    assert "site_on_demand_base: a whole number from 0 to site_web_instance_count" in done.stdout
+    assert emulator.admin.requests()["mutating"] == 0
 
 
 @pytest.fixture(scope="module")
