@@ -68,7 +68,7 @@ def backends(emulator):
 
 
 def register_backends(emulator, server_ids):
-    balancer_id, _ = backends(emulator)
+    balancer_id = backends(emulator)[0]
     servers = json.dumps([{"ServerId": i, "Weight": 100} for i in server_ids])
     emulator.client("slb").add_backend_servers(
         sdk_models("slb").AddBackendServersRequest(load_balancer_id=balancer_id, backend_servers=servers)
