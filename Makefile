@@ -121,7 +121,7 @@ molecule: setup docker-ready
 
 # The whole site on the emulator's Docker runtime: site, re-run, check mode, the drills, teardown. Each test file
 # builds its own site on its own emulator, in parallel workers (FULLSTACK_WORKERS; tests/fullstack/conftest.py).
-FULLSTACK_WORKERS ?= 2
+FULLSTACK_WORKERS ?= 3
 fullstack: setup docker-ready
 	$(BIN)/pytest -q -n $(FULLSTACK_WORKERS) --dist loadfile tests/fullstack
 
