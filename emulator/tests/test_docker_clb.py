@@ -59,6 +59,13 @@ def site(cloud):
     *backends, spare = instances
     site = load_balancer(cloud, backends, interval=INTERVAL, healthy=HEALTHY, unhealthy=UNHEALTHY, timeout=2)
     wait_for(lambda: set(_health(cloud, site).values()) == {"normal"}, 30, what="both backends normal")
+    # The instances' own settling (each start ends when its metadata service answers) may still reload HAProxy:
+    # the tests start once both backends answer through the load balancer.
+    wait_for(
+        lambda: {body for status, body in _answers(site, 4) if status == 200} == {"web-1", "web-2"},
+        60,
+        what="both backends answering through the load balancer",
+    )
     return {**site, "spare": spare}
 
 
