@@ -88,8 +88,8 @@ requests:
   returned: always
   type: int
   sample: 239
-failed:
-  description: How many of them failed.
+failed_requests:
+  description: How many of them failed (named so that Ansible does not take the count for the task's own failure).
   returned: always
   type: int
   sample: 4
@@ -243,7 +243,7 @@ def main():
         changed=not module.check_mode,
         path=params["output"],
         requests=len(records),
-        failed=len([r for r in records if r.get("failed")]),
+        failed_requests=len([r for r in records if r.get("failed")]),
         marks=events_marks,
     )
     if module.check_mode:

@@ -95,7 +95,7 @@ def releases(site, cloud, tmp_path_factory):
     return {
         "a": _release_id(_content(directory, "a")),
         "b": _release_id(_content(directory, "b")),
-        "url": f"http://{address}",
+        "url": f"http://{address}:80",  # as the site names it (its listener port)
     }
 
 
