@@ -115,7 +115,10 @@ def network(cloud, cidr=None):
     return {"vpc_id": vpc_id, "cidr": str(block), "vswitch_ids": vswitch_ids, "group_id": group_id}
 
 
-def run_instance(cloud, net, zone_index=0, host_name=None, image_id="debian_12_9_x64_20G_alibase_20250117.vhd"):
+def run_instance(
+    cloud, net, zone_index=0, host_name=None, image_id="debian_12_9_x64_20G_alibase_20250117.vhd", metadata=True
+):
+    """An instance; `metadata=False` runs it without its metadata service (RunInstances HttpEndpoint=disabled)."""
     ecs, m = cloud.client("ecs"), sdk_models("ecs")
     request = m.RunInstancesRequest(
         region_id=REGION,
@@ -124,6 +127,7 @@ def run_instance(cloud, net, zone_index=0, host_name=None, image_id="debian_12_9
         v_switch_id=net["vswitch_ids"][zone_index],
         security_group_id=net["group_id"],
         host_name=host_name,
+        http_endpoint=None if metadata else "disabled",
     )
     return ecs.run_instances(request).body.instance_id_sets.instance_id_set[0]
 
