@@ -45,3 +45,15 @@ def report(output):
     assert Path(result["picture"]).parent == Path(path).parent, result["picture"]
     assert Path(result["picture"]).read_text().startswith("<?xml"), result["picture"]
     return result
+
+
+def in_host(container, script):
+    """What `script` prints in a host's container (docker exec), stripped."""
+    done = subprocess.run(
+        ["docker", "exec", container, "sh", "-c", script],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done.stdout.strip()

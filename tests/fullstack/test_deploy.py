@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from fullstack import changed, play, playbook_command, report
+from fullstack import changed, in_host, play, playbook_command, report
 
 pytestmark = pytest.mark.timeout(1800)
 
@@ -52,17 +52,6 @@ def _hosts(cloud):
     return {
         i["InstanceName"]: i["InstanceId"] for i in cloud.admin.state()["instance"].values() if i["Status"] == "Running"
     }
-
-
-def _in_host(container, script):
-    done = subprocess.run(
-        ["docker", "exec", container, "sh", "-c", script],  # noqa: S607
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    return done.stdout.strip()
 
 
 def _through_clb(url, path, times=10):
@@ -106,7 +95,7 @@ def test_a_first_release_is_published_and_served_by_every_host(cloud, site, tmp_
     assert result["url"] == releases["url"] + "/"  # before the first release the prober asks for the home page
     assert _through_clb(releases["url"], "/") == {name: {CONTENT["a"]["index.html"]} for name in _hosts(cloud)}
     for container in _hosts(cloud).values():
-        assert _in_host(container, "readlink /nas_master/www/current; readlink /nas_backup/www/current") == (
+        assert in_host(container, "readlink /nas_master/www/current; readlink /nas_backup/www/current") == (
             f"releases/{releases['a']}\nreleases/{releases['a']}"
         )
 
@@ -147,20 +136,20 @@ def test_a_release_by_id_and_deploy_keep(cloud, site, tmp_path, releases):
     result = _deploy(site, tmp_path, "-e", f"deploy_release={releases['b']}", "-e", "deploy_keep=1")[1]
     assert (result["action"], result["release"]) == ("rollback", releases["b"])
     container = next(iter(_hosts(cloud).values()))
-    assert _in_host(container, "ls -A /nas_master/www/releases") == releases["b"]
+    assert in_host(container, "ls -A /nas_master/www/releases") == releases["b"]
     # the removal reaches the backup through the sync
     deadline = time.monotonic() + 60
-    while _in_host(container, "ls -A /nas_backup/www/releases") != releases["b"]:
-        assert time.monotonic() < deadline, _in_host(container, "ls -A /nas_backup/www/releases")
+    while in_host(container, "ls -A /nas_backup/www/releases") != releases["b"]:
+        assert time.monotonic() < deadline, in_host(container, "ls -A /nas_backup/www/releases")
         time.sleep(0.5)
 
 
 def test_the_deploy_refuses_while_a_host_serves_from_the_backup(cloud, site, tmp_path, releases):
     name, container = sorted(_hosts(cloud).items())[0]
-    _in_host(container, "echo held by test_deploy > /var/lib/ha_web/nas_sync/hold")
+    in_host(container, "echo held by test_deploy > /var/lib/ha_web/nas_sync/hold")
     try:
         deadline = time.monotonic() + 30
-        while _in_host(container, "readlink /var/www/current") != "/nas_backup/www":
+        while in_host(container, "readlink /var/www/current") != "/nas_backup/www":
             assert time.monotonic() < deadline, "the host did not switch to the backup"
             time.sleep(0.2)
         command, env = playbook_command(site, "deploy.yml", "-e", f"deploy_src={_content(tmp_path, 'a')}")
@@ -170,8 +159,8 @@ def test_the_deploy_refuses_while_a_host_serves_from_the_backup(cloud, site, tmp
         assert "deploy_force=true" in done.stdout
         assert _through_clb(releases["url"], "/.release/id") == {n: {releases["b"] + "\n"} for n in _hosts(cloud)}
     finally:
-        _in_host(container, "rm -f /var/lib/ha_web/nas_sync/hold")
+        in_host(container, "rm -f /var/lib/ha_web/nas_sync/hold")
     deadline = time.monotonic() + 60
-    while _in_host(container, "readlink /var/www/current") != "/nas_master/www":
+    while in_host(container, "readlink /var/www/current") != "/nas_master/www":
         assert time.monotonic() < deadline, "the host did not fail back to the master"
         time.sleep(0.2)

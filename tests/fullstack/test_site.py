@@ -15,7 +15,7 @@ import subprocess
 import time
 
 import pytest
-from fullstack import ROOT, changed, play, playbook_command, report
+from fullstack import ROOT, changed, in_host, play, playbook_command, report
 from site_resources import SITE_RESOURCES, resource_counts
 
 pytestmark = pytest.mark.timeout(1800)
@@ -82,17 +82,6 @@ def test_nas_drill_read_write_loses_no_file(inventory, tmp_path):
     assert result["non_200_outside_switch"] == 0, result["statuses"]
 
 
-def _in_host(container, script):
-    done = subprocess.run(
-        ["docker", "exec", container, "sh", "-c", script],  # noqa: S607
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    return done.stdout.strip()
-
-
 def _wait(condition, timeout, what):
     deadline = time.monotonic() + timeout
     while not condition():
@@ -124,19 +113,19 @@ def test_site_brings_every_host_back_after_a_drill_killed_once_the_mount_target_
         (i["HostName"], i["InstanceId"]) for i in cloud.admin.state()["instance"].values() if i["Status"] == "Running"
     )
     for name, container in hosts:
-        _wait(lambda c=container: _in_host(c, "readlink /var/www/current") == "/nas_backup/www", 30, "the failover")
-        _in_host(container, f"for n in 1 2 3; do echo {name} > /var/www/current/killed-{name}-$n.txt; done")
+        _wait(lambda c=container: in_host(c, "readlink /var/www/current") == "/nas_backup/www", 30, "the failover")
+        in_host(container, f"for n in 1 2 3; do echo {name} > /var/www/current/killed-{name}-$n.txt; done")
     output = play(inventory, "site.yml", "-e", "site_failover_mode=read_write")
     assert "Answered by fs-web-web-1, fs-web-web-2" in output
     for _name, container in hosts:
-        assert _in_host(container, "readlink /var/www/current") == "/nas_master/www"
-        assert _in_host(container, "ls /nas_master/www | grep -c '^killed-'") == str(3 * len(hosts))
+        assert in_host(container, "readlink /var/www/current") == "/nas_master/www"
+        assert in_host(container, "ls /nas_master/www | grep -c '^killed-'") == str(3 * len(hosts))
         _wait(
-            lambda c=container: _in_host(c, "systemctl is-active nas-sync.service") == "active",
+            lambda c=container: in_host(c, "systemctl is-active nas-sync.service") == "active",
             60,
             "lsyncd started again by the switch once every host is back",
         )
-        assert not _in_host(container, "test -e /var/lib/ha_web/nas_sync/hold && echo held")
+        assert not in_host(container, "test -e /var/lib/ha_web/nas_sync/hold && echo held")
 
 
 def test_teardown_removes_everything_and_a_second_run_does_nothing(cloud, inventory):
