@@ -37,7 +37,6 @@ DEFAULT_ADDRESSES = "127.0.0.10-127.0.0.250"
 SCHEDULERS = {"wrr": "roundrobin", "rr": "roundrobin", "wlc": "leastconn"}
 SERVING_LISTENER = ("running", "starting")
 START_TIMEOUT = 10.0
-PID_FILE_WAIT = 2.0  # seconds an empty pid file is read again before it counts as no master
 
 
 def parse_address_range(text):
@@ -276,28 +275,13 @@ class HaproxyClb:
         return b"".join(chunks).decode(errors="replace")
 
     def master_pid(self):
-        """The running master's pid, or None. An empty pid file is one being written (a master starting, or
-        re-executing itself on a reload): it is read again for a moment, not taken for no master (which would
-        start a second one, its servers all new and DOWN)."""
-        deadline = time.monotonic() + PID_FILE_WAIT
-        while True:
-            try:
-                with open(self.paths["pid"]) as handle:
-                    words = handle.read().split()
-            except FileNotFoundError:
-                return None
-            except OSError:
-                words = []
-            if words:
-                try:
-                    pid = int(words[0])
-                    os.kill(pid, 0)
-                except (OSError, ValueError):
-                    return None
-                return pid
-            if time.monotonic() >= deadline:
-                return None
-            time.sleep(0.05)
+        try:
+            with open(self.paths["pid"]) as handle:
+                pid = int(handle.read().split()[0])
+            os.kill(pid, 0)
+        except (OSError, ValueError, IndexError):
+            return None
+        return pid
 
     def _loop(self):
         while True:
