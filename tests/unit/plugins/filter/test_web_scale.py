@@ -10,7 +10,8 @@ ZONES = ["zone-a", "zone-b"]
 
 def _instance(number, zone, recycling=False):
     locks = {"lock_reason": [{"lock_reason": "Recycling"}]} if recycling else {"lock_reason": []}
-    return {"instance_name": f"site-web-{number}", "instance_id": f"i-{number}", "zone_id": zone, "operation_locks": locks}
+    name = f"site-web-{number}"
+    return {"instance_name": name, "instance_id": f"i-{number}", "zone_id": zone, "operation_locks": locks}
 
 
 def _names(instances):
