@@ -119,7 +119,7 @@ def test_site_brings_every_host_back_after_a_drill_killed_once_the_mount_target_
         in_host(container, f"for n in 1 2 3; do echo {name} > /var/www/current/killed-{name}-$n.txt; done")
     degraded = _status(inventory, tmp_path / "degraded")
     assert not degraded["healthy"]
-    on_backup = {f"{name} serves the backup NAS" for name, _container in hosts}
+    on_backup = {f"fs-web-{name} serves the backup NAS" for name, _container in hosts}  # HostName web-N
     assert on_backup <= set(degraded["degraded"]), degraded["degraded"]
     output = play(inventory, "site.yml", "-e", "site_failover_mode=read_write")
     assert "Answered by fs-web-web-1, fs-web-web-2" in output
