@@ -104,7 +104,7 @@ def main():
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--output")
     args = parser.parse_args()
-    certificate, key, _ = self_signed("bench.example", ips=[ADDRESS])
+    certificate, key, _key = self_signed("bench.example", ips=[ADDRESS])
     pin = hashlib.sha1(ssl.PEM_cert_to_DER_cert(certificate)).hexdigest()  # noqa: S324 - the API's fingerprint
     backend = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Page)
     threading.Thread(target=backend.serve_forever, daemon=True).start()

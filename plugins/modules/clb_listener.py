@@ -20,7 +20,7 @@ description:
     creating, the cloud's defaults apply to them.
   - An HTTPS listener presents the server certificate O(server_certificate_id) (see
     M(ha_web.alicloud.clb_server_certificate)) with the TLS policy O(tls_cipher_policy), and forwards HTTP to
-    its backends. Switching the certificate is an in-place change: the listener keeps serving.
+    its backends. Switching the certificate is an in-place change (the listener keeps serving).
   - An HTTP listener can redirect every request to an HTTPS listener of the same load balancer
     (O(listener_forward=true), O(forward_port)) with a 302. The API takes forwarding only when the listener is
     created and refuses any later change to a forwarding listener (C(Operation.NotAllowed)). So when a task

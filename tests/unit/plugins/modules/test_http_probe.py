@@ -210,7 +210,7 @@ def tls_server(tmp_path):
     from cryptography.hazmat.primitives import hashes
     from cryptography.x509 import load_pem_x509_certificate
 
-    certificate, key, _ = self_signed("localhost", ips=["127.0.0.1"])
+    certificate, key, _key = self_signed("localhost", ips=["127.0.0.1"])
     (tmp_path / "site.crt").write_text(certificate)
     (tmp_path / "site.pem").write_text(certificate + key)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
