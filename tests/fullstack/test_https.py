@@ -57,7 +57,7 @@ def test_the_site_is_served_over_https_with_its_certificate(cloud, inventory):
     assert f"at https://{address}:443/" in output
     assert f"http:// redirects to https://{address}/verify?redirect" in output
     context = site_tls_context(inventory)
-    answers = [_https(address, context) for _ in range(6)]
+    answers = [_https(address, context) for _request in range(6)]
     assert {(status, version) for status, _backend, version, _sha in answers} == {(200, "TLSv1.2")}
     assert {backend for _status, backend, _version, _sha in answers} == {f"{SITE_NAME}-web-1", f"{SITE_NAME}-web-2"}
     (uploaded,) = _certificates(cloud)
@@ -102,7 +102,7 @@ def test_the_certificate_is_rotated_with_no_failed_request(cloud, inventory, tmp
     assert result["old_fingerprint"].replace(":", "") == before and result["new_fingerprint"].replace(":", "") == after
     (current,) = _certificates(cloud)
     assert current.fingerprint.replace(":", "") == after
-    assert {_https(_address(cloud), site_tls_context(inventory))[3] for _ in range(4)} == {after}
+    assert {_https(_address(cloud), site_tls_context(inventory))[3] for _request in range(4)} == {after}
     # the site's checks hold with the new certificate
     assert "Answered by fs-web-web-1, fs-web-web-2" in play(inventory, "verify.yml")
 
