@@ -4,6 +4,11 @@
   127.0.0.10-127.0.0.250) as its Address; each running HTTP listener of an active load balancer is a
   frontend bound to `<Address>:<ListenerPort>` with a backend of the load balancer's servers (the
   instances' private IPs on BackendServerPort, with their weights: weight 0 takes no new requests).
+- A running HTTPS listener terminates TLS on `<Address>:<ListenerPort>` with its server certificate (certificate
+  and key written to `<state-dir>/haproxy/certificates/<ServerCertificateId>.pem`, the file the `bind ... crt`
+  reads) and its TLSCipherPolicy as the TLS versions and ciphers it allows (TLS_POLICIES); its backends are HTTP
+  on BackendServerPort, health checked as an HTTP listener's. A running HTTP listener with ListenerForward=on
+  answers every request with a 302 to `https://<host>[:ForwardPort]<uri>` and has no backend.
 - Health checks as the listener sets them: HEAD or GET of HealthCheckURI (Host: HealthCheckDomain),
   every HealthCheckInterval seconds, HealthCheckTimeout per check, HealthyThreshold -> rise,
   UnhealthyThreshold -> fall, HealthCheckHttpCode -> the accepted status classes. No retry and no
@@ -36,6 +41,18 @@ import time
 DEFAULT_ADDRESSES = "127.0.0.10-127.0.0.250"
 SCHEDULERS = {"wrr": "roundrobin", "rr": "roundrobin", "wlc": "leastconn"}
 SERVING_LISTENER = ("running", "starting")
+# TLSCipherPolicy -> the `bind` options: the TLS versions of the policy, and for the strict ones the ciphers
+# (ECDHE key exchange with AES-GCM only). HAProxy's own defaults otherwise.
+STRICT_CIPHERS = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:" + (
+    "ECDHE-RSA-AES256-GCM-SHA384"
+)
+TLS_POLICIES = {
+    "tls_cipher_policy_1_0": "ssl-min-ver TLSv1.0 ssl-max-ver TLSv1.2",
+    "tls_cipher_policy_1_1": "ssl-min-ver TLSv1.1 ssl-max-ver TLSv1.2",
+    "tls_cipher_policy_1_2": "ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.2",
+    "tls_cipher_policy_1_2_strict": f"ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.2 ciphers {STRICT_CIPHERS}",
+    "tls_cipher_policy_1_2_strict_with_1_3": f"ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.3 ciphers {STRICT_CIPHERS}",
+}
 START_TIMEOUT = 10.0
 
 
@@ -96,6 +113,31 @@ def _rise(healthy, interval_ms, fastinter_ms):
     return 1 + (healthy - 1) * max(1, round(interval_ms / fastinter_ms))
 
 
+def certificate_path(paths, certificate_id):
+    return os.path.join(paths["certificates"], f"{certificate_id}.pem")
+
+
+def served_listeners(store):
+    """(load balancer, listener) of every listener HAProxy serves: running, of an active load balancer."""
+    for lb in store.all("load_balancer"):
+        if lb.get("LoadBalancerStatus") != "active":
+            continue
+        for listener in store.find("listener", LoadBalancerId=lb["LoadBalancerId"]):
+            if listener.get("Status") in SERVING_LISTENER and listener.get("ListenerProtocol") in ("http", "https"):
+                yield lb, listener
+
+
+def certificate_files(store, paths):
+    """{path: PEM certificate and key} of the certificates the served HTTPS listeners present."""
+    files = {}
+    for _lb, listener in served_listeners(store):
+        certificate = store.get("server_certificate", listener.get("ServerCertificateId") or "")
+        if listener["ListenerProtocol"] == "https" and certificate is not None:
+            pem = certificate["_certificate"].strip() + "\n" + certificate["_private_key"].strip() + "\n"
+            files[certificate_path(paths, listener["ServerCertificateId"])] = pem
+    return files
+
+
 def render(store, paths):
     """The whole HAProxy configuration for the load balancers in `store` (called under the store's lock)."""
     lines = [
@@ -112,23 +154,37 @@ def render(store, paths):
         "    retries 0",
         "    load-server-state-from-file global",
     ]
-    for lb in store.all("load_balancer"):
-        if lb.get("LoadBalancerStatus") != "active":
-            continue
-        for listener in store.find("listener", LoadBalancerId=lb["LoadBalancerId"]):
-            if listener.get("Status") not in SERVING_LISTENER or listener.get("ListenerProtocol") != "http":
-                continue
-            lines += _listener_lines(store, lb, listener)
+    for lb, listener in served_listeners(store):
+        if listener.get("ListenerForward") == "on":
+            lines += _redirect_lines(lb, listener)
+        elif listener["ListenerProtocol"] == "http" or store.get("server_certificate", listener["ServerCertificateId"]):
+            lines += _listener_lines(store, lb, listener, paths)
     return "\n".join(lines) + "\n"
 
 
-def _listener_lines(store, lb, listener):
-    name = section_name(lb["LoadBalancerId"], listener["ListenerPort"])
-    lines = [
-        f"frontend {name}",
+def _redirect_lines(lb, listener):
+    """An HTTP listener forwarding to HTTPS: a 302 to the same host and URI on ForwardPort."""
+    port = int(listener["ForwardPort"])
+    suffix = "" if port == 443 else f":{port}"
+    return [
+        f"frontend {section_name(lb['LoadBalancerId'], listener['ListenerPort'])}",
         f"    bind {lb['Address']}:{listener['ListenerPort']}",
-        f"    default_backend {name}",
+        f"    http-request redirect code 302 location https://%[req.hdr(host),field(1,:)]{suffix}%[capture.req.uri]",
     ]
+
+
+def _bind(lb, listener, paths):
+    bind = f"    bind {lb['Address']}:{listener['ListenerPort']}"
+    if listener["ListenerProtocol"] != "https":
+        return bind
+    policy = TLS_POLICIES.get(listener.get("TLSCipherPolicy"), TLS_POLICIES["tls_cipher_policy_1_0"])
+    alpn = " alpn h2,http/1.1" if listener.get("EnableHttp2", "on") == "on" else " alpn http/1.1"
+    return f"{bind} ssl crt {certificate_path(paths, listener['ServerCertificateId'])} {policy}{alpn}"
+
+
+def _listener_lines(store, lb, listener, paths):
+    name = section_name(lb["LoadBalancerId"], listener["ListenerPort"])
+    lines = [f"frontend {name}", _bind(lb, listener, paths), f"    default_backend {name}"]
     if listener.get("XForwardedFor", "on") == "on":
         lines.append("    option forwardfor")
     lines += [f"backend {name}", f"    balance {SCHEDULERS.get(listener.get('Scheduler'), 'roundrobin')}"]
@@ -199,6 +255,7 @@ class HaproxyClb:
             "pid": os.path.join(self.directory, "haproxy.pid"),
             "socket": os.path.join(self.directory, "admin.sock"),
             "server_state": os.path.join(self.directory, "server-state"),
+            "certificates": os.path.join(self.directory, "certificates"),
         }
         self.addresses = parse_address_range(addresses)
         self.log = log
@@ -220,9 +277,9 @@ class HaproxyClb:
 
     def update(self, store):
         """Render from the API state; the worker thread applies it."""
-        text = render(store, self.paths)
+        wanted = (render(store, self.paths), certificate_files(store, self.paths))
         with self.condition:
-            self.wanted = text
+            self.wanted = wanted
             self.condition.notify()
 
     def health(self, lb_id, port, server_id):
@@ -290,12 +347,12 @@ class HaproxyClb:
                     self.condition.wait()
                 if self.closed:
                     return
-                text, self.wanted = self.wanted, None
+                wanted, self.wanted = self.wanted, None
                 self.applying = True
             try:
-                if text != self.applied or self.master_pid() is None:
-                    self._apply(text)
-                    self.applied = text
+                if wanted != self.applied or self.master_pid() is None:
+                    self._apply(*wanted)
+                    self.applied = wanted
             except RuntimeError as error:
                 self.log(f"haproxy: {error}")
             finally:
@@ -303,8 +360,23 @@ class HaproxyClb:
                     self.applying = False
                     self.condition.notify_all()
 
-    def _apply(self, text):
+    def _write_certificates(self, files):
+        """The certificate files the configuration reads, written before it is checked; the others removed."""
+        os.makedirs(self.paths["certificates"], mode=0o700, exist_ok=True)
+        for path, pem in files.items():
+            fd = os.open(path + ".new", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(pem)
+            os.replace(path + ".new", path)
+        for name in os.listdir(self.paths["certificates"]):
+            path = os.path.join(self.paths["certificates"], name)
+            if path not in files:
+                with contextlib.suppress(OSError):
+                    os.remove(path)
+
+    def _apply(self, text, certificates):
         os.makedirs(self.directory, exist_ok=True)
+        self._write_certificates(certificates)
         candidate = self.paths["config"] + ".new"
         with open(candidate, "w") as handle:
             handle.write(text)
@@ -369,6 +441,11 @@ def stop_haproxy(directory):
     for name in ("haproxy.cfg", "haproxy.cfg.new", "haproxy.pid", "admin.sock", "server-state"):
         with contextlib.suppress(OSError):
             os.remove(os.path.join(directory, name))
+    certificates = os.path.join(directory, "certificates")
+    with contextlib.suppress(OSError):
+        for name in os.listdir(certificates):
+            os.remove(os.path.join(certificates, name))
+        os.rmdir(certificates)
     with contextlib.suppress(OSError):
         os.rmdir(directory)
 

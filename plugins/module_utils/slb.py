@@ -15,6 +15,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Wai
 
 LOAD_BALANCER_NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
 LISTENER_NOT_FOUND = ("ResourceNotFound.Listener", "ListenerNotFound", "InvalidListener.NotFound")
+SERVER_CERTIFICATE_NOT_FOUND = ("ServerCertificateId.NotFound",)
 
 LOAD_BALANCER_STATUSES = ("active", "inactive")
 LOAD_BALANCER_DELETED = Waiter(
@@ -85,3 +86,9 @@ def list_load_balancers(module, query):
         ("LoadBalancers", "LoadBalancer"),
         page_size=100,
     )
+
+
+def list_server_certificates(module):
+    """Every server certificate of the region (DescribeServerCertificates answers them all in one page)."""
+    body = module.call("slb", "DescribeServerCertificates", {"RegionId": module.region_id})
+    return list((body.get("ServerCertificates") or {}).get("ServerCertificate") or [])

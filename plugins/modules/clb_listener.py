@@ -9,14 +9,24 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: clb_listener
-short_description: Create, update, start, stop or delete an HTTP listener of a Classic Load Balancer
+short_description: Create, update, start, stop or delete an HTTP or HTTPS listener of a Classic Load Balancer
 version_added: 1.0.0
 description:
-  - Makes sure a Classic Load Balancer has an HTTP listener on O(listener_port) with the given forwarding
-    and health-check settings, running (V(present)) or stopped (V(stopped)), or that it has none (V(absent)).
-  - Every setting the task gives is compared with C(DescribeLoadBalancerHTTPListenerAttribute), and only
-    the settings that differ are sent. Settings the task leaves out are left as they are; when creating,
-    the cloud's defaults apply to them.
+  - Makes sure a Classic Load Balancer has an HTTP or HTTPS (O(protocol)) listener on O(listener_port) with
+    the given forwarding and health-check settings, running (V(present)) or stopped (V(stopped)), or that it
+    has none (V(absent)).
+  - Every setting the task gives is compared with C(DescribeLoadBalancerHTTPListenerAttribute) (or its HTTPS
+    twin), and only the settings that differ are sent. Settings the task leaves out are left as they are; when
+    creating, the cloud's defaults apply to them.
+  - An HTTPS listener presents the server certificate O(server_certificate_id) (see
+    M(ha_web.alicloud.clb_server_certificate)) with the TLS policy O(tls_cipher_policy), and forwards HTTP to
+    its backends. Switching the certificate is an in-place change (the listener keeps serving).
+  - An HTTP listener can redirect every request to an HTTPS listener of the same load balancer
+    (O(listener_forward=true), O(forward_port)) with a 302. The API takes forwarding only when the listener is
+    created and refuses any later change to a forwarding listener (C(Operation.NotAllowed)). So when a task
+    turns forwarding on or off, or changes anything of a forwarding listener, the module B(replaces) the
+    listener - deletes it and creates it again - which it says in a warning, in RV(replaced) and in C(--diff).
+    While it is replaced (a few seconds) the port answers nothing.
   - A new listener is stopped; with V(present) it is started and, with O(wait), waited for until it is
     C(running).
   - When the creation is refused because a listener already holds the port (another run made it since this
@@ -33,10 +43,46 @@ options:
       - The listener's (frontend) port, 1 to 65535.
     type: int
     required: true
+  protocol:
+    description:
+      - The listener's protocol. A port holds one listener, whatever its protocol.
+    type: str
+    choices: [http, https]
+    default: http
+  server_certificate_id:
+    description:
+      - The ID of the server certificate an V(https) listener presents, as
+        M(ha_web.alicloud.clb_server_certificate) returns it.
+      - Required to create an V(https) listener; not allowed with V(http).
+    type: str
+  tls_cipher_policy:
+    description:
+      - The TLS versions and ciphers an V(https) listener accepts. Not allowed with V(http).
+      - When creating and not set, V(tls_cipher_policy_1_2) (TLS 1.2 only), which Alibaba Cloud advises for
+        Internet-facing sites; the API's own default is the weaker V(tls_cipher_policy_1_0).
+    type: str
+    choices:
+      - tls_cipher_policy_1_0
+      - tls_cipher_policy_1_1
+      - tls_cipher_policy_1_2
+      - tls_cipher_policy_1_2_strict
+      - tls_cipher_policy_1_2_strict_with_1_3
+  listener_forward:
+    description:
+      - Whether an V(http) listener redirects every request (302) to the V(https) listener on O(forward_port)
+        instead of forwarding to backends. Needs O(forward_port); not allowed with V(https).
+      - Set at creation only; changing it, or any setting of a forwarding listener, replaces the listener.
+      - When not set, the listener's forwarding is left as it is (off when creating).
+    type: bool
+  forward_port:
+    description:
+      - The port of the V(https) listener a forwarding V(http) listener redirects to, usually V(443). It must
+        exist before the forwarding listener is created.
+    type: int
   backend_server_port:
     description:
       - The port of the backend servers the listener forwards to, 1 to 65535.
-      - Required to create a listener; fixed once it exists.
+      - Required to create a listener (but a forwarding one); fixed once it exists.
     type: int
   bandwidth:
     description:
@@ -174,6 +220,25 @@ EXAMPLES = r"""
       http_code: [http_2xx, http_3xx]
   register: listener
 
+- name: HTTPS 443 -> 80 with the site's certificate
+  ha_web.alicloud.clb_listener:
+    load_balancer_id: "{{ clb.load_balancer.load_balancer_id }}"
+    listener_port: 443
+    protocol: https
+    backend_server_port: 80
+    server_certificate_id: "{{ site_certificate.certificate.server_certificate_id }}"
+    tls_cipher_policy: tls_cipher_policy_1_2
+    health_check:
+      uri: /health
+
+- name: Port 80 redirects to HTTPS (replaces a listener on 80 that does not)
+  ha_web.alicloud.clb_listener:
+    load_balancer_id: "{{ clb.load_balancer.load_balancer_id }}"
+    listener_port: 80
+    listener_forward: true
+    forward_port: 443
+  register: redirect
+
 - name: Stop forwarding on port 80, keeping the configuration
   ha_web.alicloud.clb_listener:
     load_balancer_id: "{{ clb.load_balancer.load_balancer_id }}"
@@ -188,10 +253,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+replaced:
+  description:
+    - Whether the listener was (in check mode, would be) deleted and created again, because the API does not
+      change a forwarding listener in place.
+  returned: unless O(state=absent)
+  type: bool
 listener:
   description:
-    - The listener as C(DescribeLoadBalancerHTTPListenerAttribute) returns it, in snake_case; empty when
-      absent. In check mode, what it would be.
+    - The listener as C(DescribeLoadBalancerHTTPListenerAttribute) (or C(DescribeLoadBalancerHTTPSListenerAttribute))
+      returns it, in snake_case; empty when absent. In check mode, what it would be.
   returned: always
   type: dict
   contains:
@@ -279,6 +350,20 @@ listener:
     health_check_method:
       description: V(head) or V(get).
       type: str
+    server_certificate_id:
+      description: The certificate an HTTPS listener presents.
+      type: str
+    tls_cipher_policy:
+      description: The TLS policy of an HTTPS listener.
+      type: str
+      sample: tls_cipher_policy_1_2
+    listener_forward:
+      description: V(on) when an HTTP listener redirects to HTTPS, else V(off).
+      type: str
+    forward_port:
+      description: The HTTPS port a forwarding HTTP listener redirects to.
+      type: int
+      sample: 443
     tags:
       description: The listener's tags.
       type: dict
@@ -302,6 +387,19 @@ SETTINGS = [
     ("idle_timeout", "IdleTimeout"),
     ("request_timeout", "RequestTimeout"),
     ("description", "Description"),
+]
+# option -> API field, of an HTTPS listener only
+TLS = [
+    ("server_certificate_id", "ServerCertificateId"),
+    ("tls_cipher_policy", "TLSCipherPolicy"),
+]
+DEFAULT_TLS_CIPHER_POLICY = "tls_cipher_policy_1_2"
+TLS_CIPHER_POLICIES = [
+    "tls_cipher_policy_1_0",
+    "tls_cipher_policy_1_1",
+    "tls_cipher_policy_1_2",
+    "tls_cipher_policy_1_2_strict",
+    "tls_cipher_policy_1_2_strict_with_1_3",
 ]
 STICKY = [
     ("sticky_session", "StickySession"),
@@ -328,6 +426,7 @@ RANGES = [
     ("cookie_timeout", 1, 86400),
     ("idle_timeout", 1, 60),
     ("request_timeout", 1, 180),
+    ("forward_port", 1, 65535),
 ]
 HEALTH_RANGES = [
     ("connect_port", 1, 65535),
@@ -373,6 +472,18 @@ def validate(module):
         problems.append("cookie: the backend's cookie goes with sticky_session_type: server, not insert")
     if params["sticky_session_type"] == "server" and params["cookie_timeout"] is not None:
         problems.append("cookie_timeout: goes with sticky_session_type: insert, not server")
+    if params["protocol"] == "https":
+        for option in ("listener_forward", "forward_port"):
+            if params[option] is not None:
+                problems.append("%s: applies to an http listener redirecting to https, not to protocol https" % option)
+    else:
+        for option, _field in TLS:
+            if params[option] is not None:
+                problems.append("%s: applies to protocol https only" % option)
+    if params["listener_forward"] and params["forward_port"] is None:
+        problems.append("forward_port: required with listener_forward: true (the https listener's port, e.g. 443)")
+    if params["forward_port"] is not None and params["listener_forward"] is False:
+        problems.append("forward_port: goes with listener_forward: true; drop it to stop forwarding")
     health = params["health_check"] or {}
     for option, low, high in HEALTH_RANGES:
         value = health.get(option)
@@ -398,7 +509,7 @@ def wanted_fields(module):
     """The API fields the task sets (None = not set), in the API's own values."""
     params = module.params
     wanted = {}
-    for option, field in SETTINGS + STICKY:
+    for option, field in settings_of(module) + STICKY:
         value = params[option]
         wanted[field] = on_off(value) if isinstance(value, bool) else value
     health = params["health_check"]
@@ -412,6 +523,11 @@ def wanted_fields(module):
     return wanted
 
 
+def settings_of(module):
+    """The (option, field) pairs compared outside the health check and sticky sessions, for the protocol."""
+    return SETTINGS + TLS if module.params["protocol"] == "https" else SETTINGS
+
+
 def same(field, current, wanted):
     if current is None or current == "":
         return False
@@ -422,15 +538,15 @@ def same(field, current, wanted):
             return int(current) == wanted
         except (TypeError, ValueError):
             return False
-    if field in ("Description", "HealthCheckURI", "HealthCheckDomain", "Cookie"):
+    if field in ("Description", "HealthCheckURI", "HealthCheckDomain", "Cookie", "ServerCertificateId"):
         return str(current) == str(wanted)
     return str(current).lower() == str(wanted).lower()
 
 
-def compare(listener, wanted):
+def compare(listener, wanted, settings):
     """The fields to send to bring `listener` to the task (with the companions the API needs)."""
     changes = {}
-    for _option, field in SETTINGS:
+    for _option, field in settings:
         if wanted[field] is not None and not same(field, listener.get(field), wanted[field]):
             changes[field] = wanted[field]
 
@@ -497,7 +613,7 @@ def read_listener(module):
         "ListenerPort": params["listener_port"],
     }
     try:
-        body = module.call("slb", "DescribeLoadBalancerHTTPListenerAttribute", request)
+        body = module.call("slb", "DescribeLoadBalancer%sListenerAttribute" % api_protocol(module), request)
     except AlicloudApiError as error:
         if is_listener_missing(error):
             return None
@@ -505,6 +621,11 @@ def read_listener(module):
     body = dict(body)
     body.pop("RequestId", None)
     return body if body.get("ListenerPort") is not None else None
+
+
+def api_protocol(module):
+    """HTTP or HTTPS, as the protocol appears in action names."""
+    return module.params["protocol"].upper()
 
 
 def render(listener):
@@ -535,10 +656,19 @@ def create(module):
 
 def create_listener(module):
     params = module.params
-    if params["backend_server_port"] is None:
+    forwarding = bool(params["listener_forward"])
+    if params["backend_server_port"] is None and not forwarding:
         module.fail("backend_server_port: required to create the listener on port %s" % params["listener_port"])
+    if params["protocol"] == "https" and not params["server_certificate_id"]:
+        module.fail("server_certificate_id: required to create the https listener on port %s" % params["listener_port"])
     wanted = wanted_fields(module)
-    request = dict(scope(module), BackendServerPort=params["backend_server_port"])
+    request = dict(scope(module))
+    if params["backend_server_port"] is not None:
+        request["BackendServerPort"] = params["backend_server_port"]
+    if forwarding:
+        request.update(ListenerForward="on", ForwardPort=params["forward_port"])
+    if params["protocol"] == "https":
+        request.setdefault("TLSCipherPolicy", DEFAULT_TLS_CIPHER_POLICY)
     request.update((field, value) for field, value in wanted.items() if value is not None)
     request.setdefault("Bandwidth", -1)
     request.setdefault("HealthCheck", "on")
@@ -554,7 +684,7 @@ def create_listener(module):
         planned.pop("RegionId")
         return planned
     module.call(
-        "slb", "CreateLoadBalancerHTTPListener", request, verify_lost=lambda: read_listener(module)
+        "slb", "CreateLoadBalancer%sListener" % api_protocol(module), request, verify_lost=lambda: read_listener(module)
     )  # no ClientToken: after a lost answer, a listener found on the port is the one just created
     if params["wait"] or params["state"] == "present":
         return module.wait(slb.LISTENER_VISIBLE, lambda: read_listener(module), params["wait_timeout"])
@@ -590,15 +720,58 @@ def run_state(module, listener):
         current = read_listener(module)
         return current if current and current.get("Status") in on_the_way else None
 
-    module.call("slb", action, dict(scope(module), ListenerProtocol="http"), verify_lost=already_done)
+    module.call("slb", action, dict(scope(module), ListenerProtocol=params["protocol"]), verify_lost=already_done)
     if params["wait"]:
         waiter = slb.LISTENER_RUNNING if want == "running" else slb.LISTENER_STOPPED
         return True, module.wait(waiter, lambda: read_listener(module), params["wait_timeout"])
     return True, read_listener(module) or dict(listener, Status=want)
 
 
+def needs_replacing(module, listener):
+    """Why the listener must be deleted and created again to match the task (None: it can be changed in place):
+    the API takes forwarding only at creation and refuses every change to a forwarding listener."""
+    params = module.params
+    if params["protocol"] != "http":
+        return None
+    forwarding = (listener.get("ListenerForward") or "off").lower() == "on"
+    wanted = forwarding if params["listener_forward"] is None else params["listener_forward"]
+    if wanted != forwarding:
+        return "forwarding to https is turned %s" % ("on" if wanted else "off")
+    if not forwarding:
+        return None
+    if params["forward_port"] is not None and not same(
+        "ForwardPort", listener.get("ForwardPort"), params["forward_port"]
+    ):
+        return "it forwards to port %s, not %s" % (listener.get("ForwardPort"), params["forward_port"])
+    port = params["backend_server_port"]
+    if port is not None and not same("BackendServerPort", listener.get("BackendServerPort"), port):
+        return "its backend server port changes"
+    changes = compare(listener, wanted_fields(module), settings_of(module))
+    if changes:
+        return "the settings %s of a forwarding listener change" % ", ".join(sorted(changes))
+    return None
+
+
+def replace(module, listener, reason):
+    """Delete the listener and create it again as the task says; returns (True, the new listener)."""
+    params = module.params
+    module.replaced = True
+    module.warn(
+        "the http listener on port %s of %s is replaced (deleted and created again): %s, and the API changes a "
+        "forwarding listener only by creating it" % (params["listener_port"], params["load_balancer_id"], reason)
+    )
+    if module.check_mode:
+        return True, create_listener(module)
+    delete(module, listener)
+    module.wait(slb.LISTENER_DELETED, lambda: read_listener(module), params["wait_timeout"])
+    return create(module)
+
+
 def update(module, listener):
     """Bring the attributes, then the state, to the task; returns (changed, listener)."""
+    reason = needs_replacing(module, listener)
+    if reason:
+        return replace(module, listener, reason)
     changed, listener = update_attributes(module, listener)
     state_changed, listener = run_state(module, listener)
     return changed or state_changed, listener
@@ -613,9 +786,9 @@ def update_attributes(module, listener):
             "listener (state: absent) and create it again"
             % (params["listener_port"], listener.get("BackendServerPort"))
         )
-    changes = compare(listener, wanted_fields(module))
+    changes = compare(listener, wanted_fields(module), settings_of(module))
     if changes and not module.check_mode:
-        module.call("slb", "SetLoadBalancerHTTPListenerAttribute", dict(scope(module), **changes))
+        module.call("slb", "SetLoadBalancer%sListenerAttribute" % api_protocol(module), dict(scope(module), **changes))
         listener = read_listener(module) or dict(listener, **changes)
     elif changes:
         listener = dict(listener, **changes)
@@ -626,7 +799,9 @@ def delete(module, _listener):
     if module.check_mode:
         return True
     try:
-        module.call("slb", "DeleteLoadBalancerListener", dict(scope(module), ListenerProtocol="http"))
+        module.call(
+            "slb", "DeleteLoadBalancerListener", dict(scope(module), ListenerProtocol=module.params["protocol"])
+        )
     except AlicloudApiError as error:
         if not is_listener_missing(error):
             raise
@@ -640,6 +815,11 @@ def main():
         argument_spec=dict(
             load_balancer_id=dict(type="str", required=True),
             listener_port=dict(type="int", required=True),
+            protocol=dict(type="str", default="http", choices=["http", "https"]),
+            server_certificate_id=dict(type="str"),
+            tls_cipher_policy=dict(type="str", choices=TLS_CIPHER_POLICIES),
+            listener_forward=dict(type="bool"),
+            forward_port=dict(type="int"),
             backend_server_port=dict(type="int"),
             bandwidth=dict(type="int"),
             scheduler=dict(type="str", choices=["wrr", "rr", "wlc"]),
@@ -680,8 +860,15 @@ def main():
     )
     validate(module)
     params = module.params
-    what = "HTTP listener %s of load balancer %s" % (params["listener_port"], params["load_balancer_id"])
-    module.ensure("listener", what, find, create, update, delete, render)
+    module.replaced = False
+    what = "%s listener %s of load balancer %s" % (
+        api_protocol(module),
+        params["listener_port"],
+        params["load_balancer_id"],
+    )
+    module.ensure(
+        "listener", what, find, create, update, delete, render, extra=lambda module, _l: {"replaced": module.replaced}
+    )
 
 
 if __name__ == "__main__":

@@ -68,6 +68,26 @@ options:
     type: list
     elements: str
     default: ["2xx", "3xx"]
+  validate_certs:
+    description:
+      - For an https O(url), whether the server's certificate must chain to a trusted CA (the system's, or
+        O(ca_path)) and name the URL's host. Ignored with O(certificate_fingerprints), which checks more
+        narrowly.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file of the CA certificates to trust for an https O(url) instead of the system's; for a
+        self-signed site certificate, the certificate itself.
+    type: path
+  certificate_fingerprints:
+    description:
+      - For an https O(url), pin the server's certificate - its SHA-1 fingerprint (hex pairs, colons optional,
+        any case, as M(ha_web.alicloud.clb_server_certificate) returns it) must be one of these - instead of
+        checking a CA and the host name. A request answered with another certificate fails (outcome
+        C(error)). Give the old and the new fingerprint while a certificate is being rotated.
+    type: list
+    elements: str
   body_bytes:
     description:
       - Record the first this many bytes of each answer's body (as text, surrounding white space stripped) in its
@@ -105,6 +125,12 @@ EXAMPLES = r"""
   until: probe.finished
   retries: 60
   delay: 1
+
+- name: Probe the site over HTTPS, accepting only the certificate the site uploaded
+  ha_web.alicloud.http_probe:
+    url: "https://{{ clb_address }}/"
+    duration: 10
+    certificate_fingerprints: ["{{ site_certificate.certificate.fingerprint }}"]
 
 - name: Probe the home page for a minute, where only a 200 is what a user expects (a redirect fails too)
   ha_web.alicloud.http_probe:
@@ -171,16 +197,24 @@ seconds:
   type: float
 """
 
+import hashlib
 import json
 import os
 import re
 import socket
+import ssl
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.six.moves.http_client import HTTPException
+from ansible.module_utils.six.moves.http_client import HTTPException, HTTPSConnection
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
-from ansible.module_utils.six.moves.urllib.request import HTTPRedirectHandler, ProxyHandler, Request, build_opener
+from ansible.module_utils.six.moves.urllib.request import (
+    HTTPRedirectHandler,
+    HTTPSHandler,
+    ProxyHandler,
+    Request,
+    build_opener,
+)
 
 DEFAULT_EXPECTED_STATUSES = ["2xx", "3xx"]
 _STATUS = re.compile(r"^[1-5][0-9][0-9]$")
@@ -192,6 +226,49 @@ class NoRedirects(HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None
+
+
+def normal_fingerprint(text):
+    """'68:08:1A...' or '68081a...' -> '68081a...' (lower-case hex, no separators)."""
+    return re.sub(r"[^0-9a-f]", "", str(text).lower())
+
+
+class PinnedConnection(HTTPSConnection):
+    """An HTTPS connection that accepts only a server certificate whose SHA-1 fingerprint is pinned."""
+
+    pins = frozenset()
+
+    def connect(self):
+        HTTPSConnection.connect(self)
+        der = self.sock.getpeercert(binary_form=True) or b""
+        presented = hashlib.sha1(der).hexdigest()  # noqa: S324 - the fingerprint the SLB API shows
+        if presented not in self.pins:
+            self.sock.close()
+            raise ssl.SSLError("the server's certificate (SHA-1 %s) is not one of the pinned ones" % presented)
+
+
+class PinnedHTTPSHandler(HTTPSHandler):
+    def __init__(self, pins):
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # the pin is the check
+        HTTPSHandler.__init__(self, context=context)
+        self.connection = type("Pinned", (PinnedConnection,), {"pins": frozenset(pins)})
+
+    def https_open(self, req):
+        return self.do_open(self.connection, req, context=self._context)
+
+
+def https_handler(validate_certs=True, ca_path=None, fingerprints=None):
+    """The urllib handler for https URLs: pinned, checked against a CA (the system's or ca_path), or unchecked."""
+    if fingerprints:
+        return PinnedHTTPSHandler(normal_fingerprint(f) for f in fingerprints)
+    if not validate_certs:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return HTTPSHandler(context=context)
+    return HTTPSHandler(context=ssl.create_default_context(cafile=ca_path))
 
 
 def parse_expected_statuses(values):
@@ -282,11 +359,13 @@ def run(
     body_bytes=0,
     clock=time.monotonic,
     sleep=time.sleep,
+    tls=None,
 ):
-    """Probe on schedule; returns (summary, records). ValueError for a bad expected_statuses, before any request."""
+    """Probe on schedule; returns (summary, records). ValueError for a bad expected_statuses, before any request.
+    tls: the keyword arguments of https_handler (default: checked against the system's CAs)."""
     expected = parse_expected_statuses(DEFAULT_EXPECTED_STATUSES if expected_statuses is None else expected_statuses)
     # straight to the site, whatever proxy the environment names; redirects are answers, not followed
-    opener = build_opener(ProxyHandler({}), NoRedirects())
+    opener = build_opener(ProxyHandler({}), NoRedirects(), https_handler(**(tls or {})))
     interval = 1.0 / rate
     started_at, began = time.time(), clock()
     records = []
@@ -328,6 +407,9 @@ def main():
             output=dict(type="path"),
             expected_statuses=dict(type="list", elements="str", default=DEFAULT_EXPECTED_STATUSES),
             body_bytes=dict(type="int", default=0),
+            validate_certs=dict(type="bool", default=True),
+            ca_path=dict(type="path"),
+            certificate_fingerprints=dict(type="list", elements="str"),
         ),
         supports_check_mode=True,
     )
@@ -346,6 +428,13 @@ def main():
         parse_expected_statuses(params["expected_statuses"])
     except ValueError as error:
         module.fail_json(msg=str(error))
+    for fingerprint in params["certificate_fingerprints"] or []:
+        if len(normal_fingerprint(fingerprint)) != 40:
+            module.fail_json(
+                msg="certificate_fingerprints: %r is not a SHA-1 fingerprint (40 hex digits)" % fingerprint
+            )
+    if params["ca_path"] and not os.path.isfile(params["ca_path"]):
+        module.fail_json(msg="ca_path: %s is not a file" % params["ca_path"])
     summary, records = run(
         params["url"],
         params["rate"],
@@ -355,6 +444,11 @@ def main():
         params["stop_file"],
         params["expected_statuses"],
         params["body_bytes"],
+        tls=dict(
+            validate_certs=params["validate_certs"],
+            ca_path=params["ca_path"],
+            fingerprints=params["certificate_fingerprints"],
+        ),
     )
     summary["expected_statuses"] = params["expected_statuses"]
     if params["output"]:

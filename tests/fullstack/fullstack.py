@@ -68,3 +68,15 @@ def in_host(container, script):
         check=False,
     )
     return done.stdout.strip()
+
+
+def site_certificate(inventory):
+    """The path of the self-signed certificate site.yml made for the local inventory's site (vars/site_https.yml)."""
+    return Path(inventory).parent / f".state-{SITE_NAME}" / "tls" / "site.crt"
+
+
+def site_tls_context(inventory):
+    """An SSL context that trusts the site's self-signed certificate only (and checks it names the address)."""
+    import ssl
+
+    return ssl.create_default_context(cafile=str(site_certificate(inventory)))

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from fullstack import changed, in_host, play, playbook_command, report
+from fullstack import changed, in_host, play, playbook_command, report, site_tls_context
 
 pytestmark = pytest.mark.timeout(1800)
 
@@ -54,11 +54,11 @@ def _hosts(cloud):
     }
 
 
-def _through_clb(url, path, times=10):
-    """{backend: set of bodies} of `times` requests to the site."""
+def _through_clb(site, path, times=10):
+    """{backend: set of bodies} of `times` requests to the site (`releases`: its URL and TLS context)."""
     answers = {}
     for _request in range(times):
-        with urllib.request.urlopen(url + path, timeout=5) as answer:  # noqa: S310 (the test's own CLB, loopback)
+        with urllib.request.urlopen(site["url"] + path, timeout=5, context=site["tls"]) as answer:  # noqa: S310 (the test's own CLB, loopback)
             answers.setdefault(answer.headers["X-Backend-Server"], set()).add(answer.read().decode())
     return answers
 
@@ -84,7 +84,8 @@ def releases(site, cloud, tmp_path_factory):
     return {
         "a": _release_id(_content(directory, "a")),
         "b": _release_id(_content(directory, "b")),
-        "url": f"http://{address}:80",  # as the site names it (its listener port)
+        "url": f"https://{address}:443",  # as the site names it (the local inventory's site_https, its port)
+        "tls": site_tls_context(site),  # trusts the site's self-signed certificate
     }
 
 
@@ -93,7 +94,7 @@ def test_a_first_release_is_published_and_served_by_every_host(cloud, site, tmp_
     assert result["action"] == "deploy" and result["previous_release"] == ""
     assert re.fullmatch(r"[0-9a-f]{16}", result["release"]) and result["release"] == releases["a"]
     assert result["url"] == releases["url"] + "/"  # before the first release the prober asks for the home page
-    assert _through_clb(releases["url"], "/") == {name: {CONTENT["a"]["index.html"]} for name in _hosts(cloud)}
+    assert _through_clb(releases, "/") == {name: {CONTENT["a"]["index.html"]} for name in _hosts(cloud)}
     for container in _hosts(cloud).values():
         assert in_host(container, "readlink /nas_master/www/current; readlink /nas_backup/www/current") == (
             f"releases/{releases['a']}\nreleases/{releases['a']}"
@@ -109,7 +110,7 @@ def test_a_second_release_switches_every_host_at_once_under_the_prober(cloud, si
     assert set(result["serving_by_host"]) == set(_hosts(cloud))
     # each host answered both releases: the old before the switch, the new after it
     assert all(times["last_old"] < times["first_new"] for times in result["serving_by_host"].values())
-    assert _through_clb(releases["url"], "/new.txt") == {name: {"b only\n"} for name in _hosts(cloud)}
+    assert _through_clb(releases, "/new.txt") == {name: {"b only\n"} for name in _hosts(cloud)}
     records = json.loads(Path(result["requests_file"]).read_text())["records"]
     assert {r["body"] for r in records} == {releases["a"], releases["b"]}
 
@@ -129,7 +130,7 @@ def test_a_rollback_serves_the_previous_release(cloud, site, tmp_path, releases)
         releases["b"],
     )
     assert result["mixed_releases_seconds"] == 0, result["serving_by_host"]
-    assert _through_clb(releases["url"], "/") == {name: {CONTENT["a"]["index.html"]} for name in _hosts(cloud)}
+    assert _through_clb(releases, "/") == {name: {CONTENT["a"]["index.html"]} for name in _hosts(cloud)}
 
 
 def test_a_release_by_id_and_deploy_keep(cloud, site, tmp_path, releases):
@@ -157,7 +158,7 @@ def test_the_deploy_refuses_while_a_host_serves_from_the_backup(cloud, site, tmp
         assert done.returncode != 0
         assert f"{name} serve(s) from the backup share" in done.stdout, done.stdout[-3000:]
         assert "deploy_force=true" in done.stdout
-        assert _through_clb(releases["url"], "/.release/id") == {n: {releases["b"] + "\n"} for n in _hosts(cloud)}
+        assert _through_clb(releases, "/.release/id") == {n: {releases["b"] + "\n"} for n in _hosts(cloud)}
     finally:
         in_host(container, "rm -f /var/lib/ha_web/nas_sync/hold")
     deadline = time.monotonic() + 60

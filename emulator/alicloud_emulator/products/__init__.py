@@ -7,7 +7,9 @@ from . import (  # noqa: F401 - they register their actions
     ecs_security_groups,
     nas_zones,
     slb_backends,
+    slb_certificates,
     slb_health,
+    slb_https_listeners,
     slb_listeners,
     slb_load_balancers,
 )

@@ -1,7 +1,8 @@
 """SLB (CLB) 2014-05-15: the product, its tag actions, and what its resource files share.
 
-The resources live in `slb_load_balancers.py`, `slb_listeners.py` (HTTP listeners), `slb_backends.py` (backend
-servers) and `slb_health.py` (DescribeHealthStatus).
+The resources live in `slb_load_balancers.py`, `slb_listeners.py` (HTTP listeners, and what all listeners share),
+`slb_https_listeners.py`, `slb_certificates.py` (server certificates), `slb_backends.py` (backend servers) and
+`slb_health.py` (DescribeHealthStatus).
 """
 
 from . import slb_errors
@@ -11,7 +12,7 @@ from .tagging import register_tagging
 SLB = Product(code="Slb", version="2014-05-15", endpoint_prefix="slb", permission_denied=slb_errors.FORBIDDEN)
 register_tagging(
     SLB,
-    {"instance": "load_balancer", "listener": "listener"},
+    {"instance": "load_balancer", "listener": "listener", "certificate": "server_certificate"},
     not_found=lambda resource_id: slb_errors.RESOURCE_NOT_EXIST(resource_id=resource_id),
     max_resources=20,
 )

@@ -97,3 +97,37 @@ TOO_MANY_BACKEND_SERVERS = ErrorCode(
 VSWITCH_AVAILABLE_IP_NOT_EXIST = ErrorCode(
     400, "VSwitchAvailableIpNotExist", "The specified VSwitch has no availabe ip."
 )
+CERTIFICATE_AND_PRIVATE_KEY_IS_REFERED = ErrorCode(
+    400,
+    "CertificateAndPrivateKeyIsRefered",
+    "The specified certificate is bound to listeners. You cannot delete it.",
+)
+CERTIFICATE_NOT_MATCH_PRIVATE_KEY = ErrorCode(
+    400, "CertificateNotMatchPrivateKey", "Certificate and key does not match."
+)
+INVALID_PARAMETER_CERTIFICATE_EMPTY = ErrorCode(
+    400, "InvalidParameter", "The specified parameter ServerCertificate or Key is empty."
+)
+INVALID_PARAMETER_CERTIFICATE_FORMAT = ErrorCode(
+    400, "InvalidParameter", "The specified parameter ServerCertificate format is error."
+)
+INVALID_PARAMETER_KEY_FORMAT = ErrorCode(400, "InvalidParameter", "The specified parameter key format is error.")
+INVALID_PARAMETER_TLS_CIPHER_POLICY = ErrorCode(
+    400, "InvalidParameter", "The specified parameter TLSCipherPolicy is not valid."
+)
+LISTENER_FORWARD_EXIST = ErrorCode(
+    400,
+    "ListenerForwardExist",
+    "The specified listener is forwarded by the other listener, the ListenerForward relationship should be "
+    "deleted firstly.",
+)
+MISSING_PARAM_SERVER_CERTIFICATE_ID = ErrorCode(
+    400, "InvalidParameter", "The specified parameter ServerCertificateId is empty."
+)
+OPERATION_NOT_ALLOWED_FORWARDING_LISTENER = ErrorCode(
+    400, "Operation.NotAllowed", "Operation Denied. The HTTP listener does not support this action."
+)
+PRIVATE_KEY_ENCRYPTION = ErrorCode(400, "PrivateKeyEncryption", "Key has Encrypted .")
+SERVER_CERTIFICATE_ID_NOT_FOUND = ErrorCode(
+    404, "ServerCertificateId.NotFound", "The specified ServerCertificateId does not exist."
+)

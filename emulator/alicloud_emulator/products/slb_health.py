@@ -52,7 +52,9 @@ def describe_health_status(ctx):
     listeners = [
         x
         for x in listeners_of(ctx, lb)
-        if (port is None or x["ListenerPort"] == port) and (protocol is None or x["ListenerProtocol"] == protocol)
+        if (port is None or x["ListenerPort"] == port)
+        and (protocol is None or x["ListenerProtocol"] == protocol)
+        and x.get("ListenerForward") != "on"  # a forwarding listener redirects: it has no backends to check
     ]
     rows = [
         {

@@ -1,6 +1,13 @@
-"""SLB HTTP listeners: Create, SetAttribute, DescribeAttribute, DescribeLoadBalancerListeners, Start, Stop, Delete.
+"""SLB listeners: the HTTP listener's Create, SetAttribute, DescribeAttribute; DescribeLoadBalancerListeners,
+Start, Stop, Delete of any listener; the settings HTTP and HTTPS listeners share (slb_https_listeners.py).
 
-HTTP listeners are created `stopped`; Start goes `starting` -> `running`, Stop `stopping` -> `stopped`.
+Listeners are created `stopped`; Start goes `starting` -> `running`, Stop `stopping` -> `stopped`. One listener per
+port of a load balancer, whatever its protocol.
+
+An HTTP listener created with ListenerForward=on and ForwardPort (an HTTPS listener of the same load balancer)
+redirects every request there with a 302 and has no backend of its own: as on the real CLB, forwarding can only
+be set at creation, any later SetLoadBalancerHTTPListenerAttribute of such a listener is refused
+(`Operation.NotAllowed`), and the HTTPS listener it forwards to cannot be deleted before it (`ListenerForwardExist`).
 """
 
 from ..errors import ApiError, invalid_parameter
@@ -69,8 +76,8 @@ _HTTP_CODES = ("http_2xx", "http_3xx", "http_4xx", "http_5xx")
 _STICKY_DETAILS = ("StickySessionType", "Cookie", "CookieTimeout")
 
 
-def _listener_id(lb_id, port):
-    return f"{lb_id}_http_{port}"
+def _listener_id(lb_id, protocol, port):
+    return f"{lb_id}_{protocol}_{port}"
 
 
 def _set_timeouts(params, settings):
@@ -124,7 +131,7 @@ def _set_sticky_session(params, settings):
         settings["Cookie"] = cookie
 
 
-def _listener_settings(params, current):
+def listener_settings(params, current):
     """The listener attributes once the request's are applied over `current` (validated as the API does)."""
     settings = dict(current)
     for name in _ON_OFF_SETTINGS:
@@ -148,55 +155,78 @@ def _listener_settings(params, current):
     return settings
 
 
-def _listener_port(params):
+def listener_port(params):
     port = params.int("ListenerPort", required=True)
     if not 1 <= port <= 65535:
         raise slb_errors.INVALID_PARAMETER_FORWARD_PORT()
     return port
 
 
-def _listener(ctx, lb, not_found=slb_errors.LISTENER_NOT_FOUND):
-    """The HTTP listener of the request's ListenerPort (and ListenerProtocol, if given)."""
-    port = _listener_port(ctx.params)
-    protocol = ctx.params.str("ListenerProtocol", default="http")
-    listener = ctx.store.get("listener", _listener_id(lb["LoadBalancerId"], port))
-    if listener is None or protocol.lower() != "http":
+def listener_on_port(ctx, lb, port):
+    found = ctx.store.find("listener", LoadBalancerId=lb["LoadBalancerId"], ListenerPort=port)
+    return found[0] if found else None
+
+
+def find_listener(ctx, lb, protocol=None, not_found=slb_errors.LISTENER_NOT_FOUND):
+    """The listener on the request's ListenerPort, of `protocol` (or of the request's ListenerProtocol, if given)."""
+    port = listener_port(ctx.params)
+    protocol = protocol or ctx.params.str("ListenerProtocol")
+    listener = listener_on_port(ctx, lb, port)
+    if listener is None or (protocol is not None and protocol.lower() != listener["ListenerProtocol"]):
         raise not_found()
     return listener
 
 
-@SLB.action("CreateLoadBalancerHTTPListener")
-def create_load_balancer_http_listener(ctx):
-    p = ctx.params
-    lb = load_balancer(ctx, p.str("LoadBalancerId", required=True))
-    port = _listener_port(p)
-    p.str("HealthCheck", required=True)
-    p.str("StickySession", required=True)
-    if "BackendServerPort" not in p:
-        raise slb_errors.MISSING_PARAM_BACKEND_SERVER_PORT()
-    backend_port = p.int("BackendServerPort", minimum=1, maximum=65535)
-    settings = _listener_settings(p, LISTENER_DEFAULTS)
-    tags = p.tags()
-    listener_id = _listener_id(lb["LoadBalancerId"], port)
-    if ctx.store.get("listener", listener_id) is not None:
+def add_listener(ctx, lb, protocol, port, fields, tags):
+    """Store a new, stopped listener; refused when the port is taken (by a listener of any protocol)."""
+    if listener_on_port(ctx, lb, port) is not None:
         # The code of the official API metadata (older answers said ListenerAlreadyExists).
         raise slb_errors.INVALID_PARAMETER_LISTENER_PORT_CONFLICT()
     ctx.store.add(
         "listener",
-        listener_id,
+        _listener_id(lb["LoadBalancerId"], protocol, port),
         {
             "LoadBalancerId": lb["LoadBalancerId"],
             "ListenerPort": port,
-            "ListenerProtocol": "http",
-            "BackendServerPort": backend_port,
+            "ListenerProtocol": protocol,
             "Status": "stopped",
-            **settings,
+            **fields,
             "_running_since": None,
             "_tags": tags,
         },
         region=lb["_region"],
     )
     changed(ctx, "listener_created", lb)
+
+
+def _forwarding(ctx, lb, port):
+    """ListenerForward/ForwardPort of a new HTTP listener, checked: {} when it does not forward."""
+    p = ctx.params
+    if on_off(p, "ListenerForward", default="off") == "off":
+        return {}
+    forward_port = p.int("ForwardPort")
+    target = listener_on_port(ctx, lb, forward_port) if forward_port else None
+    if target is None or target["ListenerProtocol"] != "https" or forward_port == port:
+        raise slb_errors.INVALID_PARAMETER_FORWARD_PORT()
+    return {"ListenerForward": "on", "ForwardPort": forward_port}
+
+
+@SLB.action("CreateLoadBalancerHTTPListener")
+def create_load_balancer_http_listener(ctx):
+    p = ctx.params
+    lb = load_balancer(ctx, p.str("LoadBalancerId", required=True))
+    port = listener_port(p)
+    p.str("HealthCheck", required=True)
+    p.str("StickySession", required=True)
+    forwarding = _forwarding(ctx, lb, port)
+    if "BackendServerPort" not in p and not forwarding:
+        raise slb_errors.MISSING_PARAM_BACKEND_SERVER_PORT()
+    backend_port = p.int("BackendServerPort", minimum=1, maximum=65535)
+    settings = listener_settings(p, LISTENER_DEFAULTS)
+    fields = {**settings, **forwarding}
+    if backend_port is not None:
+        fields["BackendServerPort"] = backend_port
+    add_listener(ctx, lb, "http", port, fields, p.tags())
     return {}
 
 
@@ -204,15 +234,22 @@ def create_load_balancer_http_listener(ctx):
 def set_load_balancer_http_listener_attribute(ctx):
     p = ctx.params
     lb = load_balancer(ctx, p.str("LoadBalancerId", required=True))
-    listener = _listener(ctx, lb)
-    current = {k: v for k, v in listener.items() if k in LISTENER_DEFAULTS or k in _RANGED_SETTINGS}
+    listener = find_listener(ctx, lb, "http")
+    if listener.get("ListenerForward") == "on":
+        raise slb_errors.OPERATION_NOT_ALLOWED_FORWARDING_LISTENER()
+    update_listener(ctx, lb, listener, LISTENER_DEFAULTS)
+    return {}
+
+
+def update_listener(ctx, lb, listener, defaults, extra=None):
+    """Apply the request's settings (those named in `defaults` and the ranged ones), and `extra`, to `listener`."""
+    current = {k: v for k, v in listener.items() if k in defaults or k in _RANGED_SETTINGS}
     current.update({k: listener[k] for k in ("HealthCheckDomain", *_STICKY_DETAILS) if k in listener})
-    settings = _listener_settings(p, current)
+    settings = listener_settings(ctx.params, current)
     for name in ("HealthCheckDomain", *_STICKY_DETAILS):
         listener.pop(name, None)
-    listener.update(settings)
+    listener.update(settings, **(extra or {}))
     changed(ctx, "listener_updated", lb)
-    return {}
 
 
 _LISTENER_TOP_FIELDS = (
@@ -221,15 +258,15 @@ _LISTENER_TOP_FIELDS = (
 )  # fmt: skip
 
 
-def _public(resource):
+def public(resource):
     return {k: v for k, v in resource.items() if not k.startswith("_")}
 
 
 @SLB.action("DescribeLoadBalancerHTTPListenerAttribute")
 def describe_load_balancer_http_listener_attribute(ctx):
     lb = load_balancer(ctx, ctx.params.str("LoadBalancerId", required=True))
-    listener = _listener(ctx, lb)
-    rendered = _public(listener)
+    listener = find_listener(ctx, lb, "http")
+    rendered = public(listener)
     del rendered["ListenerProtocol"]  # the flat HTTP view has no protocol field
     rendered["Tags"] = tags_with_tag_key(listener)
     return rendered
@@ -237,9 +274,10 @@ def describe_load_balancer_http_listener_attribute(ctx):
 
 def _render_listener(listener):
     """DescribeLoadBalancerListeners: common fields, the HTTP ones in HTTPListenerConfig, tags as a bare list."""
-    public = _public(listener)
-    rendered = {k: public[k] for k in _LISTENER_TOP_FIELDS}
-    rendered["HTTPListenerConfig"] = {k: v for k, v in public.items() if k not in _LISTENER_TOP_FIELDS}
+    fields = public(listener)
+    rendered = {k: fields[k] for k in _LISTENER_TOP_FIELDS if k in fields}
+    config = f"{listener['ListenerProtocol'].upper()}ListenerConfig"
+    rendered[config] = {k: v for k, v in fields.items() if k not in _LISTENER_TOP_FIELDS}
     rendered["Tags"] = tags_with_tag_key(listener)["Tag"]
     return rendered
 
@@ -291,7 +329,7 @@ def describe_load_balancer_listeners(ctx):
 @SLB.action("StartLoadBalancerListener")
 def start_load_balancer_listener(ctx):
     lb = load_balancer(ctx, ctx.params.str("LoadBalancerId", required=True))
-    listener = _listener(ctx, lb)
+    listener = find_listener(ctx, lb)
     if listener["Status"] in ("running", "starting"):
         return {}
     listener["Status"] = "starting"
@@ -304,7 +342,7 @@ def start_load_balancer_listener(ctx):
 @SLB.action("StopLoadBalancerListener")
 def stop_load_balancer_listener(ctx):
     lb = load_balancer(ctx, ctx.params.str("LoadBalancerId", required=True))
-    listener = _listener(ctx, lb)
+    listener = find_listener(ctx, lb)
     if listener["Status"] in ("stopped", "stopping"):
         return {}
     listener["Status"] = "stopping"
@@ -317,7 +355,9 @@ def stop_load_balancer_listener(ctx):
 @SLB.action("DeleteLoadBalancerListener")
 def delete_load_balancer_listener(ctx):
     lb = load_balancer(ctx, ctx.params.str("LoadBalancerId", required=True))
-    listener = _listener(ctx, lb, not_found=slb_errors.LISTENER_NOT_FOUND_ON_DELETE)
+    listener = find_listener(ctx, lb, not_found=slb_errors.LISTENER_NOT_FOUND_ON_DELETE)
+    if ctx.store.find("listener", LoadBalancerId=lb["LoadBalancerId"], ForwardPort=listener["ListenerPort"]):
+        raise slb_errors.LISTENER_FORWARD_EXIST()
     ctx.store.remove("listener", listener["_id"])
     changed(ctx, "listener_deleted", lb)
     return {}

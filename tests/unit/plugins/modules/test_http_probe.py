@@ -4,6 +4,7 @@ would not expect (a status outside expected_statuses, a timeout, a connection er
 import http.server
 import json
 import re
+import ssl
 import threading
 
 import pytest
@@ -198,3 +199,60 @@ def test_the_body_is_left_out_by_default(server, capsys, tmp_path):
     output = tmp_path / "probe.json"
     _module(capsys, url=_url(server), rate=10, duration=0.25, output=str(output))
     assert all("body" not in r for r in json.loads(output.read_text())["records"])
+
+
+# https: a pinned certificate, a CA file, and no check ------------------------------------------------
+@pytest.fixture
+def tls_server(tmp_path):
+    """The same server behind TLS with a self-signed certificate for 127.0.0.1: (server, certificate PEM path,
+    its SHA-1 fingerprint as the SLB API writes it)."""
+    from alicloud_emulator.test_certificates import self_signed
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509 import load_pem_x509_certificate
+
+    certificate, key, _key = self_signed("localhost", ips=["127.0.0.1"])
+    (tmp_path / "site.crt").write_text(certificate)
+    (tmp_path / "site.pem").write_text(certificate + key)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(tmp_path / "site.pem"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    httpd.lock, httpd.paths, httpd.release, httpd.stop_file = threading.Lock(), [], threading.Event(), None
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    digest = load_pem_x509_certificate(certificate.encode()).fingerprint(hashes.SHA1())  # noqa: S303 - the API's fingerprint
+    yield httpd, str(tmp_path / "site.crt"), ":".join("%02x" % b for b in digest)
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _https(server, path="/"):
+    return "https://127.0.0.1:%d%s" % (server.server_address[1], path)
+
+
+def _outcomes(url, **tls):
+    summary, records = run(url, 20, 0.2, 2, "X-Backend-Server", tls=tls)
+    return summary["statuses"], records[0]["error"]
+
+
+def test_a_pinned_certificate_is_accepted_and_another_refused(tls_server):
+    server, _ca, fingerprint = tls_server
+    assert _outcomes(_https(server), fingerprints=[fingerprint.upper()])[0] == {"200": 4}
+    statuses, error = _outcomes(_https(server), fingerprints=["00" * 20])
+    assert statuses == {"error": 4} and "not one of the pinned" in error
+
+
+def test_a_self_signed_certificate_needs_its_ca_file_or_no_check(tls_server):
+    server, ca_path, _fingerprint = tls_server
+    statuses, error = _outcomes(_https(server))
+    assert statuses == {"error": 4} and "CERTIFICATE_VERIFY_FAILED" in error
+    assert _outcomes(_https(server), ca_path=ca_path)[0] == {"200": 4}
+    assert _outcomes(_https(server), validate_certs=False)[0] == {"200": 4}
+
+
+def test_the_module_refuses_a_fingerprint_that_is_not_one(server, capsys):
+    arguments = {"url": _url(server), "duration": 1, "certificate_fingerprints": ["ab:cd"]}
+    with patch_module_args(arguments), pytest.raises(SystemExit):
+        http_probe.main()
+    result = json.loads(capsys.readouterr().out)
+    assert result["failed"] and "certificate_fingerprints" in result["msg"]
+    assert server.paths == []
