@@ -86,8 +86,8 @@ def _problems(status, expected_instances):
         elif h["sync_service"] != "active":
             problems.append("%s: its sync to the backup (nas-sync.service) is %s" % (h["name"], h["sync_service"]))
     for c in status["certificates"]:
-        if c.get("days_left") is not None and c["days_left"] < CERTIFICATE_WARNING_DAYS:
-            problems.append("certificate %s expires in %d days" % (c.get("name"), c["days_left"]))
+        if c.get("days_left") is not None and int(c["days_left"]) < CERTIFICATE_WARNING_DAYS:
+            problems.append("certificate %s expires in %d days" % (c.get("name"), int(c["days_left"])))
     for a in status["alarms"]:
         problems.append("alarm %s firing since %s" % (a.get("name"), a.get("since", "?")))
     return problems

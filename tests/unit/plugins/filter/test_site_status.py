@@ -51,7 +51,7 @@ def test_each_kind_of_trouble_is_named():
     switch = {"at": "2026-12-01T10:05:00Z", "to": "backup", "reason": "probe failed"}
     reads["hosts"] = {"ha-web-web-1": _host(serving="backup", switches=[switch]), "ha-web-web-2": _host(sync="failed")}
     reads["alarms"] = [{"name": "ha-web-unhealthy-backends", "since": "2026-12-01T10:04:00Z"}]
-    reads["certificates"] = [{"name": "ha-web-2026", "expire_time": "2026-12-11T00:00:00Z", "days_left": 10}]
+    reads["certificates"] = [{"name": "ha-web-2026", "expire_time": "2026-12-11T00:00:00Z", "days_left": "10"}]
     status = site_status(reads, 2)
     assert status["healthy"] is False
     assert status["degraded"] == [
