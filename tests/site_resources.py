@@ -12,6 +12,11 @@ SITE_RESOURCES = {
     "listener": 1,
     "file_system": 2,
     "mount_target": 2,
+    # CloudMonitor (site_alarms, on by default): the site's contact group, the unhealthy-backend and CPU rules,
+    # the spot interruption event rule
+    "contact_group": 1,
+    "metric_rule": 2,
+    "event_rule": 1,
 }
 
 

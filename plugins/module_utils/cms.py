@@ -44,14 +44,14 @@ def pages(module, action, params, path, number_name="PageNumber"):
         number += 1
 
 
-def delete_quietly(module, action, params):
-    """A delete; what is already gone is no error. Returns True when it deleted something."""
+def delete_found(module, action, params):
+    """The delete of something just found; ResourceNotFound is no error (a retry after a lost answer, or another
+    run, deleted it already). Returns True (changed)."""
     try:
         call(module, action, params)
     except AlicloudApiError as error:
-        if is_code(error, *RESOURCE_NOT_FOUND):
-            return False
-        raise
+        if not is_code(error, *RESOURCE_NOT_FOUND):
+            raise
     return True
 
 

@@ -144,7 +144,7 @@ def update(module, group):
 def delete(module, group):
     if module.check_mode:
         return True
-    return cms.delete_quietly(module, "DeleteContactGroup", {"ContactGroupName": group["name"]})
+    return cms.delete_found(module, "DeleteContactGroup", {"ContactGroupName": group["name"]})
 
 
 def main():

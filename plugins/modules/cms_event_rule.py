@@ -307,7 +307,7 @@ def update(module, current):
 def delete(module, current):
     if module.check_mode:
         return True
-    return cms.delete_quietly(module, "DeleteEventRules", {"RuleNames": [current["name"]]})
+    return cms.delete_found(module, "DeleteEventRules", {"RuleNames": [current["name"]]})
 
 
 def main():

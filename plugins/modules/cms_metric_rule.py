@@ -343,7 +343,7 @@ def update(module, current):
 def delete(module, current):
     if module.check_mode:
         return True
-    return cms.delete_quietly(module, "DeleteMetricRules", {"Id": [current["RuleId"]]})
+    return cms.delete_found(module, "DeleteMetricRules", {"Id": [current["RuleId"]]})
 
 
 def planned(module):
