@@ -3,8 +3,8 @@
 An emulator process (`--timing fast`: a rule's 60 s period lasts 6 s) with two Running instances behind a CLB
 listener (health check on, interval 2 s, thresholds 3), the site's rule (acs_slb_dashboard UnhealthyServerCount
 Maximum > 0, 1 period). Each trial waits a random part of a period, stops one instance (ECS StopInstance), polls
-DescribeHealthStatus every 50 ms until the CLB reports it abnormal, and reads when the alarm fired from GET /_emulator/runtime/alarms; then
-starts it again and waits for the alarm to end. Target: one period + 5 s.
+DescribeHealthStatus every 50 ms until the CLB reports it abnormal, and reads when the alarm fired from
+GET /_emulator/runtime/alarms; then starts it again and waits for the alarm to end. Target: one period + 5 s.
 
 .venv/bin/python bench/alarm_bench.py [--trials 8] [--seed 16] [--output bench/results/alarms.json]
 """
