@@ -187,3 +187,9 @@ def test_event_rule_refused(cms, m):
         webhook_parameters=[m.PutEventRuleTargetsRequestWebhookParameters(id="1", url="http://127.0.0.1:9/e")],
     )
     raises(lambda: cms.put_event_rule_targets(targets), "ResourceNotFound", 404)
+
+
+def test_a_denied_action_answers_access_forbidden(emulator, cms, m):
+    emulator.admin.deny("emulator-ak", ["cms:PutContactGroup"])
+    raises(lambda: put_group(cms, m), "AccessForbidden", 403)
+    assert cms.describe_contact_group_list(m.DescribeContactGroupListRequest()).body.total == 0
