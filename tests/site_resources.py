@@ -12,12 +12,10 @@ SITE_RESOURCES = {
     "listener": 1,
     "file_system": 2,
     "mount_target": 2,
-    # CloudMonitor (site_alarms, on by default): the site's contact group, the unhealthy-backend and CPU rules,
-    # the spot interruption event rule
-    "contact_group": 1,
-    "metric_rule": 2,
-    "event_rule": 1,
 }
+# What site.yml adds with site_alarms (on by default, playbooks/alarms.yml): the site's contact group, the
+# unhealthy-backend and CPU rules, the spot interruption event rule
+SITE_ALARMS = {"contact_group": 1, "metric_rule": 2, "event_rule": 1}
 
 
 def resource_counts(state):

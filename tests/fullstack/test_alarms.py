@@ -1,6 +1,7 @@
-"""CloudMonitor alarms on the full stack (issue 16, part 2): the site makes its alarm rules (and tells a loopback
-webhook), a healthy site fires nothing, the ECS drill fires the unhealthy-backend alarm within one period + 5 s
-of the CLB marking the target abnormal and lists it in its report, and teardown leaves no rule or contact group.
+"""CloudMonitor alarms on the full stack (issue 16, part 2): the site makes its alarm rules once it is healthy
+(and tells a loopback webhook), so its build fires none, and a second run changes nothing; the ECS drill fires the
+unhealthy-backend alarm within one period + 5 s of the CLB marking the target abnormal and lists it in its report;
+teardown leaves no rule or contact group.
 """
 
 import http.server
@@ -8,7 +9,8 @@ import threading
 import urllib.parse
 
 import pytest
-from fullstack import SITE_NAME, play, report
+from fullstack import SITE_NAME, changed, play, report
+from site_resources import SITE_ALARMS, resource_counts
 
 pytestmark = pytest.mark.timeout(1800)
 PERIOD = 60  # seconds: the period of the site's rules, in real-cloud time
@@ -45,12 +47,15 @@ def test_site_builds_with_its_alarms(cloud, inventory, receiver):
     inventory.site_vars["site_alarm_webhook"] = receiver[0]
     play(inventory, "site.yml")
     state = cloud.admin.call("GET", "/state")
+    counts = resource_counts(state)
+    assert {kind: counts.get(kind, 0) for kind in SITE_ALARMS} == SITE_ALARMS
     rules = {rule["RuleName"]: rule for rule in state["metric_rule"].values()}
     assert set(rules) == {UNHEALTHY_RULE, f"{SITE_NAME}-web-cpu-high"}
     assert rules[UNHEALTHY_RULE]["Webhook"] == receiver[0]
     assert list(state["event_rule"]) == [f"{SITE_NAME}-spot-interruption"]
     assert list(state["contact_group"]) == [f"{SITE_NAME}-ops"]
-    assert fired(cloud) == [], "a healthy site fires no alarm"
+    assert fired(cloud) == [], "the alarms are made once the site is healthy: its build fires none"
+    assert changed(play(inventory, "alarms.yml")) == {"localhost": 0}, "a second run changes nothing"
 
 
 def test_ecs_drill_fires_the_unhealthy_backend_alarm_within_a_period(cloud, inventory, receiver, tmp_path):
