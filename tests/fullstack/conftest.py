@@ -2,6 +2,7 @@
 (pytest-xdist, `--dist loadfile`). A worker's slot keeps its emulator apart from the others: its load balancers
 take addresses in 127.0.<slot>.200-220 and its site a 10.x.0.0/16 no Docker network uses. FULLSTACK_SLOT_BASE
 moves the slots (two checkouts testing at once on one machine); the default, 0, is what `make test` uses.
+FULLSTACK_TIMING picks the emulator's timing profile (default `fast`; `realistic` for a measure such as the heal's).
 """
 
 import os
@@ -27,7 +28,7 @@ def slot(worker_id):
 def cloud(tmp_path_factory, worker_id):
     state = tmp_path_factory.mktemp("fullstack-emulator")
     # The hosts start with the apt state of a freshly built image (empty package lists stamped now).
-    emulator = DockerEmulator(str(state), fresh_apt_image())
+    emulator = DockerEmulator(str(state), fresh_apt_image(), timing=os.environ.get("FULLSTACK_TIMING", "fast"))
     number = slot(worker_id)
     emulator.extra_args += ["--lb-addresses", f"127.0.{number}.200-127.0.{number}.220"]
     with emulator:

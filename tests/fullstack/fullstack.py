@@ -33,6 +33,17 @@ def changed(output):
     return {m[0]: int(m[1]) for m in re.findall(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)", output, re.MULTILINE)}
 
 
+def changed_tasks(output):
+    """["<task>: <host>", ...] for every result reported changed (what to show when a re-run should change nothing)."""
+    found, task = [], None
+    for line in output.splitlines():
+        if line.startswith("TASK ["):
+            task = line[6 : line.rfind("]")]
+        elif line.startswith("changed: ["):
+            found.append(f"{task}: {line[10 : line.index(']')]}")
+    return found
+
+
 def report(output):
     """The drill's report; its failed figure counts every request not answered 200, each failed outcome timed; its
     picture (an SVG) is beside it."""

@@ -2,20 +2,22 @@
 site.yml -> site.yml again (nothing changes, no mutating call) -> --check (nothing changes) -> the ECS drill ->
 the ECS drill with drain (no failed request) -> the NAS drill (read_only, then read_write: no file lost, no answer
 other than 200 outside the switch) -> the NAS drill killed right after it deleted the master's mount target, then
-site.yml (every host back on the master, nothing lost) -> teardown.yml -> teardown.yml again (nothing to do).
+site.yml (every host back on the master, nothing lost), with status.yml telling the degraded site from the healthy
+one -> teardown.yml -> teardown.yml again (nothing to do).
 
 The emulator runs on its own port, state directory and loopback range, and the site on its own CIDRs, so it does
 not collide with a `make demo` left running; `alicloud-emulator down` removes everything at the end, also when a
 step failed. The inventory is inventories/local with the endpoint rewritten to this emulator.
 """
 
+import json
 import os
 import signal
 import subprocess
 import time
 
 import pytest
-from fullstack import ROOT, changed, in_host, play, playbook_command, report
+from fullstack import ROOT, changed, changed_tasks, in_host, play, playbook_command, report
 from site_resources import SITE_RESOURCES, resource_counts
 
 pytestmark = pytest.mark.timeout(1800)
@@ -41,7 +43,7 @@ def test_site_builds_and_verifies_under_injected_faults(cloud, inventory):
 def test_a_second_run_changes_nothing(cloud, inventory):
     cloud.admin.reset_requests()
     output = play(inventory, "site.yml")
-    assert set(changed(output).values()) == {0}, changed(output)
+    assert set(changed(output).values()) == {0}, changed_tasks(output)
     assert cloud.admin.requests()["mutating"] == 0
 
 
@@ -115,6 +117,10 @@ def test_site_brings_every_host_back_after_a_drill_killed_once_the_mount_target_
     for name, container in hosts:
         _wait(lambda c=container: in_host(c, "readlink /var/www/current") == "/nas_backup/www", 30, "the failover")
         in_host(container, f"for n in 1 2 3; do echo {name} > /var/www/current/killed-{name}-$n.txt; done")
+    degraded = _status(inventory, tmp_path / "degraded")
+    assert not degraded["healthy"]
+    on_backup = {f"{name} serves the backup NAS" for name, _container in hosts}
+    assert on_backup <= set(degraded["degraded"]), degraded["degraded"]
     output = play(inventory, "site.yml", "-e", "site_failover_mode=read_write")
     assert "Answered by fs-web-web-1, fs-web-web-2" in output
     for _name, container in hosts:
@@ -126,6 +132,23 @@ def test_site_brings_every_host_back_after_a_drill_killed_once_the_mount_target_
             "lsyncd started again by the switch once every host is back",
         )
         assert not in_host(container, "test -e /var/lib/ha_web/nas_sync/hold && echo held")
+    healthy = _status(inventory, tmp_path / "healthy")
+    assert healthy["healthy"], healthy["degraded"]
+    assert [h["serving"] for h in healthy["hosts"]] == ["master"] * len(hosts)
+    assert {b["health"] for b in healthy["backends"]} == {"normal"}
+
+
+def _status(inventory, report_dir):
+    """status.yml asked to fail when degraded: its saved status; the run failed exactly when it is degraded."""
+    arguments = ("-e", "status_fail_when_degraded=true", "-e", f"status_report_dir={report_dir}")
+    command, env = playbook_command(inventory, "status.yml", *arguments)
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    saved = sorted(report_dir.glob("status-*.json"))
+    assert len(saved) == 1, done.stdout[-3000:]
+    status = json.loads(saved[0].read_text())
+    assert (done.returncode == 0) == status["healthy"], done.stdout[-3000:]
+    assert f"SITE fs-web: {'healthy' if status['healthy'] else 'DEGRADED'}" in done.stdout
+    return status
 
 
 def test_teardown_removes_everything_and_a_second_run_does_nothing(cloud, inventory):

@@ -1,9 +1,11 @@
-"""Restoring the declared capacity (issue 14, playbooks/heal.yml) on the emulator's Docker runtime: a site with an
-on-demand base of 1 (web-1 pay-as-you-go, web-2 spot); a heal with nothing lost changes nothing; every spot
-instance interrupted at once under the prober (web-2; web-1 cannot be interrupted) keeps the site up and the heal
+"""Spot interruptions, a host that leaves gracefully, and restoring the declared capacity (issue 14), on one site of
+the emulator's Docker runtime with an on-demand base of 1 (web-1 pay-as-you-go, web-2 spot): a heal with nothing
+lost changes nothing; the ECS drill without drain fails at most 1 request (web-leave fails the health URI and holds
+nginx until the CLB noticed); every spot instance interrupted at once under the prober (web-2; web-1 cannot be
+interrupted) fails no request, the CLB sees it abnormal within interval x unhealthy threshold + 2 s, and the heal
 brings the capacity back (drill_spot_interruption.yml -e drill_heal=true, the heal timed); site.yml run again
 replaces a released instance; teardown. The drill's report is written to FULLSTACK_HEAL_REPORT_DIR when set (the
-kept copy is bench/results/drills/spot_heal.json).
+kept copies are bench/results/drills/spot_heal*.json).
 """
 
 import os
@@ -43,6 +45,12 @@ def test_a_heal_with_nothing_lost_changes_nothing(inventory):
     assert set(changed(output).values()) == {0}, changed(output)
 
 
+def test_ecs_drill_without_drain_fails_at_most_one_request(inventory, tmp_path):
+    result = report(play(inventory, "drill_ecs_stop.yml", *BASE, "-e", f"drill_report_dir={tmp_path}"))
+    assert result["requests"] > 50
+    assert result["failed_requests"] <= 1, result
+
+
 def test_every_spot_instance_interrupted_at_once_keeps_the_site_up_and_the_heal_restores_it(cloud, inventory, tmp_path):
     before = web_instances(cloud)
     with pytest.raises(urllib.error.HTTPError) as refused:
@@ -54,7 +62,9 @@ def test_every_spot_instance_interrupted_at_once_keeps_the_site_up_and_the_heal_
     result = report(output)
     assert result["requests"] > 50
     assert result["failed_requests"] == 0, result
+    assert result["notice_to_abnormal_seconds"] <= result["thresholds"]["max_notice_to_abnormal_seconds"] == 8
     assert result["outcome"] == "released"
+    assert result["answered_by"].get(WEB_1, 0) > 0
     assert result["healed"] is True
     assert result["heal_replaced"] == before[WEB_2].instance_id != result["heal_replacement"]
     assert 0 < result["release_to_capacity_normal_seconds"] < result["notice_to_capacity_normal_seconds"]
