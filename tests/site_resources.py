@@ -13,6 +13,9 @@ SITE_RESOURCES = {
     "file_system": 2,
     "mount_target": 2,
 }
+# What site.yml adds with site_alarms (on by default, playbooks/alarms.yml): the site's contact group, the
+# unhealthy-backend and CPU rules, the spot interruption event rule
+SITE_ALARMS = {"contact_group": 1, "metric_rule": 2, "event_rule": 1}
 
 
 def resource_counts(state):

@@ -21,6 +21,7 @@ GET  /_emulator/permissions        the actions denied per access key
 POST /_emulator/permissions        {"access_key_id": "...", "deny": ["nas:CreateFileSystem", "ecs:*"]} (replaces)
 POST /_emulator/runtime/ecs/<instance id>/interrupt   a spot interruption: {"notice_seconds": 300}, scaled by
                                    the timing profile (spot_interruptions.py); every runtime
+GET  /_emulator/runtime/alarms    the CloudMonitor alarms that fired, oldest first (alarms.py); every runtime
 *    /_emulator/runtime/...        the data plane's own endpoints (see its runtime)
 """
 
@@ -96,6 +97,8 @@ def handle_admin(emulator, method, raw_path, body):
     interrupt = INTERRUPT_ROUTE.fullmatch(route)
     if interrupt and method == "POST":
         return _reply(*emulator.interruptions.interrupt(interrupt["instance_id"], payload))
+    if route == "/runtime/alarms" and method == "GET":
+        return _reply(200, {"alarms": emulator.alarms.records()})
     if route.startswith("/runtime/"):
         answer = emulator.runtime.admin(method, route[len("/runtime") :], payload)
         if answer is not None:

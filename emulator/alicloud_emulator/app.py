@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from . import errors, ids
+from .alarms import Alarms
 from .catalog import Catalog
 from .faults import Faults
 from .params import Params
@@ -76,8 +77,10 @@ class Emulator:
         self.started_at = time.time()
         self.response_hooks = []  # fn(product, action, payload) after each successful API answer (tests)
         self.runtime.start(self)
+        self.alarms = Alarms(self)
         self.interruptions = SpotInterruptions(self)
         self.interruptions.restore()
+        self.alarms.start()
 
     # entry point ------------------------------------------------------------------------------
     def handle(self, method, raw_path, headers, body, endpoint_region=None):
@@ -224,6 +227,7 @@ class Emulator:
 
     def reset(self):
         self.interruptions.cancel()
+        self.alarms.reset()
         with self.store.lock:
             self.store.reset()
             self.log.reset()
@@ -234,5 +238,6 @@ class Emulator:
 
     def close(self):
         self.interruptions.cancel()
+        self.alarms.stop()
         self.store.save()
         self.log.close()

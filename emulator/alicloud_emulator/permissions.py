@@ -1,7 +1,7 @@
 """What a RAM user may not do: per access key, the actions denied (`POST /_emulator/permissions`).
 
-Actions are named as RAM names them, `<product>:<Action>` with the product prefixes `ecs`, `vpc`, `slb`, `nas`;
-`*` matches any text (`ecs:*`, `nas:Create*`, `*:Delete*`). A denied call is refused before its parameters are
+Actions are named as RAM names them, `<product>:<Action>` with the product prefixes `ecs`, `vpc`, `slb`, `nas`,
+`cms`; `*` matches any text (`ecs:*`, `nas:Create*`, `*:Delete*`). A denied call is refused before its parameters are
 read, DryRun included, with the product's own answer (`Product.permission_denied`). As documented, DescribeImages
 of public or shared images (`ImageOwnerAlias` system or others) ignores RAM policies.
 """
@@ -9,7 +9,7 @@ of public or shared images (`ImageOwnerAlias` system or others) ignores RAM poli
 import re
 from dataclasses import dataclass, field
 
-PREFIXES = ("ecs", "vpc", "slb", "nas")
+PREFIXES = ("ecs", "vpc", "slb", "nas", "cms")
 _ACTION = re.compile(r"^(?P<prefix>[a-z*]+):(?P<action>[A-Za-z*]+)$")
 
 

@@ -5,15 +5,19 @@ What the notice does to the instance, and what ends it, is products/ecs_spot.py;
 per notice so that the end comes on time even when no API request arrives (the Docker runtime then removes or
 stops the container), and arms the timers again when an emulator starts on a state with notices running.
 Works with every runtime: the Docker runtime also writes the termination time into the instance's metadata.
+The notice is also the system event ECS `Instance:PreemptibleInstanceInterruption` (level WARN) that CloudMonitor's
+event rules match (alarms.py records and posts it).
 """
 
 import threading
 import time
 
 from .products import ecs_spot
+from .products.base import iso
 
 DEFAULT_NOTICE = 300.0  # seconds: "about five minutes" before release (Alibaba's spot documentation)
 MAX_NOTICE = 3600.0
+INTERRUPTION_EVENT = "Instance:PreemptibleInstanceInterruption"  # the system event CloudMonitor's rules match
 
 
 def _notice(body):
@@ -61,6 +65,13 @@ class SpotInterruptions:
                 return refused.status, {"error": refused.message}
             store.save()
             behavior = instance["SpotInterruptionBehavior"]
+            self.emulator.alarms.event(
+                "ECS",
+                INTERRUPTION_EVENT,
+                "WARN",
+                instance_id,
+                {"instanceId": instance_id, "action": behavior.lower(), "endsAt": iso(ends_at)},
+            )
         self._arm(instance_id, ends_at)
         return 200, {
             "instance": instance_id,

@@ -18,6 +18,7 @@ SDK_MODULES = {
     "vpc": "alibabacloud_vpc20160428",
     "slb": "alibabacloud_slb20140515",
     "nas": "alibabacloud_nas20170626",
+    "cms": "alibabacloud_cms20190101",
 }
 
 

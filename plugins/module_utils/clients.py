@@ -24,12 +24,14 @@ PRODUCTS = {
     "vpc": ("alibabacloud_vpc20160428", "2016-04-28"),
     "slb": ("alibabacloud_slb20140515", "2014-05-15"),
     "nas": ("alibabacloud_nas20170626", "2017-06-26"),
+    "cms": ("alibabacloud_cms20190101", "2019-01-01"),
 }
 PIP_NAMES = {
     "ecs": "alibabacloud-ecs20140526",
     "vpc": "alibabacloud-vpc20160428",
     "slb": "alibabacloud-slb20140515",
     "nas": "alibabacloud-nas20170626",
+    "cms": "alibabacloud-cms20190101",
 }
 CONNECT_TIMEOUT_MS = 5000
 READ_TIMEOUT_MS = 30000

@@ -38,7 +38,7 @@ options:
           - The API product.
         type: str
         required: true
-        choices: [ecs, vpc, slb, nas]
+        choices: [ecs, vpc, slb, nas, cms]
       action:
         description:
           - The API action, for example V(CreateVpc) or V(DescribeLoadBalancers).
@@ -153,11 +153,12 @@ DRY_RUN_ACTIONS = {
     "ecs": ("RunInstances",),
     "nas": ("CreateFileSystem",),
     "slb": (),
+    "cms": (),
 }
 # Error code patterns (fnmatch) -> what to do; the first that matches is used.
 FIXES = (
     (
-        ("Forbidden*", "*NoPermission*"),
+        ("Forbidden*", "*NoPermission*", "AccessForbidden"),
         "grant the RAM user %(action)s (docs/playbook_site.md lists the policy the site needs)",
     ),
     (
@@ -229,7 +230,7 @@ def main():
                 required=True,
                 options=dict(
                     name=dict(type="str", required=True),
-                    product=dict(type="str", required=True, choices=["ecs", "vpc", "slb", "nas"]),
+                    product=dict(type="str", required=True, choices=["ecs", "vpc", "slb", "nas", "cms"]),
                     action=dict(type="str", required=True),
                     params=dict(type="dict", default={}),
                     accept_codes=dict(type="list", elements="str", default=[]),

@@ -165,6 +165,13 @@ def test_a_key_denied_nas_file_systems_fails_the_preflight_naming_the_permission
     assert nothing_created(cloud)
 
 
+def test_a_key_denied_cloudmonitor_fails_the_preflight_naming_the_permission(cloud, inventory):
+    cloud.admin.deny(ACCESS_KEY_ID, ["cms:*"])
+    output = failed(play(cloud, inventory, "preflight.yml"))
+    assert "grant the RAM user cms:DescribeMetricRuleList" in output
+    assert nothing_created(cloud)
+
+
 def test_the_preflight_dry_runs_create_nothing_and_it_passes_quickly(cloud, inventory):
     started = time.monotonic()
     output = succeeded(play(cloud, inventory, "preflight.yml"))

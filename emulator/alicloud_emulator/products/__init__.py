@@ -1,6 +1,8 @@
 """The emulated products, by API version (the `x-acs-version` a client sends)."""
 
 from . import (  # noqa: F401 - they register their actions
+    cms_event_rules,
+    cms_metric_rules,
     ecs_available_resources,
     ecs_catalog,
     ecs_instances,
@@ -13,9 +15,10 @@ from . import (  # noqa: F401 - they register their actions
     slb_listeners,
     slb_load_balancers,
 )
+from .cms import CMS
 from .ecs import ECS
 from .nas import NAS
 from .slb import SLB
 from .vpc import VPC
 
-PRODUCTS = {product.version: product for product in (ECS, VPC, SLB, NAS)}
+PRODUCTS = {product.version: product for product in (ECS, VPC, SLB, NAS, CMS)}

@@ -38,7 +38,9 @@ def _computed_health(ctx, lb, listener, backend):
     return "abnormal" if up_since > checks_since else "unavailable"
 
 
-def _health(ctx, lb, listener, backend):
+def backend_health(ctx, lb, listener, backend):
+    """`normal`, `abnormal` or `unavailable`: the runtime's view when it has one, else the computed one (also read
+    by alarms.py for acs_slb_dashboard's server counts)."""
     known = ctx.runtime.backend_health(lb, listener, backend)
     return known if known is not None else _computed_health(ctx, lb, listener, backend)
 
@@ -63,7 +65,7 @@ def describe_health_status(ctx):
             "Port": listener["BackendServerPort"],
             "ListenerPort": listener["ListenerPort"],
             "Protocol": listener["ListenerProtocol"],
-            "ServerHealthStatus": _health(ctx, lb, listener, backend),
+            "ServerHealthStatus": backend_health(ctx, lb, listener, backend),
         }
         for listener in listeners
         for backend in live_backends(ctx, lb)
