@@ -62,6 +62,10 @@ def _hosts(reads):
     return found
 
 
+def _since(alarm):
+    return " since %s" % alarm["since"] if alarm.get("since") else ""
+
+
 def _problems(status, expected_instances):
     problems = []
     balancer = status["load_balancer"]
@@ -89,7 +93,7 @@ def _problems(status, expected_instances):
         if c.get("days_left") is not None and int(c["days_left"]) < CERTIFICATE_WARNING_DAYS:
             problems.append("certificate %s expires in %d days" % (c.get("name"), int(c["days_left"])))
     for a in status["alarms"]:
-        problems.append("alarm %s firing since %s" % (a.get("name"), a.get("since", "?")))
+        problems.append("alarm %s firing%s" % (a.get("name"), _since(a)))
     return problems
 
 
@@ -126,7 +130,7 @@ def _lines(status):
     for c in status["certificates"]:
         lines.append("certificate %s expires %s (%s days)" % (c.get("name"), c.get("expire_time"), c.get("days_left")))
     for a in status["alarms"]:
-        lines.append("alarm %s firing since %s" % (a.get("name"), a.get("since", "?")))
+        lines.append("alarm %s firing%s" % (a.get("name"), _since(a)))
     lines.extend("DEGRADED: %s" % problem for problem in status["degraded"])
     return lines
 

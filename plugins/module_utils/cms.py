@@ -62,11 +62,51 @@ def list_contact_groups(module):
 
 
 # metric rules ------------------------------------------------------------------------------
+# The module's alarm levels and the API's names for them (the keys of a rule's Escalations).
+METRIC_RULE_LEVELS = {"critical": "Critical", "warn": "Warn", "info": "Info"}
+
+
+def list_metric_rules(module, name=None, alert_state=None):
+    """The account's metric rules whose name contains `name` (DescribeMetricRuleList's RuleName), in one
+    `alert_state` when given."""
+    params = {}
+    if name:
+        params["RuleName"] = name
+    if alert_state:
+        params["AlertState"] = alert_state
+    return pages(module, "DescribeMetricRuleList", params, ("Alarms", "Alarm"), number_name="Page")
+
+
 def read_metric_rule(module, rule_id):
     """The metric rule with this RuleId (DescribeMetricRuleList), or None."""
     found = pages(module, "DescribeMetricRuleList", {"RuleIds": rule_id}, ("Alarms", "Alarm"), number_name="Page")
     found = [rule for rule in found if rule.get("RuleId") == rule_id]
     return found[0] if found else None
+
+
+def render_metric_rule(rule):
+    """A DescribeMetricRuleList entry as the module returns it (one level: the most severe one set)."""
+    escalations = rule.get("Escalations") or {}
+    level = next((key for key, name in METRIC_RULE_LEVELS.items() if escalations.get(name)), "critical")
+    escalation = escalations.get(METRIC_RULE_LEVELS[level]) or {}
+    return {
+        "rule_id": rule.get("RuleId"),
+        "name": rule.get("RuleName"),
+        "namespace": rule.get("Namespace"),
+        "metric_name": rule.get("MetricName"),
+        "resources": sorted(rule_resources(rule)),
+        "contact_groups": sorted(g for g in (rule.get("ContactGroups") or "").split(",") if g),
+        "webhook": rule.get("Webhook") or "",
+        "period": int(rule.get("Period") or 60),
+        "level": level,
+        "statistics": escalation.get("Statistics"),
+        "comparison_operator": escalation.get("ComparisonOperator"),
+        "threshold": float(escalation["Threshold"]) if escalation.get("Threshold") not in (None, "") else None,
+        "times": int(escalation.get("Times") or 1),
+        "silence_time": int(rule.get("SilenceTime") or 86400),
+        "enabled": rule.get("EnableState"),
+        "alert_state": rule.get("AlertState"),
+    }
 
 
 def rule_resources(rule):

@@ -199,7 +199,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils import cms
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import starts_with_url
 
-LEVELS = {"critical": "Critical", "warn": "Warn", "info": "Info"}
+LEVELS = cms.METRIC_RULE_LEVELS
 REQUIRED_WHEN_PRESENT = ("namespace", "metric_name", "resources", "contact_groups", "comparison_operator", "threshold")
 # what the rule is compared on: the keys the task decides (enabled and alert_state are the cloud's)
 COMPARED = (
@@ -240,31 +240,6 @@ def validate(module):
 
 def rule_id(module):
     return module.params["rule_id"] or module.params["name"]
-
-
-def render(rule):
-    """A DescribeMetricRuleList entry as the module returns it (one level: the most severe one set)."""
-    escalations = rule.get("Escalations") or {}
-    level = next((key for key, name in LEVELS.items() if escalations.get(name)), "critical")
-    escalation = escalations.get(LEVELS[level]) or {}
-    return {
-        "rule_id": rule.get("RuleId"),
-        "name": rule.get("RuleName"),
-        "namespace": rule.get("Namespace"),
-        "metric_name": rule.get("MetricName"),
-        "resources": sorted(cms.rule_resources(rule)),
-        "contact_groups": sorted(g for g in (rule.get("ContactGroups") or "").split(",") if g),
-        "webhook": rule.get("Webhook") or "",
-        "period": int(rule.get("Period") or 60),
-        "level": level,
-        "statistics": escalation.get("Statistics"),
-        "comparison_operator": escalation.get("ComparisonOperator"),
-        "threshold": float(escalation["Threshold"]) if escalation.get("Threshold") not in (None, "") else None,
-        "times": int(escalation.get("Times") or 1),
-        "silence_time": int(rule.get("SilenceTime") or 86400),
-        "enabled": rule.get("EnableState"),
-        "alert_state": rule.get("AlertState"),
-    }
 
 
 def wanted(module):
@@ -331,7 +306,7 @@ def create(module):
 
 def update(module, current):
     rule = wanted(module)
-    rendered = render(current)
+    rendered = cms.render_metric_rule(current)
     if all(rendered[key] == rule[key] for key in COMPARED):
         return False, current
     if module.check_mode:
@@ -384,7 +359,7 @@ def main():
     )
     validate(module)
     what = "CloudMonitor metric rule %s" % rule_id(module)
-    module.ensure("rule", what, find, create, update, delete, render, planned)
+    module.ensure("rule", what, find, create, update, delete, cms.render_metric_rule, planned)
 
 
 if __name__ == "__main__":

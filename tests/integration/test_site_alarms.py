@@ -26,7 +26,9 @@ def run(emulator, inventory, playbook, *arguments, **extra):
     extra = {"alicloud_endpoint_url": f"http://{emulator.endpoint}", **extra}
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
     argv = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(ROOT / "playbooks" / playbook), "-e", json.dumps(extra)]
-    done = subprocess.run([*argv, *arguments], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [*argv, *arguments], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
+    )
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-3000:]
     return done.stdout
 

@@ -39,8 +39,11 @@ def test_pages_reads_until_a_short_page_with_the_products_page_name():
     module = FakeModule(full, last)
     found = cms.pages(module, "DescribeMetricRuleList", {"Namespace": "acs"}, ("Alarms", "Alarm"), number_name="Page")
     assert len(found) == cms.PAGE_SIZE + 1
-    assert [params["Page"] for _, _, params in module.sent] == [1, 2]
-    assert all(params["Namespace"] == "acs" and params["PageSize"] == cms.PAGE_SIZE for _, _, params in module.sent)
+    assert [params["Page"] for _product, _action, params in module.sent] == [1, 2]
+    assert all(
+        params["Namespace"] == "acs" and params["PageSize"] == cms.PAGE_SIZE
+        for _product, _action, params in module.sent
+    )
 
 
 def test_delete_found_takes_resource_not_found_as_done_and_raises_the_rest():
