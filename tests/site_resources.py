@@ -9,7 +9,10 @@ SITE_RESOURCES = {
     "key_pair": 1,
     "instance": 2,
     "load_balancer": 1,
-    "listener": 1,
+    # HTTPS (site_https, on in inventories/local): the HTTPS listener and the HTTP one redirecting to it, and the
+    # server certificate it presents
+    "listener": 2,
+    "server_certificate": 1,
     "file_system": 2,
     "mount_target": 2,
 }

@@ -3,29 +3,65 @@ site.yml -> site.yml again (nothing changes, no mutating call) -> --check (nothi
 the ECS drill with drain (no failed request) -> the NAS drill (read_only, then read_write: no file lost, no answer
 other than 200 outside the switch) -> the NAS drill killed right after it deleted the master's mount target, then
 site.yml (every host back on the master, nothing lost), with status.yml telling the degraded site from the healthy
-one -> teardown.yml -> teardown.yml again (nothing to do).
+one -> teardown.yml -> teardown.yml again (nothing to do). The site's CloudMonitor alarms (issue 16, part 2) are made
+once it is healthy, so its build fires none, and tell a loopback webhook; the ECS drill fires the unhealthy-backend
+alarm within one period + 5 s of the CLB marking the target abnormal and lists it in its report; teardown leaves
+no rule or contact group.
 
 The emulator runs on its own port, state directory and loopback range, and the site on its own CIDRs, so it does
 not collide with a `make demo` left running; `alicloud-emulator down` removes everything at the end, also when a
 step failed. The inventory is inventories/local with the endpoint rewritten to this emulator.
 """
 
+import http.server
 import json
 import os
 import signal
 import subprocess
+import threading
 import time
+import urllib.parse
 
 import pytest
-from fullstack import ROOT, changed, changed_tasks, in_host, play, playbook_command, report
-from site_resources import SITE_RESOURCES, resource_counts
+from fullstack import ROOT, SITE_NAME, changed, changed_tasks, in_host, play, playbook_command, report
+from site_resources import SITE_ALARMS, SITE_RESOURCES, resource_counts
 
 pytestmark = pytest.mark.timeout(1800)
+PERIOD = 60  # seconds: the period of the site's rules, in real-cloud time
+UNHEALTHY_RULE = f"{SITE_NAME}-unhealthy-backends"
 
 
-def test_site_builds_and_verifies_under_injected_faults(cloud, inventory):
+@pytest.fixture(scope="module")
+def receiver():
+    """A webhook on a loopback address of this machine: (its URL, what was posted to it)."""
+    posted = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers["Content-Length"])
+            posted.append((self.path, dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/alarms", posted
+    server.shutdown()
+    server.server_close()
+
+
+def fired(cloud):
+    return cloud.admin.call("GET", "/runtime/alarms")["alarms"]
+
+
+def test_site_builds_and_verifies_under_injected_faults(cloud, inventory, receiver):
     """The first run meets throttling, server errors and lost answers on every API call (the inventory's too),
-    and still converges with exactly the site's resources; the runs after it see no fault."""
+    and still converges with exactly the site's resources, its alarms made once it is healthy (none fired); the
+    runs after it see no fault."""
+    inventory.site_vars["site_alarm_webhook"] = receiver[0]
     cloud.admin.reset_requests()
     cloud.admin.faults(throttle_rate=0.2, error_rate=0.1, lost_rate=0.1, scope="all", seed=31)
     try:
@@ -36,6 +72,11 @@ def test_site_builds_and_verifies_under_injected_faults(cloud, inventory):
     assert "Answered by fs-web-web-1, fs-web-web-2" in output
     counts = resource_counts(cloud.admin.state())
     assert {kind: counts.get(kind, 0) for kind in SITE_RESOURCES} == SITE_RESOURCES
+    assert {kind: counts.get(kind, 0) for kind in SITE_ALARMS} == SITE_ALARMS
+    rules = {rule["RuleName"]: rule for rule in cloud.admin.state()["metric_rule"].values()}
+    assert set(rules) == {UNHEALTHY_RULE, f"{SITE_NAME}-web-cpu-high"}
+    assert rules[UNHEALTHY_RULE]["Webhook"] == receiver[0]
+    assert fired(cloud) == [], "the alarms are made once the site is healthy: its build fires none"
     injected = {kind for by_outcome in outcomes.values() for kind in by_outcome}
     assert {"throttled", "server_error", "lost"} <= injected, outcomes
 
@@ -51,8 +92,17 @@ def test_check_mode_after_a_converge_reports_no_change(inventory):
     assert set(changed(play(inventory, "site.yml", "--check")).values()) == {0}
 
 
-def test_ecs_drill_keeps_the_site_up(inventory, tmp_path):
+def test_ecs_drill_keeps_the_site_up_and_fires_the_unhealthy_backend_alarm(cloud, inventory, receiver, tmp_path):
     result = report(play(inventory, "drill_ecs_stop.yml", "-e", f"drill_report_dir={tmp_path}"))
+    alerts = [a for a in result["alarms"] if a["rule"] == UNHEALTHY_RULE and a["state"] == "ALERT"]
+    assert len(alerts) == 1, result["alarms"]
+    assert alerts[0]["what"] == "UnhealthyServerCount" and alerts[0]["value"] == 1.0
+    assert alerts[0]["seconds"] >= result["events_seconds"]["stopped"]
+    period = PERIOD * cloud.admin.health()["timing"]["given_duration_factor"]
+    print(f"alarm delay after the CLB saw the target abnormal: {result['alarm_delay_seconds']} s (period {period} s)")
+    assert result["alarm_delay_seconds"] <= period + 5, result
+    posts = [form for _path, form in receiver[1] if form.get("alertName") == UNHEALTHY_RULE]
+    assert posts and posts[0]["alertState"] == "ALERT" and posts[0]["metricName"] == "UnhealthyServerCount"
     assert result["requests"] > 50
     assert result["detect_seconds"] <= result["thresholds"]["max_detect_seconds"]
     assert result["target"] == "fs-web-web-1"  # the first web host by name
