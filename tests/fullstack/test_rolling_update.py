@@ -1,7 +1,8 @@
 """playbooks/rolling_update.yml on a site of its own (emulator, Docker runtime): every host updated and rebooted
 (RebootInstance) one at a time under the prober, with no failed request; then a host that does not come back (a
-health URI it cannot serve, on the second host only) stops the update there, left drained while the first serves;
-then the guard: with that host drained, the next run refuses to drain the only backend left."""
+health URI it cannot serve, on the second host only) stops the update there, left drained while the first (rebooted
+because it asked for it, /var/run/reboot-required) serves; then the guard: with that host drained, the next run
+refuses to drain the only backend left."""
 
 import json
 import subprocess
@@ -101,6 +102,9 @@ def test_every_host_is_updated_and_rebooted_under_the_prober_without_a_failed_re
 def test_a_host_that_does_not_come_back_stops_the_update_there_left_drained(cloud, site, tmp_path):
     hosts = _hosts(cloud)
     first, second = hosts
+    # the first host asks for a reboot (as Debian's packages do); the second gets a health URI it cannot serve
+    boot = in_host(hosts[first], BOOT_IDENTITY)
+    in_host(hosts[first], "touch /var/run/reboot-required")
     host_vars = Path(site) / "host_vars"
     host_vars.mkdir(exist_ok=True)
     (host_vars / f"{second}.yml").write_text(
@@ -117,6 +121,9 @@ def test_a_host_that_does_not_come_back_stops_the_update_there_left_drained(clou
     assert result["failed_requests"] == 0, result["failures_by_status"]
     rows = {row["host"]: row for row in result["hosts"]}
     assert rows[first]["state"] == "updated" and rows[second]["state"] == "stopped", result["hosts"]
+    assert rows[first]["reboot_reason"] == "required by the host" and "rebooted" not in rows[second], result["hosts"]
+    assert in_host(hosts[first], BOOT_IDENTITY) != boot
+    assert in_host(hosts[first], "ls /var/run/reboot-required 2>/dev/null") == ""  # on /run: gone with the reboot
     assert rows[second]["stopped"]["drained"] is True
     # the first host serves alone; the second is drained, not re-enabled
     assert _weights(cloud) == {hosts[first]: 100, hosts[second]: 0}
