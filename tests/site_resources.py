@@ -9,13 +9,13 @@ SITE_RESOURCES = {
     "key_pair": 1,
     "instance": 2,
     "load_balancer": 1,
-    # HTTPS (site_https, on in inventories/local): the HTTPS listener and the HTTP one redirecting to it, and the
-    # server certificate it presents
-    "listener": 2,
-    "server_certificate": 1,
+    "listener": 1,
     "file_system": 2,
     "mount_target": 2,
 }
+# The site served over HTTPS (site_https, on in inventories/local): the HTTPS listener and the HTTP one redirecting
+# to it, and the server certificate it presents
+HTTPS_SITE_RESOURCES = {**SITE_RESOURCES, "listener": 2, "server_certificate": 1}
 # What site.yml adds with site_alarms (on by default, playbooks/alarms.yml): the site's contact group, the
 # unhealthy-backend and CPU rules, the spot interruption event rule
 SITE_ALARMS = {"contact_group": 1, "metric_rule": 2, "event_rule": 1}

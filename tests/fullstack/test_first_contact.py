@@ -16,7 +16,8 @@ import ssl
 import pytest
 from alicloud_emulator.testing import sdk_models
 from fullstack import SITE_NAME, changed, play, report, site_certificate, site_tls_context
-from site_resources import SITE_RESOURCES, resource_counts
+from site_resources import HTTPS_SITE_RESOURCES as SITE_RESOURCES
+from site_resources import resource_counts
 
 pytestmark = pytest.mark.timeout(2400)
 

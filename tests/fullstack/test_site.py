@@ -24,7 +24,8 @@ import urllib.parse
 
 import pytest
 from fullstack import ROOT, SITE_NAME, changed, changed_tasks, in_host, play, playbook_command, report
-from site_resources import SITE_ALARMS, SITE_RESOURCES, resource_counts
+from site_resources import HTTPS_SITE_RESOURCES as SITE_RESOURCES
+from site_resources import SITE_ALARMS, resource_counts
 
 pytestmark = pytest.mark.timeout(1800)
 PERIOD = 60  # seconds: the period of the site's rules, in real-cloud time

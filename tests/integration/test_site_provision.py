@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ANSIBLE_PLAYBOOK, ROOT
-from site_resources import SITE_RESOURCES, resource_counts
+from site_resources import HTTPS_SITE_RESOURCES as SITE_RESOURCES
+from site_resources import resource_counts
 
 EXPECTED_SITE = {**SITE_RESOURCES, "access_group": 1, "access_rule": 1}
 
