@@ -106,7 +106,7 @@ def test_levels_comparisons_and_patterns():
     assert not matches(pattern, "ECS", "Instance:SystemFailure.Reboot", "WARN", "StatusNotification")
     assert not matches({**pattern, "LevelList": ["CRITICAL"]}, "ECS", pattern["NameList"][0], "WARN", "x")
     assert is_loopback_url("http://127.0.0.1:8/x") and is_loopback_url("http://localhost/x")
-    assert not is_loopback_url("http://100.100.100.200/x") and not is_loopback_url("https://example.com/x")
+    assert not is_loopback_url("http://192.0.2.10/x") and not is_loopback_url("https://example.com/x")
 
 
 def test_unhealthy_backend_fires_once_within_a_period_and_posts(emulator, cms, m, site, receiver):
