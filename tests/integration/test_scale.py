@@ -79,18 +79,25 @@ def site(emulator, inventory):
     return emulator
 
 
-def test_a_scale_out_adds_the_instances_in_the_zones_with_fewer(site, inventory):
+@pytest.fixture(scope="module")
+def scaled_out(site, inventory):
+    """The site scaled out from 2 to 4 web instances: (the instances before, after). A fixture, so that the scale-in
+    test has it too when pytest-xdist runs it on another worker than the scale-out test."""
     before = web_instances(site)
-    assert sorted(before) == names(2) and len(zones(before)) == 2
     playbook(site, inventory, "provision.yml", 4)
-    after = web_instances(site)
+    return before, web_instances(site)
+
+
+def test_a_scale_out_adds_the_instances_in_the_zones_with_fewer(scaled_out):
+    before, after = scaled_out
+    assert sorted(before) == names(2) and len(zones(before)) == 2
     assert sorted(after) == names(4)
     assert {name: after[name]["InstanceId"] for name in names(2)} == {n: i["InstanceId"] for n, i in before.items()}
     assert sorted(len(members) for members in zones(after).values()) == [2, 2], zones(after)
 
 
-def test_a_scale_in_drains_the_surplus_then_takes_it_out_of_the_clb_then_releases_it(site, inventory):
-    register(site, [web_instances(site)[name]["InstanceId"] for name in names(4)[2:]])
+def test_a_scale_in_drains_the_surplus_then_takes_it_out_of_the_clb_then_releases_it(site, inventory, scaled_out):
+    register(site, [scaled_out[1][name]["InstanceId"] for name in names(4)[2:]])
     before = web_instances(site)
     output = playbook(site, inventory, "release_surplus.yml", 2)
     for name in names(4)[2:]:
@@ -110,7 +117,8 @@ def test_a_scale_in_drains_the_surplus_then_takes_it_out_of_the_clb_then_release
 
 
 def test_a_scale_in_with_nothing_surplus_sends_no_change(site, inventory):
+    count = len(web_instances(site))  # 2 or 4, whichever tests this xdist worker ran before
     site.admin.reset_requests()
-    output = playbook(site, inventory, "release_surplus.yml", 2)
+    output = playbook(site, inventory, "release_surplus.yml", count)
     assert "nothing surplus" in output
     assert site.admin.requests()["mutating"] == 0
