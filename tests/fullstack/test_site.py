@@ -98,7 +98,7 @@ def test_ecs_drill_keeps_the_site_up_and_fires_the_unhealthy_backend_alarm(cloud
     alerts = [a for a in result["alarms"] if a["rule"] == UNHEALTHY_RULE and a["state"] == "ALERT"]
     assert len(alerts) == 1, result["alarms"]
     assert alerts[0]["what"] == "UnhealthyServerCount" and alerts[0]["value"] == 1.0
-    assert alerts[0]["seconds"] >= result["events_seconds"]["stopped"]
+    assert alerts[0]["seconds"] >= result["events_seconds"]["stop_asked"]
     period = PERIOD * cloud.admin.health()["timing"]["given_duration_factor"]
     print(f"alarm delay after the CLB saw the target abnormal: {result['alarm_delay_seconds']} s (period {period} s)")
     assert result["alarm_delay_seconds"] <= period + 5, result
