@@ -98,7 +98,7 @@ def stand_in(host):
     """The stand-in's switches are cleared, and web-leave restarted (a notice is kept until then), afterwards."""
     yield
     host.check_output(f"rm -f {STAND_IN}/termination-time {STAND_IN}/tokens-required {STAND_IN}/hang")
-    host.check_output("systemctl restart web-leave")
+    host.check_output("systemctl reset-failed web-leave; systemctl restart web-leave")
     assert health_status_within(host, 200, 5)
 
 
@@ -129,7 +129,7 @@ def test_a_termination_notice_fails_the_health_uri_only(host):
 @pytest.mark.usefixtures("stand_in")
 def test_a_notice_is_seen_in_hardened_mode(host):
     host.check_output(f"touch {STAND_IN}/tokens-required")
-    host.check_output("systemctl restart web-leave")
+    host.check_output("systemctl reset-failed web-leave; systemctl restart web-leave")
     host.check_output(f"echo 2026-12-01T13:00:00Z > {STAND_IN}/termination-time")
     assert health_status_within(host, 503, 3)
     # the stand-in wants the token: a request without it is refused
@@ -159,7 +159,7 @@ def no_metadata_service(host):
 
 @pytest.mark.usefixtures("no_metadata_service")
 def test_without_a_metadata_service_the_host_behaves_as_before(host):
-    host.check_output("systemctl restart web-leave")
+    host.check_output("systemctl reset-failed web-leave; systemctl restart web-leave")
     assert not health_status_within(host, 503, 3)
     assert host.service("web-leave").is_running
 
@@ -170,4 +170,4 @@ def test_a_stop_outside_a_shutdown_does_not_hold_nor_leave_the_health_failing(ho
         assert int(took) < 3000
         assert fetch(host, "/health")[0] == 200
     finally:
-        host.check_output("systemctl start web-leave")
+        host.check_output("systemctl reset-failed web-leave; systemctl start web-leave")
