@@ -1,11 +1,14 @@
 """Helpers for tests and benchmarks: an in-process server, an out-of-process one, SDK clients, admin calls."""
 
+import contextlib
+import http.server
 import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -26,6 +29,30 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def loopback_receiver():
+    """A webhook on 127.0.0.1 that keeps what is posted to it: (its base URL, [(path, Content-Type, body, time)])."""
+    posted = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            posted.append((self.path, self.headers["Content-Type"], body.decode(), time.time()))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", posted
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def sdk_client(product, endpoint, key_id=ACCESS_KEY_ID, secret=ACCESS_KEY_SECRET, region="cn-hangzhou", **config):

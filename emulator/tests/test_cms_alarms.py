@@ -2,15 +2,13 @@
 balancers' health, the spot interruption event, the records under /_emulator/runtime/alarms and the loopback
 webhooks."""
 
-import http.server
 import json
-import threading
 import time
 import urllib.parse
 
 import pytest
 from alicloud_emulator.alarms import CPU_UTILIZATION_RUNNING, breached_level, is_loopback_url, matches
-from alicloud_emulator.testing import sdk_models
+from alicloud_emulator.testing import loopback_receiver, sdk_models
 from alicloud_emulator.timing import Timing
 from test_cms import event_rule, put_group, unhealthy_rule
 from test_slb import add_backends, add_instance, backends_json, create_lb, create_listener, set_instance, start
@@ -36,23 +34,8 @@ def m():
 @pytest.fixture
 def receiver():
     """A loopback HTTP server that keeps what is posted to it."""
-    posted = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            posted.append((self.path, self.headers["Content-Type"], body.decode(), time.time()))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", posted
-    server.shutdown()
-    server.server_close()
+    with loopback_receiver() as received:
+        yield received
 
 
 @pytest.fixture

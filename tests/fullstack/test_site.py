@@ -13,16 +13,15 @@ not collide with a `make demo` left running; `alicloud-emulator down` removes ev
 step failed. The inventory is inventories/local with the endpoint rewritten to this emulator.
 """
 
-import http.server
 import json
 import os
 import signal
 import subprocess
-import threading
 import time
 import urllib.parse
 
 import pytest
+from alicloud_emulator.testing import loopback_receiver
 from fullstack import ROOT, SITE_NAME, changed, changed_tasks, in_host, play, playbook_command, report
 from site_resources import HTTPS_SITE_RESOURCES as SITE_RESOURCES
 from site_resources import SITE_ALARMS, resource_counts
@@ -35,23 +34,8 @@ UNHEALTHY_RULE = f"{SITE_NAME}-unhealthy-backends"
 @pytest.fixture(scope="module")
 def receiver():
     """A webhook on a loopback address of this machine: (its URL, what was posted to it)."""
-    posted = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            length = int(self.headers["Content-Length"])
-            posted.append((self.path, dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/alarms", posted
-    server.shutdown()
-    server.server_close()
+    with loopback_receiver() as (url, posted):
+        yield f"{url}/alarms", posted
 
 
 def fired(cloud):
@@ -102,7 +86,8 @@ def test_ecs_drill_keeps_the_site_up_and_fires_the_unhealthy_backend_alarm(cloud
     period = PERIOD * cloud.admin.health()["timing"]["given_duration_factor"]
     print(f"alarm delay after the CLB saw the target abnormal: {result['alarm_delay_seconds']} s (period {period} s)")
     assert result["alarm_delay_seconds"] <= period + 5, result
-    posts = [form for _path, form in receiver[1] if form.get("alertName") == UNHEALTHY_RULE]
+    forms = [dict(urllib.parse.parse_qsl(body)) for _path, _type, body, _time in receiver[1]]
+    posts = [form for form in forms if form.get("alertName") == UNHEALTHY_RULE]
     assert posts and posts[0]["alertState"] == "ALERT" and posts[0]["metricName"] == "UnhealthyServerCount"
     assert result["requests"] > 50
     assert result["detect_seconds"] <= result["thresholds"]["max_detect_seconds"]
