@@ -1,10 +1,12 @@
 """Helpers for tests and benchmarks of `--runtime docker`: the local image, an emulator process that
 cleans up after itself, waiting for an API status and for systemd in a container."""
 
+import fcntl
 import ipaddress
 import os
 import random
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,6 +18,10 @@ from .testing import EmulatorProcess, sdk_models
 REGION = "cn-hangzhou"
 BUILD_IMAGE = Path(__file__).resolve().parents[2] / "tools" / "build-image.sh"
 FRESH_APT_IMAGE = BUILD_IMAGE.with_name("fresh-apt-image.sh")
+# free_block's reservations: long enough for a chosen block's network to exist (a test's first instance), after which
+# Docker's own list shows it taken.
+BLOCK_RESERVATIONS = Path(tempfile.gettempdir()) / "ha-web-network-blocks"
+BLOCK_RESERVATION_SECONDS = 1800
 
 
 def _image_from(script):
@@ -70,16 +76,56 @@ def wait_for(check, timeout, interval=0.2, what="condition"):
 
 
 def free_block():
-    """A random 10.x.0.0/16 (x in 64-250, not 70 or 90: fixed ones of other tests) no Docker network overlaps."""
-    ids = docker("network", "ls", "-q").split()
-    subnets = docker("network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}} {{end}}", *ids).split()
-    taken = [ipaddress.ip_network(subnet) for subnet in subnets if "." in subnet]
-    free = [
-        f"10.{x}.0.0/16"
-        for x in range(64, 251)
-        if x not in (70, 90) and not any(ipaddress.ip_network(f"10.{x}.0.0/16").overlaps(t) for t in taken)
-    ]
-    return random.choice(free)  # noqa: S311 - not for secrets
+    """A random 10.x.0.0/16 (x in 64-250, not 70 or 90: fixed ones of other tests) that no Docker network overlaps and
+    no other test has just chosen. A block is chosen well before its network exists (the emulator creates it at the
+    first RunInstances), so concurrent choosers (xdist workers, the test lanes of `make test`) once picked the same
+    block and the second network failed with `Pool overlaps`. The choice is made under a lock and reserved for
+    BLOCK_RESERVATION_SECONDS while its process lives (a file in BLOCK_RESERVATIONS named by x)."""
+    BLOCK_RESERVATIONS.mkdir(parents=True, exist_ok=True)
+    with open(BLOCK_RESERVATIONS / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        ids = docker("network", "ls", "-q").split()
+        subnets = docker("network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}} {{end}}", *ids).split()
+        taken = [ipaddress.ip_network(subnet) for subnet in subnets if "." in subnet]
+        reserved = _reserved_blocks()
+        free = [
+            x
+            for x in range(64, 251)
+            if x not in (70, 90)
+            and x not in reserved
+            and not any(ipaddress.ip_network(f"10.{x}.0.0/16").overlaps(t) for t in taken)
+        ]
+        x = random.choice(free)  # noqa: S311 - not for secrets
+        (BLOCK_RESERVATIONS / str(x)).write_text(str(os.getpid()))
+    return f"10.{x}.0.0/16"
+
+
+def _reserved_blocks():
+    """The x of every reservation still held (its process alive, younger than BLOCK_RESERVATION_SECONDS); the others
+    are removed."""
+    held = set()
+    for path in BLOCK_RESERVATIONS.iterdir():
+        if not path.name.isdigit():
+            continue
+        try:
+            pid, age = int(path.read_text() or 0), time.time() - path.stat().st_mtime
+        except (OSError, ValueError):
+            continue
+        if age < BLOCK_RESERVATION_SECONDS and _alive(pid):
+            held.add(int(path.name))
+        else:
+            path.unlink(missing_ok=True)
+    return held
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid > 0
 
 
 def network(cloud, cidr=None):

@@ -5,19 +5,23 @@ missing). Every container and network is removed even when a test fails (DockerE
 """
 
 import json
+import os
 import re
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 
 import pytest
 from alicloud_emulator.docker_runtime import docker, image_id
 from alicloud_emulator.docker_testing import (
+    BLOCK_RESERVATIONS,
     REGION,
     DockerEmulator,
     container_state,
     describe,
     foreign_objects,
+    free_block,
     local_image,
     network,
     run_instance,
@@ -173,3 +177,19 @@ def test_down_removes_its_containers_and_networks_and_nothing_else(image, tmp_pa
     finally:
         docker("rm", "-f", foreign)
         docker("network", "rm", foreign)
+
+
+def test_concurrent_choosers_of_a_free_block_never_get_the_same_one():
+    """free_block (a test site's VPC CIDR) is chosen long before the site's network exists: choosers in parallel
+    processes, started at once, each get a block of their own; a block reserved by a process that ended is free
+    again."""
+    choose = "from alicloud_emulator.docker_testing import free_block; print(free_block(), flush=True)"
+    choosers = [
+        subprocess.Popen([sys.executable, "-c", choose], stdout=subprocess.PIPE, text=True) for _chooser in range(6)
+    ]
+    blocks = [chooser.communicate(timeout=120)[0].strip() for chooser in choosers]
+    assert all(re.fullmatch(r"10\.\d+\.0\.0/16", block) for block in blocks), blocks
+    assert len(set(blocks)) == len(blocks), blocks
+    free_block()  # a choice clears the reservations of processes that ended
+    held = {path.name: path.read_text() for path in BLOCK_RESERVATIONS.iterdir() if path.name.isdigit()}
+    assert all(held.get(block.split(".")[1], str(os.getpid())) == str(os.getpid()) for block in blocks), held

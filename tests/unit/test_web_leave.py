@@ -167,3 +167,29 @@ def test_a_stop_outside_a_shutdown_does_not_wait_and_clears_the_flag(stand_in, t
         leave.on_stop(15, None)
     assert time.monotonic() - started < 0.5
     assert not flag.exists()
+
+
+@pytest.mark.parametrize(
+    ("systemctl", "stopping"),
+    [
+        ("echo stopping", True),
+        ("echo running; exit 1", False),
+        ("echo degraded; exit 1", False),
+        ("sleep 3", True),  # too slow to answer (a loaded host shutting down): hold
+    ],
+)
+def test_the_shutdown_is_told_by_systemd_and_a_systemd_too_slow_to_answer_counts_as_one(
+    tmp_path, monkeypatch, systemctl, stopping
+):
+    fake = tmp_path / "systemctl"
+    fake.write_text(f"#!/bin/sh\n{systemctl}\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(web_leave, "SYSTEMCTL", str(fake))
+    started = time.monotonic()
+    assert web_leave.system_is_stopping(timeout=0.5) is stopping
+    assert time.monotonic() - started < 1.5
+
+
+def test_without_systemctl_it_is_no_shutdown(tmp_path, monkeypatch):
+    monkeypatch.setattr(web_leave, "SYSTEMCTL", str(tmp_path / "absent"))
+    assert web_leave.system_is_stopping() is False

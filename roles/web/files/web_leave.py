@@ -28,6 +28,8 @@ import time
 import urllib.parse
 
 CONFIG_PATH = "/etc/ha_web/leave/config.json"
+SYSTEMCTL = "/usr/bin/systemctl"
+SYSTEM_STATE_TIMEOUT = 5  # seconds; the unit's TimeoutStopSec leaves room for it and the hold
 TOKEN_TTL_HEADER = "X-aliyun-ecs-metadata-token-ttl-seconds"  # noqa: S105 - a header name
 TOKEN_HEADER = "X-aliyun-ecs-metadata-token"  # noqa: S105 - a header name
 
@@ -56,13 +58,16 @@ def request(method, url, headers, timeout):
         connection.close()
 
 
-def system_is_stopping():
-    """True during an OS shutdown or reboot (systemd's own state)."""
+def system_is_stopping(timeout=SYSTEM_STATE_TIMEOUT):
+    """True during an OS shutdown or reboot (systemd's own state). A systemd too slow to answer within `timeout` is
+    taken for a shutdown: on a loaded host that is when it is slowest, and holding a mere restart costs a few seconds
+    where not holding a shutdown costs failed requests."""
     try:
-        done = subprocess.run(
-            ["/usr/bin/systemctl", "is-system-running"], capture_output=True, text=True, timeout=3, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        command = [SYSTEMCTL, "is-system-running"]  # a fixed absolute path, no user input
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)  # noqa: S603
+    except subprocess.TimeoutExpired:
+        return True
+    except OSError:
         return False
     return done.stdout.strip() == "stopping"
 
