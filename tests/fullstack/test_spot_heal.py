@@ -1,20 +1,22 @@
-"""Spot interruptions, a host that leaves gracefully, and restoring the declared capacity (issue 14), on one site of
-the emulator's Docker runtime with an on-demand base of 1 (web-1 pay-as-you-go, web-2 spot): a heal with nothing
-lost changes nothing; the ECS drill without drain fails at most 1 request (web-leave fails the health URI and holds
-nginx until the CLB noticed); every spot instance interrupted at once under the prober (web-2; web-1 cannot be
-interrupted) fails no request, the CLB sees it abnormal within interval x unhealthy threshold + 2 s, and the heal
-brings the capacity back (drill_spot_interruption.yml -e drill_heal=true, the heal timed); site.yml run again
-replaces a released instance; teardown. The drill's report is written to FULLSTACK_HEAL_REPORT_DIR when set (the
-kept copies are bench/results/drills/spot_heal*.json).
+"""Spot interruptions, a host that leaves gracefully, and restoring the declared capacity (issue 14), on one site of the
+emulator's Docker runtime with an on-demand base of 1 (web-1 pay-as-you-go, web-2 spot): a heal with nothing lost
+changes nothing; the ECS drill without drain fails at most 1 request (web-leave fails the health URI and holds nginx
+until the CLB noticed), and one that fails half-way starts its target again; every spot instance interrupted at once
+under the prober (web-2; web-1 cannot be interrupted) fails no request, the CLB sees it abnormal within interval x
+unhealthy threshold + 2 s, and the heal brings the capacity back (drill_spot_interruption.yml -e drill_heal=true, the
+heal timed); site.yml run again replaces a released instance; teardown. The drill's report is written to
+FULLSTACK_HEAL_REPORT_DIR when set (the kept copies are bench/results/drills/spot_heal*.json).
 """
 
 import os
+import subprocess
 import time
 import urllib.error
 
 import pytest
+from alicloud_emulator.docker_testing import health, wait_for
 from alicloud_emulator.testing import sdk_models
-from fullstack import SITE_NAME, changed, play, report
+from fullstack import SITE_NAME, changed, play, playbook_command, report
 
 pytestmark = pytest.mark.timeout(2400)
 
@@ -49,6 +51,22 @@ def test_ecs_drill_without_drain_fails_at_most_one_request(inventory, tmp_path):
     result = report(play(inventory, "drill_ecs_stop.yml", *BASE, "-e", f"drill_report_dir={tmp_path}"))
     assert result["requests"] > 50
     assert result["failed_requests"] <= 1, result
+
+
+def test_an_ecs_drill_that_fails_half_way_starts_its_target_again(cloud, inventory, tmp_path):
+    """A drill that fails while its target is stopped (here: the alarm it waits for is not one of the site's) leaves
+    no instance stopped behind it, and says where it failed."""
+    arguments = ("-e", f"drill_report_dir={tmp_path}", "-e", "drill_alarm_rule=no-such-rule")
+    arguments += ("-e", "drill_alarm_wait_seconds=2")
+    command, env = playbook_command(inventory, "drill_ecs_stop.yml", *BASE, *arguments)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode != 0, done.stdout[-3000:]
+    assert "The drill failed at 'Wait until the unhealthy-backend alarm fires" in done.stdout, done.stdout[-3000:]
+    assert f"{WEB_1} was started again" in done.stdout
+    web_1 = web_instances(cloud)[WEB_1]
+    assert web_1.status == "Running"
+    (lb_id,) = cloud.admin.state()["load_balancer"]
+    wait_for(lambda: health(cloud, lb_id, 443).get(web_1.instance_id) == "normal", 180, 2, what=f"{WEB_1} healthy")
 
 
 def test_every_spot_instance_interrupted_at_once_keeps_the_site_up_and_the_heal_restores_it(cloud, inventory, tmp_path):
