@@ -105,12 +105,12 @@ docker-ready: setup
 	tools/build-image.sh >/dev/null
 
 emulator-test: setup docker-ready
-	$(BIN)/pytest -q emulator/tests
+	$(BIN)/pytest -q --durations=10 emulator/tests
 
 # In parallel workers (INTEGRATION_WORKERS), each with its own emulator per test file, which counts its own calls.
 INTEGRATION_WORKERS ?= 3
 integration: setup
-	$(BIN)/pytest -q -n $(INTEGRATION_WORKERS) tests/integration
+	$(BIN)/pytest -q --durations=10 -n $(INTEGRATION_WORKERS) tests/integration
 
 # The older ansible-core releases: sanity, unit tests and the vpc and vswitch targets, each in .venv-compat/<version>.
 compat: setup
@@ -126,7 +126,7 @@ molecule: setup docker-ready
 # builds its own site on its own emulator, in parallel workers (FULLSTACK_WORKERS; tests/fullstack/conftest.py).
 FULLSTACK_WORKERS ?= 3
 fullstack: setup docker-ready
-	$(BIN)/pytest -q -n $(FULLSTACK_WORKERS) --dist loadfile tests/fullstack
+	$(BIN)/pytest -q --durations=0 -n $(FULLSTACK_WORKERS) --dist loadfile tests/fullstack
 
 bench: setup
 	$(BIN)/python bench/emulator_bench.py --output bench/results/emulator.json
