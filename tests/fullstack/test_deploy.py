@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -128,7 +129,17 @@ def test_the_same_content_again_changes_nothing(site, tmp_path, releases):
 
 
 def test_a_rollback_serves_the_previous_release(cloud, site, tmp_path, releases):
-    result = _deploy(site, tmp_path, "-e", "deploy_rollback=true")[1]
+    """It starts while a host serves from the backup for a moment (held 10 s, as a slow master probe on a loaded host
+    switches it): the deploy waits for the failback instead of refusing."""
+    _name, container = sorted(_hosts(cloud).items())[0]
+    in_host(container, "echo held by test_deploy > /var/lib/ha_web/nas_sync/hold")
+    _wait_serving(container, "/nas_backup/www", 30)
+    release = threading.Timer(10, in_host, (container, "rm -f /var/lib/ha_web/nas_sync/hold"))
+    release.start()
+    try:
+        result = _deploy(site, tmp_path, "-e", "deploy_rollback=true")[1]
+    finally:
+        release.join()
     assert (result["action"], result["release"], result["previous_release"]) == (
         "rollback",
         releases["a"],
@@ -154,26 +165,30 @@ def test_the_deploy_refuses_while_a_host_serves_from_the_backup(cloud, site, tmp
     name, container = sorted(_hosts(cloud).items())[0]
     in_host(container, "echo held by test_deploy > /var/lib/ha_web/nas_sync/hold")
     try:
-        deadline = time.monotonic() + 30
-        while in_host(container, "readlink /var/www/current") != "/nas_backup/www":
-            assert time.monotonic() < deadline, "the host did not switch to the backup"
-            time.sleep(0.2)
-        command, env = playbook_command(site, "deploy.yml", "-e", f"deploy_src={_content(tmp_path, 'a')}")
+        _wait_serving(container, "/nas_backup/www", 30)
+        arguments = ("-e", f"deploy_src={_content(tmp_path, 'a')}", "-e", "deploy_failback_wait_seconds=3")
+        command, env = playbook_command(site, "deploy.yml", *arguments)
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
         assert done.returncode != 0
         assert f"{name} serve(s) from the backup share" in done.stdout, done.stdout[-3000:]
+        assert "waited for 3 s" in done.stdout
         assert "deploy_force=true" in done.stdout
         assert _through_clb(releases, "/.release/id") == {n: {releases["b"] + "\n"} for n in _hosts(cloud)}
     finally:
         in_host(container, "rm -f /var/lib/ha_web/nas_sync/hold")
-    deadline = time.monotonic() + 60
-    while in_host(container, "readlink /var/www/current") != "/nas_master/www":
-        assert time.monotonic() < deadline, "the host did not fail back to the master"
-        time.sleep(0.2)
+    _wait_serving(container, "/nas_master/www", 60)
 
 
 # rolling updates ----------------------------------------------------------------------------------------------------
 BOOT_IDENTITY = "cat /proc/sys/kernel/random/boot_id; systemctl show --property=UserspaceTimestampMonotonic --value"
+
+
+def _wait_serving(container, share_dir, timeout):
+    """Until the host's document root links to `share_dir` (its NAS switch has switched)."""
+    deadline = time.monotonic() + timeout
+    while in_host(container, "readlink /var/www/current") != share_dir:
+        assert time.monotonic() < deadline, f"the host does not serve from {share_dir}"
+        time.sleep(0.2)
 
 
 def _load_balancer_id(cloud):
