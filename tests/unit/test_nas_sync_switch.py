@@ -28,6 +28,7 @@ def switch(tmp_path, monkeypatch):
         "state_dir": str(tmp_path / "state"),
         "mode": "read_only",
         "probe_deadline": 0.2,
+        "probe_interval": 0.5,
         "probe_kill_timeout": 3,
     }
     return nas_sync_switch.Switch(config)
@@ -51,15 +52,35 @@ def test_a_late_probe_that_finished_by_the_next_tick_counts_with_its_result(swit
     assert switch.probe is None  # the next tick probes anew
 
 
-def test_a_probe_still_running_fails_every_tick_until_it_ends(switch, monkeypatch):
-    slow_probe(monkeypatch, 1.5)
-    assert switch.probe_once()[0] is False
-    assert switch.probe_once() == (False, "previous probe still running")
-    assert switch.probe_once() == (False, "previous probe still running")
+def test_a_probe_still_running_counts_once_more_each_interval_of_its_age(switch, monkeypatch):
+    """Not once per tick: on a loaded host ticks come late and then back to back (fall 3: switched once a probe has run
+    2 intervals, never after 0.3 s of back-to-back ticks)."""
+    slow_probe(monkeypatch, 3)
+    assert switch.probe_once() == (False, "probe not done within 0.2 s")
+    assert switch.probe_once()[0] is None  # a tick at once after: 0.2 s old, not yet an interval
+    time.sleep(0.5 - (time.monotonic() - switch.probe_started))
+    assert switch.probe_once() == (False, "previous probe still running")  # 0.5 s old
+    assert switch.probe_once()[0] is None
+    time.sleep(1.0 - (time.monotonic() - switch.probe_started))
+    assert switch.probe_once() == (False, "previous probe still running")  # 1 s old
     switch.probe.kill()
     switch.probe.wait()
     ok, reason = switch.probe_once()
     assert not ok and reason.startswith("late probe: probe failed")
+
+
+def test_ticks_back_to_back_count_a_slow_probe_by_its_age(switch, monkeypatch):
+    slow_probe(monkeypatch, 3)
+    failed = switch.probe_once()[0] is False
+    for _tick in range(8):  # ticks 0.05 s apart, as they come after a late one on a loaded host
+        time.sleep(0.05)
+        before = time.monotonic() - switch.probe_started
+        failed += switch.probe_once()[0] is False
+        after = time.monotonic() - switch.probe_started
+    # the deadline, then one per interval of age (0.5 s) at the last tick; a count per tick would be 9
+    assert 1 + int(before / 0.5) <= failed <= 1 + int(after / 0.5) < 9, (failed, before, after)
+    switch.probe.kill()
+    switch.probe.wait()
 
 
 def test_a_late_probe_without_the_sentinel_fails(switch, monkeypatch, tmp_path):

@@ -2,9 +2,12 @@
 backup while the master is out, then back at the master once it answers again.
 
 A probe writes a per-host file on the master, renames it and reads it back, in a process killed after
-probe_kill_timeout; only one probe is in flight at a time, and one still running counts as failed. A probe that
-missed its deadline but has finished by the next tick counts with its own result at that tick (a busy host, not a
-stuck master: a loaded machine does not make the host flap), and the tick after probes anew. Mount presence is
+probe_kill_timeout; only one probe is in flight at a time. One not done by its deadline counts as failed, and it
+counts once more each time it has run another interval (fall 3, interval 0.5: the host switches once a probe has run
+1 s), by its age, not by the ticks that saw it: on a loaded host ticks run late and then back to back, and two ticks
+0.1 s apart must not count a probe twice. A probe that missed its deadline but has finished by the next tick counts
+with its own result at that tick (a busy host, not a stuck master: a loaded machine does not make the host flap),
+and the tick after probes anew. Mount presence is
 read from /proc/self/mountinfo, never from the share. Each event is one JSON line on stdout (the journal); the state
 is kept in <state_dir>/state.json, on local disk.
 
@@ -79,6 +82,7 @@ class Switch:
         self.hold_flag = os.path.join(config["state_dir"], "hold")
         self.probe = None
         self.probe_token = None
+        self.probe_started, self.probe_failures = 0.0, 0  # when the probe in flight began, the failures it counted
         self.fails = 0
         self.successes = 0
         self.last_success = time.monotonic()
@@ -102,9 +106,13 @@ class Switch:
 
     # Probing.
     def probe_once(self):
-        """One tick: (ok, reason)."""
+        """One tick: (ok, reason); ok None: the probe in flight counts no further failure yet."""
         if self.probe is not None:
             if self.probe.poll() is None:
+                age = time.monotonic() - self.probe_started
+                if age < self.probe_failures * self.config["probe_interval"]:
+                    return None, "previous probe still running, not yet another interval"
+                self.probe_failures += 1
                 return False, "previous probe still running"
             ok, reason = self.probe_result()
             return ok, "late probe: " + reason
@@ -120,7 +128,8 @@ class Switch:
             stderr=subprocess.PIPE,
             text=True,
         )
-        deadline = time.monotonic() + self.config["probe_deadline"]
+        self.probe_started, self.probe_failures = time.monotonic(), 1
+        deadline = self.probe_started + self.config["probe_deadline"]
         while self.probe.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
         if self.probe.poll() is None:
@@ -250,7 +259,7 @@ class Switch:
         if ok:
             self.successes, self.fails = self.successes + 1, 0
             self.last_success = time.monotonic()
-        else:
+        elif ok is False:
             self.fails, self.successes = self.fails + 1, 0
             log("probe_failed", reason=reason, fails=self.fails)
         held = self.held()
