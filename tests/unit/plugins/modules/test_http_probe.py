@@ -230,23 +230,27 @@ def _https(server, path="/"):
 
 
 def _outcomes(url, **tls):
+    """The outcomes of a probe of 0.2 s at 20 requests a second, each outcome once, and the first error. How many
+    requests fit in 0.2 s depends on the machine's load (a TLS handshake waits for the one before; 1 of 4 was seen
+    at load average 7), so only the kinds count here; the schedule is test_every_request_answered_on_schedule's."""
     summary, records = run(url, 20, 0.2, 2, "X-Backend-Server", tls=tls)
-    return summary["statuses"], records[0]["error"]
+    assert 1 <= summary["requests"] <= 4, summary
+    return set(summary["statuses"]), records[0]["error"]
 
 
 def test_a_pinned_certificate_is_accepted_and_another_refused(tls_server):
     server, _ca, fingerprint = tls_server
-    assert _outcomes(_https(server), fingerprints=[fingerprint.upper()])[0] == {"200": 4}
+    assert _outcomes(_https(server), fingerprints=[fingerprint.upper()])[0] == {"200"}
     statuses, error = _outcomes(_https(server), fingerprints=["00" * 20])
-    assert statuses == {"error": 4} and "not one of the pinned" in error
+    assert statuses == {"error"} and "not one of the pinned" in error
 
 
 def test_a_self_signed_certificate_needs_its_ca_file_or_no_check(tls_server):
     server, ca_path, _fingerprint = tls_server
     statuses, error = _outcomes(_https(server))
-    assert statuses == {"error": 4} and "CERTIFICATE_VERIFY_FAILED" in error
-    assert _outcomes(_https(server), ca_path=ca_path)[0] == {"200": 4}
-    assert _outcomes(_https(server), validate_certs=False)[0] == {"200": 4}
+    assert statuses == {"error"} and "CERTIFICATE_VERIFY_FAILED" in error
+    assert _outcomes(_https(server), ca_path=ca_path)[0] == {"200"}
+    assert _outcomes(_https(server), validate_certs=False)[0] == {"200"}
 
 
 def test_the_module_refuses_a_fingerprint_that_is_not_one(server, capsys):
