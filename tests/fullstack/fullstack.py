@@ -58,6 +58,12 @@ def report(output):
     return result
 
 
+def load_balancer_id(cloud):
+    """The ID of the site's load balancer (the only one on the test's emulator)."""
+    (lb_id,) = cloud.admin.state()["load_balancer"]
+    return lb_id
+
+
 def in_host(container, script):
     """What `script` prints in a host's container (docker exec), stripped."""
     done = subprocess.run(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from alicloud_emulator.docker_testing import REGION, health, sdk_models
-from fullstack import changed, in_host, play, playbook_command, report, site_tls_context
+from fullstack import changed, in_host, load_balancer_id, play, playbook_command, report, site_tls_context
 
 pytestmark = pytest.mark.timeout(1800)
 
@@ -191,15 +191,10 @@ def _wait_serving(container, share_dir, timeout):
         time.sleep(0.2)
 
 
-def _load_balancer_id(cloud):
-    (lb_id,) = cloud.admin.state()["load_balancer"]
-    return lb_id
-
-
 def _weights(cloud):
     """{instance id: weight} of the site's load balancer."""
     slb, m = cloud.client("slb"), sdk_models("slb")
-    request = m.DescribeLoadBalancerAttributeRequest(region_id=REGION, load_balancer_id=_load_balancer_id(cloud))
+    request = m.DescribeLoadBalancerAttributeRequest(region_id=REGION, load_balancer_id=load_balancer_id(cloud))
     servers = slb.describe_load_balancer_attribute(request).body.backend_servers.backend_server
     return {server.server_id: int(server.weight) for server in servers}
 
@@ -242,7 +237,7 @@ def test_every_host_is_updated_and_rebooted_under_the_prober_without_a_failed_re
     assert len(events) == 8, events  # drained, updated, rebooted, back: each host
     for name, container in hosts.items():
         assert in_host(container, BOOT_IDENTITY) != boots[name], f"{name} was not rebooted"
-    assert health(cloud, _load_balancer_id(cloud), 443) == dict.fromkeys(hosts.values(), "normal")
+    assert health(cloud, load_balancer_id(cloud), 443) == dict.fromkeys(hosts.values(), "normal")
     assert set(_weights(cloud).values()) == {100}
     assert _answered_by(releases) == set(hosts)
     # the figures the project keeps

@@ -10,7 +10,7 @@ import os
 
 import pytest
 from alicloud_emulator.testing import sdk_models
-from fullstack import SITE_NAME, changed, play, report
+from fullstack import SITE_NAME, changed, load_balancer_id, play, report
 
 pytestmark = pytest.mark.timeout(3600)
 
@@ -26,8 +26,7 @@ def web_instances(cloud):
 
 def backend_ids(cloud):
     """The IDs of the CLB's backend servers."""
-    (balancer_id,) = cloud.admin.call("GET", "/state")["load_balancer"]
-    request = sdk_models("slb").DescribeLoadBalancerAttributeRequest(load_balancer_id=balancer_id)
+    request = sdk_models("slb").DescribeLoadBalancerAttributeRequest(load_balancer_id=load_balancer_id(cloud))
     body = cloud.client("slb").describe_load_balancer_attribute(request).body
     return sorted(b.server_id for b in body.backend_servers.backend_server)
 

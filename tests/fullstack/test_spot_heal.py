@@ -16,7 +16,7 @@ import urllib.error
 import pytest
 from alicloud_emulator.docker_testing import health, wait_for
 from alicloud_emulator.testing import sdk_models
-from fullstack import SITE_NAME, changed, play, playbook_command, report
+from fullstack import SITE_NAME, changed, load_balancer_id, play, playbook_command, report
 
 pytestmark = pytest.mark.timeout(2400)
 
@@ -65,7 +65,7 @@ def test_an_ecs_drill_that_fails_half_way_starts_its_target_again(cloud, invento
     assert f"{WEB_1} was started again" in done.stdout
     web_1 = web_instances(cloud)[WEB_1]
     assert web_1.status == "Running"
-    (lb_id,) = cloud.admin.state()["load_balancer"]
+    lb_id = load_balancer_id(cloud)
     wait_for(lambda: health(cloud, lb_id, 443).get(web_1.instance_id) == "normal", 180, 2, what=f"{WEB_1} healthy")
 
 
