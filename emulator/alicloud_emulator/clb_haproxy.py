@@ -16,7 +16,9 @@
 - Every change renders the whole configuration from the API state, checks it (`haproxy -c`) and
   reloads the master process (SIGUSR2, master-worker mode): the old worker finishes its connections, and
   the servers' health states carry over (server-state-file), so a reload does not bring a dead backend
-  back. Renders and reloads happen on one thread, the newest configuration winning.
+  back. Renders and reloads happen on one thread, the newest configuration winning. A reload is done when a
+  new worker answers with the new frontends (the signal is sent again if none came); a configuration that
+  failed to apply is tried again a second later, one that `haproxy -c` refused only after the next change.
 - A checked server new to its listener (added, or its listener started) gets nothing before its checks
   pass, as on a CLB: HAProxy 2.6 starts a new server UP (it refuses the newer `init-state`), so the server-state
   file loaded at the reload also holds, for each checked server the running HAProxy does not have, the
@@ -54,6 +56,8 @@ TLS_POLICIES = {
     "tls_cipher_policy_1_2_strict_with_1_3": f"ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.3 ciphers {STRICT_CIPHERS}",
 }
 START_TIMEOUT = 10.0
+RELOAD_ATTEMPTS = 3
+RETRY_DELAY = 1.0  # seconds before a configuration that failed to apply is tried again
 
 
 def parse_address_range(text):
@@ -262,6 +266,7 @@ class HaproxyClb:
         self.condition = threading.Condition()
         self.wanted = None  # the newest rendered configuration not yet applied
         self.applied = None
+        self.refused = None  # the last configuration `haproxy -c` refused
         self.applying = False
         self.closed = False
         self.thread = threading.Thread(target=self._loop, name="haproxy", daemon=True)
@@ -353,12 +358,23 @@ class HaproxyClb:
                 if wanted != self.applied or self.master_pid() is None:
                     self._apply(*wanted)
                     self.applied = wanted
-            except RuntimeError as error:
+            except (RuntimeError, OSError) as error:
                 self.log(f"haproxy: {error}")
+                self._retry_later(wanted)
             finally:
                 with self.condition:
                     self.applying = False
                     self.condition.notify_all()
+
+    def _retry_later(self, wanted):
+        """A configuration that failed to apply is tried again, unless a newer one came meanwhile. One HAProxy
+        refuses (`haproxy -c`) is not: it stays refused until the API state changes."""
+        if wanted[0] == self.refused:
+            return
+        time.sleep(RETRY_DELAY)
+        with self.condition:
+            if self.wanted is None and not self.closed:
+                self.wanted = wanted
 
     def _write_certificates(self, files):
         """The certificate files the configuration reads, written before it is checked; the others removed."""
@@ -382,6 +398,7 @@ class HaproxyClb:
             handle.write(text)
         checked = _haproxy("-c", "-q", "-f", candidate)
         if checked.returncode != 0:
+            self.refused = text
             raise RuntimeError(f"configuration refused, kept the previous one: {checked.stderr.strip()}")
         pid = self.master_pid()
         current = self._servers_state() if pid is not None else ""
@@ -393,8 +410,25 @@ class HaproxyClb:
             if started.returncode != 0:
                 raise RuntimeError(f"could not start: {started.stderr.strip()}")
             return
-        os.kill(pid, signal.SIGUSR2)  # the master re-reads the configuration; the old worker drains
-        self._wait_reloaded(text)
+        self._reload(pid, text)
+
+    def _reload(self, master, text):
+        """SIGUSR2 to the master: it re-reads the configuration, starts a new worker, and the old one drains. Done
+        when a new worker answers with the new frontends; a signal that got no new worker (sent while the master
+        was still re-executing itself for the last one) is sent again, and past RELOAD_ATTEMPTS it is an error."""
+        before = self._worker_pid()
+        for _attempt in range(RELOAD_ATTEMPTS):
+            os.kill(master, signal.SIGUSR2)
+            if self._wait_reloaded(text, before):
+                return
+        raise RuntimeError(f"no new worker with the new configuration after {RELOAD_ATTEMPTS} reloads")
+
+    def _worker_pid(self):
+        """The pid of the worker answering on the admin socket (`show info`), None when none answers."""
+        for line in self._command("show info").splitlines():
+            if line.startswith("Pid:"):
+                return int(line.split(":", 1)[1])
+        return None
 
     def _servers_state(self):
         """`show servers state` of the running HAProxy; without it, no reload (its servers would all look new)."""
@@ -406,15 +440,18 @@ class HaproxyClb:
             time.sleep(0.05)
         raise RuntimeError("could not read the servers' state, kept the previous configuration")
 
-    def _wait_reloaded(self, text):
-        """Until the new worker answers with the new frontends (or a short timeout)."""
+    def _wait_reloaded(self, text, old_worker):
+        """True once a worker other than `old_worker` answers with the frontends of `text`; False after a while."""
         wanted = {line.split()[1] for line in text.splitlines() if line.startswith("frontend ")}
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            live = {name for name, server in self.stats() if server == "FRONTEND"}
-            if live == wanted:
-                return
+            worker = self._worker_pid()
+            if worker is not None and worker != old_worker:
+                live = {name for name, server in self.stats() if server == "FRONTEND"}
+                if live == wanted:
+                    return True
             time.sleep(0.05)
+        return False
 
     def close(self, remove=False):
         """Stop the worker thread; with `remove`, stop HAProxy and remove its files."""

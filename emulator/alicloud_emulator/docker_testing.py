@@ -59,7 +59,7 @@ class DockerEmulator(EmulatorProcess):
     def __exit__(self, exc_type, exc, traceback):
         if exc_type is not None and self.process and self.process.poll() is None:
             self.process.terminate()  # a test failed: show the emulator's log (pytest prints captured output)
-            print(self.process.stdout.read().decode())
+            print(self.output())
         self.stop()
         stop_haproxy(os.path.join(os.path.realpath(self.state_dir), "haproxy"))
         remove_owned(self.owner)  # even when the test failed half-way

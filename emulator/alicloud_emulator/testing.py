@@ -13,6 +13,7 @@ import time
 import urllib.request
 
 from .app import DEFAULT_KEYS, Emulator
+from .cli import LOG_FILE
 from .server import EmulatorServer
 
 ACCESS_KEY_ID, ACCESS_KEY_SECRET = next(iter(DEFAULT_KEYS.items()))
@@ -165,13 +166,17 @@ class EmulatorProcess:
         command = [sys.executable, "-m", "alicloud_emulator", "serve", "--port", str(self.port)]
         command += ["--state-dir", self.state_dir, *self.extra_args]
         began = time.monotonic()
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-        )
+        os.makedirs(self.state_dir, exist_ok=True)
+        # Its output goes to a file, never to a pipe nobody reads: a full pipe would block the emulator's next print
+        # (and the thread that printed: HAProxy's reloads, an instance's worker) for as long as the test runs.
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+            )
         deadline = began + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"emulator exited: {self.process.stdout.read().decode()}")
+                raise RuntimeError(f"emulator exited: {self.output()}")
             try:
                 self.admin.health()
                 self.ready_seconds = time.monotonic() - began
@@ -180,12 +185,22 @@ class EmulatorProcess:
                 time.sleep(0.02)
         raise RuntimeError("emulator did not answer in time")
 
+    @property
+    def log_path(self):
+        return os.path.join(self.state_dir, LOG_FILE)
+
+    def output(self):
+        """What the emulator printed so far (its log file)."""
+        try:
+            with open(self.log_path, errors="replace") as log:
+                return log.read()
+        except OSError:
+            return ""
+
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=20)
-        if self.process:
-            self.process.stdout.close()
 
     def client(self, product, **kwargs):
         return sdk_client(product, self.endpoint, **kwargs)
