@@ -17,8 +17,9 @@ VPC_NOT_FOUND = ("InvalidVpcId.NotFound", "Forbidden.VpcNotFound")
 VSWITCH_NOT_FOUND = ("InvalidVSwitchId.NotFound", "InvalidVswitchID.NotFound", "InvalidVSwitchId.NotExist")
 
 VPC_AVAILABLE = Waiter("VPC to be Available", success=["Available"], waiting=["Pending"], gone="wait")
-# Before a vSwitch is created in it: the VPC must exist.
-VPC_AVAILABLE_FOR_VSWITCH = Waiter("the VPC to be Available", success=["Available"], waiting=["Pending"], gone="fail")
+# Before a vSwitch or a security group is created in it (a VPC still Pending refuses both with IncorrectVpcStatus):
+# the VPC must exist.
+VPC_AVAILABLE_FOR_CREATE = Waiter("the VPC to be Available", success=["Available"], waiting=["Pending"], gone="fail")
 VPC_DELETED = Waiter("VPC to be deleted", success=[], waiting=["Available", "Pending", "Deleting"], gone="success")
 VSWITCH_AVAILABLE = Waiter("vSwitch to be Available", success=["Available"], waiting=["Pending"], gone="wait")
 VSWITCH_DELETED = Waiter(

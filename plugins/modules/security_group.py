@@ -40,6 +40,8 @@ options:
     description:
       - The ID of the VPC the group belongs to.
       - Required to create a group, and to find one by O(name).
+      - A VPC still being created (asked for with O(ha_web.alicloud.vpc#module:wait=false)) is waited for, up to
+        300 seconds, before the group is created in it.
     type: str
   description:
     description:
@@ -281,6 +283,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import 
     port_range_problem,
     starts_with_url,
 )
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import VPC_AVAILABLE_FOR_CREATE, read_vpc
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter, poll_delays
 
 PROTOCOLS = ("tcp", "udp", "icmp", "gre", "all")
@@ -288,6 +291,7 @@ POLICIES = ("accept", "drop")
 BATCH = 100  # Permissions.N and SecurityGroupRuleId.N take at most 100 entries
 RELEASE_SECONDS = 30
 VISIBLE_SECONDS = 60
+VPC_AVAILABLE_SECONDS = 300  # a VPC is Available seconds after it is created
 VISIBLE = Waiter("the new security group to be visible", field="Visible", success=[True], gone="wait")
 
 # Per direction: the option, its purge option, the API's peer fields (CIDR, group) and the actions.
@@ -601,6 +605,20 @@ def planned_rules(rules, rule_changes):
     return result
 
 
+def send_create(module, request):
+    """CreateSecurityGroup; the group's ID. A VPC still being created (a site's VPC asked for with wait=false) refuses
+    it with IncorrectVpcStatus: it is sent again once the VPC is Available."""
+    for attempt in (1, 2):
+        try:
+            return module.call("ecs", "CreateSecurityGroup", request, client_token=True)["SecurityGroupId"]
+        except AlicloudApiError as error:
+            if is_code(error, "InvalidVpcId.NotFound"):
+                module.fail("vpc_id: VPC %s does not exist in region %s" % (request["VpcId"], module.region_id))
+            if attempt == 2 or not is_code(error, "IncorrectVpcStatus"):
+                raise
+        module.wait(VPC_AVAILABLE_FOR_CREATE, lambda: read_vpc(module, request["VpcId"]), VPC_AVAILABLE_SECONDS)
+
+
 def create(module, wanted):
     params = module.params
     if params["security_group_id"]:
@@ -621,12 +639,7 @@ def create(module, wanted):
     }
     if params["tags"]:
         request["Tag"] = tags_to_api(params["tags"])
-    try:
-        group_id = module.call("ecs", "CreateSecurityGroup", request, client_token=True)["SecurityGroupId"]
-    except AlicloudApiError as error:
-        if is_code(error, "InvalidVpcId.NotFound"):
-            module.fail("vpc_id: VPC %s does not exist in region %s" % (params["vpc_id"], module.region_id))
-        raise
+    group_id = send_create(module, request)
     rule_changes = {direction: (permissions, []) for direction, permissions in wanted.items()}
     apply_rules(module, group_id, rule_changes)
     # A new group may take a moment to show in Describe.

@@ -172,7 +172,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import 
     name_problem,
 )
 from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import (
-    VPC_AVAILABLE_FOR_VSWITCH,
+    VPC_AVAILABLE_FOR_CREATE,
     VSWITCH_AVAILABLE,
     VSWITCH_DELETED,
     VSWITCH_NOT_FOUND,
@@ -244,7 +244,7 @@ def create(module):
     if module.check_mode:
         return True, None
     if vpc.get("Status") != "Available":
-        module.wait(VPC_AVAILABLE_FOR_VSWITCH, lambda: read_vpc(module, vpc["VpcId"]), params["wait_timeout"])
+        module.wait(VPC_AVAILABLE_FOR_CREATE, lambda: read_vpc(module, vpc["VpcId"]), params["wait_timeout"])
     request = {
         "RegionId": module.region_id,
         "VpcId": params["vpc_id"],
