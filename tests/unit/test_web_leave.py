@@ -72,6 +72,7 @@ def leave_for(tmp_path, port, hold=0.5):
         "poll_interval": 1,
         "request_timeout": 0.3,
         "hold_seconds": hold,
+        "system_state_timeout": 2.0,
         "flag": str(tmp_path / "run" / "leaving"),
     }
     leave = web_leave.Leave(config)
@@ -135,7 +136,8 @@ def test_a_hung_metadata_service_costs_at_most_the_poll_bound(stand_in, tmp_path
 
 
 def test_a_shutdown_holds_until_the_clb_had_time_to_notice(stand_in, tmp_path, monkeypatch):
-    monkeypatch.setattr(web_leave, "system_is_stopping", lambda: True)
+    asked = []  # the bound given to systemd's state: the configuration's
+    monkeypatch.setattr(web_leave, "system_is_stopping", lambda timeout: asked.append(timeout) or True)
     leave, flag = leave_for(tmp_path, stand_in.server_port, hold=0.6)
     leave.tick()
     started = time.monotonic()
@@ -143,10 +145,11 @@ def test_a_shutdown_holds_until_the_clb_had_time_to_notice(stand_in, tmp_path, m
         leave.on_stop(15, None)
     assert 0.6 <= time.monotonic() - started < 1.0
     assert flag.exists()
+    assert asked == [2.0]
 
 
 def test_a_shutdown_after_a_notice_holds_only_what_is_left(stand_in, tmp_path, monkeypatch):
-    monkeypatch.setattr(web_leave, "system_is_stopping", lambda: True)
+    monkeypatch.setattr(web_leave, "system_is_stopping", lambda timeout: True)
     stand_in.notice = "2026-12-01T13:05:00Z"
     leave, flag = leave_for(tmp_path, stand_in.server_port, hold=0.6)
     leave.tick()
@@ -159,7 +162,7 @@ def test_a_shutdown_after_a_notice_holds_only_what_is_left(stand_in, tmp_path, m
 
 
 def test_a_stop_outside_a_shutdown_does_not_wait_and_clears_the_flag(stand_in, tmp_path, monkeypatch):
-    monkeypatch.setattr(web_leave, "system_is_stopping", lambda: False)
+    monkeypatch.setattr(web_leave, "system_is_stopping", lambda timeout: False)
     leave, flag = leave_for(tmp_path, stand_in.server_port, hold=5)
     leave.fail_health("test")
     started = time.monotonic()

@@ -29,7 +29,7 @@ import urllib.parse
 
 CONFIG_PATH = "/etc/ha_web/leave/config.json"
 SYSTEMCTL = "/usr/bin/systemctl"
-SYSTEM_STATE_TIMEOUT = 5  # seconds; the unit's TimeoutStopSec leaves room for it and the hold
+SYSTEM_STATE_TIMEOUT = 5  # seconds, unless the configuration says (system_state_timeout, the role's one)
 TOKEN_TTL_HEADER = "X-aliyun-ecs-metadata-token-ttl-seconds"  # noqa: S105 - a header name
 TOKEN_HEADER = "X-aliyun-ecs-metadata-token"  # noqa: S105 - a header name
 
@@ -155,7 +155,7 @@ class Leave:
             return
         self.stopping = True
         signal.setitimer(signal.ITIMER_REAL, 0)
-        if system_is_stopping():
+        if system_is_stopping(self.config.get("system_state_timeout", SYSTEM_STATE_TIMEOUT)):
             self.fail_health("the host shuts down")
             waited = time.monotonic() - self.failing_since
             hold = max(0.0, self.config["hold_seconds"] - waited)
