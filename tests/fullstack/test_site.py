@@ -74,7 +74,8 @@ def test_a_second_run_changes_nothing(cloud, inventory):
 
 
 def test_check_mode_after_a_converge_reports_no_change(inventory):
-    assert set(changed(play(inventory, "site.yml", "--check")).values()) == {0}
+    output = play(inventory, "site.yml", "--check")
+    assert set(changed(output).values()) == {0}, changed_tasks(output)
 
 
 def test_ecs_drill_keeps_the_site_up_and_fires_the_unhealthy_backend_alarm(cloud, inventory, receiver, tmp_path):
