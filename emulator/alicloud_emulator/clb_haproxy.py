@@ -60,6 +60,10 @@ RELOAD_ATTEMPTS = 3
 RETRY_DELAY = 1.0  # seconds before a configuration that failed to apply is tried again
 
 
+class ConfigurationRefused(RuntimeError):
+    """`haproxy -c` refused the rendered configuration: applying it again would be refused again."""
+
+
 def parse_address_range(text):
     """'127.0.0.10-127.0.0.250' -> the list of addresses; every one must be a loopback address."""
     try:
@@ -266,7 +270,6 @@ class HaproxyClb:
         self.condition = threading.Condition()
         self.wanted = None  # the newest rendered configuration not yet applied
         self.applied = None
-        self.refused = None  # the last configuration `haproxy -c` refused
         self.applying = False
         self.closed = False
         self.thread = threading.Thread(target=self._loop, name="haproxy", daemon=True)
@@ -360,17 +363,15 @@ class HaproxyClb:
                     self.applied = wanted
             except (RuntimeError, OSError) as error:
                 self.log(f"haproxy: {error}")
-                self._retry_later(wanted)
+                if not isinstance(error, ConfigurationRefused):  # refused stays refused until the API state changes
+                    self._retry_later(wanted)
             finally:
                 with self.condition:
                     self.applying = False
                     self.condition.notify_all()
 
     def _retry_later(self, wanted):
-        """A configuration that failed to apply is tried again, unless a newer one came meanwhile. One HAProxy
-        refuses (`haproxy -c`) is not: it stays refused until the API state changes."""
-        if wanted[0] == self.refused:
-            return
+        """A configuration that failed to apply is tried again, unless a newer one came meanwhile."""
         time.sleep(RETRY_DELAY)
         with self.condition:
             if self.wanted is None and not self.closed:
@@ -398,8 +399,7 @@ class HaproxyClb:
             handle.write(text)
         checked = _haproxy("-c", "-q", "-f", candidate)
         if checked.returncode != 0:
-            self.refused = text
-            raise RuntimeError(f"configuration refused, kept the previous one: {checked.stderr.strip()}")
+            raise ConfigurationRefused(f"configuration refused, kept the previous one: {checked.stderr.strip()}")
         pid = self.master_pid()
         current = self._servers_state() if pid is not None else ""
         with open(self.paths["server_state"], "w") as handle:
