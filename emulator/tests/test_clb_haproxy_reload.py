@@ -10,6 +10,7 @@ import time
 import pytest
 from alicloud_emulator import clb_haproxy
 from alicloud_emulator.clb_haproxy import HaproxyClb
+from alicloud_emulator.docker_testing import wait_for
 from alicloud_emulator.store import Store
 
 ADDRESS, PORT = "127.0.0.252", 18081
@@ -83,9 +84,7 @@ def test_a_configuration_that_failed_to_apply_is_tried_again(clb, logged, monkey
     monkeypatch.setattr(clb, "_servers_state", servers_state)
     monkeypatch.setattr(clb_haproxy, "RETRY_DELAY", 0.2)
     _apply(clb, _store(status="stopped"))
-    deadline = time.monotonic() + 10
-    while _serving() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: not _serving(), 10, 0.1, what="the stopped listener to stop serving")
     assert not _serving()
     assert logged == ["haproxy: could not read the servers' state, kept the previous configuration"]
 

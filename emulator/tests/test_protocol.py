@@ -11,6 +11,7 @@ import pytest
 from alibabacloud_tea_openapi import models as openapi_models
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException, ThrottlingException
 from alibabacloud_tea_util.models import RuntimeOptions
+from alicloud_emulator.docker_testing import wait_for
 from alicloud_emulator.testing import sdk_client, sdk_models
 from darabonba.exceptions import UnretryableException
 
@@ -257,9 +258,7 @@ def test_eventual_consistency_hides_new_resources(emulator):
     asked = time.monotonic()
     _create_vpc(client)
     assert _count_vpcs(emulator) == 0
-    while _count_vpcs(emulator) == 0:
-        assert time.monotonic() - asked < 15, "the VPC never showed"
-        time.sleep(0.1)
+    wait_for(lambda: _count_vpcs(emulator) == 1, 15, 0.1, what="the new VPC to show")
     assert time.monotonic() - asked >= 3.0
 
 
