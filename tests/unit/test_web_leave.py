@@ -195,4 +195,4 @@ def test_the_shutdown_is_told_by_systemd_and_a_systemd_too_slow_to_answer_counts
 
 def test_without_systemctl_it_is_no_shutdown(tmp_path, monkeypatch):
     monkeypatch.setattr(web_leave, "SYSTEMCTL", str(tmp_path / "absent"))
-    assert web_leave.system_is_stopping() is False
+    assert web_leave.system_is_stopping(timeout=0.5) is False

@@ -29,7 +29,6 @@ import urllib.parse
 
 CONFIG_PATH = "/etc/ha_web/leave/config.json"
 SYSTEMCTL = "/usr/bin/systemctl"
-SYSTEM_STATE_TIMEOUT = 5  # seconds, unless the configuration says (system_state_timeout, the role's one)
 TOKEN_TTL_HEADER = "X-aliyun-ecs-metadata-token-ttl-seconds"  # noqa: S105 - a header name
 TOKEN_HEADER = "X-aliyun-ecs-metadata-token"  # noqa: S105 - a header name
 
@@ -58,7 +57,7 @@ def request(method, url, headers, timeout):
         connection.close()
 
 
-def system_is_stopping(timeout=SYSTEM_STATE_TIMEOUT):
+def system_is_stopping(timeout):
     """True during an OS shutdown or reboot (systemd's own state). A systemd too slow to answer within `timeout` is
     taken for a shutdown: on a loaded host that is when it is slowest, and holding a mere restart costs a few seconds
     where not holding a shutdown costs failed requests."""
@@ -155,7 +154,7 @@ class Leave:
             return
         self.stopping = True
         signal.setitimer(signal.ITIMER_REAL, 0)
-        if system_is_stopping(self.config.get("system_state_timeout", SYSTEM_STATE_TIMEOUT)):
+        if system_is_stopping(self.config["system_state_timeout"]):
             self.fail_health("the host shuts down")
             waited = time.monotonic() - self.failing_since
             hold = max(0.0, self.config["hold_seconds"] - waited)
