@@ -11,6 +11,10 @@ and which other files read it, in the `PRIVATE_FIELDS` table of the product modu
 (`products/ecs_instances.py`, `ecs_security_groups.py`, `vpc.py`, `slb_load_balancers.py`,
 `slb_listeners.py`, `nas.py`);
 emulator/tests/test_private_fields.py checks the tables against the code.
+
+The saved file carries STATE_FORMAT; a change to the shape of what is stored (a field every resource of a kind must
+have, as MetadataOptions) raises it, and a file of another format is refused with how to start afresh, not read into
+a traceback later.
 """
 
 import json
@@ -22,6 +26,11 @@ import time
 GONE = "_gone"  # a transition on this field removes the resource when it comes due
 # The private fields every resource has (see the docstring), and GONE.
 COMMON_FIELDS = ("_kind", "_id", "_key", "_region", "_created_at", "_tags", "_transitions", GONE)
+STATE_FORMAT = 2  # 1: the files saved before it was written (instances without MetadataOptions)
+
+
+class StateFormatError(RuntimeError):
+    """The state file was saved by another version of the emulator."""
 
 
 def regional_key(region, name):
@@ -47,6 +56,13 @@ class Store:
     def _load(self):
         with open(self.path, encoding="utf-8") as handle:
             data = json.load(handle)
+        found = data.get("format", 1)
+        if found != STATE_FORMAT:
+            directory = os.path.dirname(os.path.abspath(self.path))
+            raise StateFormatError(
+                f"{self.path} was saved by another version of the emulator (state format {found}, this one reads "
+                f"{STATE_FORMAT}); start afresh: alicloud-emulator down --state-dir {directory} && rm {self.path}"
+            )
         self.resources = data.get("resources", {})
         self.tokens = data.get("tokens", {})
 
@@ -54,7 +70,7 @@ class Store:
         if not self.path:
             return
         with self.lock:
-            text = json.dumps({"resources": self.resources, "tokens": self.tokens})
+            text = json.dumps({"format": STATE_FORMAT, "resources": self.resources, "tokens": self.tokens})
         directory = os.path.dirname(os.path.abspath(self.path))
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".state-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -85,3 +85,16 @@ def test_bad_command_line_is_refused_clearly():
         text=True,
     )
     assert result.returncode == 2 and "ID:SECRET" in result.stderr
+
+
+def test_a_state_saved_by_another_version_is_refused_with_how_to_start_afresh(tmp_path):
+    (tmp_path / "state.json").write_text(json.dumps({"resources": {}, "tokens": {}}))  # no format: the first one
+    result = subprocess.run(
+        [sys.executable, "-m", "alicloud_emulator", "serve", "--port", str(free_port()), "--state-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "state format 1" in result.stderr and f"alicloud-emulator down --state-dir {tmp_path}" in result.stderr
+    assert "Traceback" not in result.stderr
