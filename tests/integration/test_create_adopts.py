@@ -9,7 +9,7 @@ from conftest import HERE, run_playbook, vpc_with_vswitch
 
 EMULATOR_ARGS = ["--timing", "instant"]
 REGION = "cn-hangzhou"
-DELAY = 30.0  # longer than ansible-playbook takes to reach the task's look-up, even on a machine under load (8 s was not, in CI)
+DELAY = 30.0  # longer than ansible-playbook takes to reach the look-up, also under load (8 s was not, in CI)
 
 
 def test_nas_mount_target_adopts_the_mount_target_another_run_just_made(emulator):

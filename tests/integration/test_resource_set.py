@@ -15,7 +15,9 @@ def converge(emulator, **extra):
     return result
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# One fault sequence: provision.yml makes the same set under another (test_site_provision.py), and the full stack
+# builds its site under a third; more seeds here cost CI minutes for little (each run meets ~30 faults).
+@pytest.mark.parametrize("seed", [1])
 def test_converges_under_faults_without_duplicates(emulator, seed):
     emulator.admin.reset()
     emulator.admin.faults(throttle_rate=0.3, error_rate=0.1, lost_rate=0.1, scope="mutating", seed=seed)

@@ -53,7 +53,7 @@ def assert_nothing_left(emulator):
     assert {kind: n for kind, n in counts.items() if n} == {}, counts
 
 
-@pytest.mark.parametrize("seed", [11, 12])
+@pytest.mark.parametrize("seed", [11])  # resource_set.yml converges under another sequence (test_resource_set.py)
 def test_provision_converges_under_faults_and_teardown_leaves_nothing(emulator, inventory, seed):
     emulator.admin.reset()
     emulator.admin.faults(throttle_rate=0.3, error_rate=0.1, lost_rate=0.1, scope="mutating", seed=seed)
@@ -93,7 +93,8 @@ def processes_running_from(directory):
     return pids
 
 
-@pytest.mark.parametrize("seed", [21, 22, 23])
+# Killed after 6 and after 10 mutating calls (seed 22 stopped after 5: the same stage as 21, so it went).
+@pytest.mark.parametrize("seed", [21, 23])
 def test_an_interrupted_provision_run_again_converges_without_duplicates(emulator, inventory, seed, tmp_path):
     emulator.admin.reset()
     stop_after = random.Random(seed).randint(1, 16)  # mutating calls before the kill (a full run makes ~18)
