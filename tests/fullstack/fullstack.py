@@ -44,6 +44,15 @@ def changed_tasks(output):
     return found
 
 
+def switch_events(cloud):
+    """{instance name: the switch events of its nas-switch in the last 15 minutes}: shown when a re-run that should
+    change nothing started lsyncd or the switch (a host that switched to the backup and back since its last run)."""
+    instances = cloud.admin.state()["instance"].values()
+    running = sorted((i["InstanceName"], i["InstanceId"]) for i in instances if i["Status"] == "Running")
+    script = "journalctl -u nas-switch -u nas-sync --since -15min -o cat --no-pager | grep -v probe_failed | tail -20"
+    return {name: in_host(container, script) for name, container in running}
+
+
 def report(output):
     """The drill's report; its failed figure counts every request not answered 200, each failed outcome timed; its
     picture (an SVG) is beside it."""

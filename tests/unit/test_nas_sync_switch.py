@@ -1,6 +1,8 @@
-"""roles/nas_sync/files/nas_sync_switch.py: how a tick counts its probe (real probe processes, on local disk)."""
+"""roles/nas_sync/files/nas_sync_switch.py: how a tick counts its probe (a real prober process, on local disk)."""
 
 import importlib.util
+import json
+import sys
 import time
 from pathlib import Path
 
@@ -34,14 +36,29 @@ def switch(tmp_path, monkeypatch):
     return nas_sync_switch.Switch(config)
 
 
+SLOW_PROBER = """
+import importlib.util, sys, time
+spec = importlib.util.spec_from_file_location("nas_sync_switch", sys.argv[1])
+switch = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(switch)
+for line in sys.stdin:
+    time.sleep(float(sys.argv[2]))
+    sys.stdout.write(switch.prober_answer(line))
+    sys.stdout.flush()
+"""
+
+
 def slow_probe(monkeypatch, seconds):
-    """The probe script, made to take `seconds` before it does its work (a busy host, or a slow master)."""
-    monkeypatch.setattr(nas_sync_switch, "PROBE_SCRIPT", f"sleep {seconds}; " + nas_sync_switch.PROBE_SCRIPT)
+    """A prober that takes `seconds` before it does each probe's work (a busy host, or a slow master)."""
+    monkeypatch.setattr(nas_sync_switch, "PROBER_ARGV", [sys.executable, "-c", SLOW_PROBER, str(SCRIPT), str(seconds)])
 
 
 def test_a_probe_in_time_is_a_success(switch):
     assert switch.probe_once() == (True, "ok")
-    assert switch.probe is None
+    assert switch.probe_token is None
+    prober = switch.prober
+    assert switch.probe_once() == (True, "ok")
+    assert switch.prober is prober  # one prober for every probe: no process started per probe
 
 
 def test_a_late_probe_that_finished_by_the_next_tick_counts_with_its_result(switch, monkeypatch):
@@ -49,7 +66,7 @@ def test_a_late_probe_that_finished_by_the_next_tick_counts_with_its_result(swit
     assert switch.probe_once() == (False, "probe not done within 0.2 s")
     time.sleep(0.6)
     assert switch.probe_once() == (True, "late probe: ok")
-    assert switch.probe is None  # the next tick probes anew
+    assert switch.probe_token is None  # the next tick probes anew
 
 
 def test_a_probe_still_running_counts_once_more_each_interval_of_its_age(switch, monkeypatch):
@@ -63,10 +80,30 @@ def test_a_probe_still_running_counts_once_more_each_interval_of_its_age(switch,
     assert switch.probe_once()[0] is None
     time.sleep(1.0 - (time.monotonic() - switch.probe_started))
     assert switch.probe_once() == (False, "previous probe still running")  # 1 s old
-    switch.probe.kill()
-    switch.probe.wait()
-    ok, reason = switch.probe_once()
-    assert not ok and reason.startswith("late probe: probe failed")
+
+
+def test_a_probe_unanswered_for_the_kill_timeout_has_its_prober_killed_and_the_next_probe_starts_another(
+    switch, monkeypatch
+):
+    slow_probe(monkeypatch, 30)  # a prober stuck on a hung share
+    switch.config["probe_kill_timeout"] = 1
+    assert switch.probe_once()[0] is False
+    stuck = switch.prober
+    time.sleep(1.0 - (time.monotonic() - switch.probe_started))
+    assert switch.probe_once() == (False, "probe not answered in 1 s, its prober killed")
+    assert stuck.wait(timeout=5) == -9 and switch.prober is None
+    monkeypatch.setattr(nas_sync_switch, "PROBER_ARGV", [sys.executable, str(SCRIPT), "--prober"])
+    assert switch.probe_once() == (True, "ok")
+
+
+def test_a_prober_that_died_with_a_probe_in_flight_fails_it_and_the_next_probe_starts_another(switch, monkeypatch):
+    slow_probe(monkeypatch, 30)
+    assert switch.probe_once()[0] is False
+    switch.prober.kill()
+    switch.prober.wait()
+    assert switch.probe_once() == (False, "late probe: the prober exited")
+    monkeypatch.setattr(nas_sync_switch, "PROBER_ARGV", [sys.executable, str(SCRIPT), "--prober"])
+    assert switch.probe_once() == (True, "ok")
 
 
 def test_ticks_back_to_back_count_a_slow_probe_by_its_age(switch, monkeypatch):
@@ -79,8 +116,6 @@ def test_ticks_back_to_back_count_a_slow_probe_by_its_age(switch, monkeypatch):
         after = time.monotonic() - switch.probe_started
     # the deadline, then one per interval of age (0.5 s) at the last tick; a count per tick would be 9
     assert 1 + int(before / 0.5) <= failed <= 1 + int(after / 0.5) < 9, (failed, before, after)
-    switch.probe.kill()
-    switch.probe.wait()
 
 
 def test_a_late_probe_without_the_sentinel_fails(switch, monkeypatch, tmp_path):
@@ -89,4 +124,33 @@ def test_a_late_probe_without_the_sentinel_fails(switch, monkeypatch, tmp_path):
     (tmp_path / "master" / "www" / ".nas_sync_sentinel").unlink()  # gone before the probe looks
     time.sleep(0.4)
     ok, reason = switch.probe_once()
-    assert not ok and reason.startswith("late probe: probe failed")
+    assert not ok and reason.startswith("late probe: probe failed: no sentinel"), reason
+
+
+def test_the_prober_answers_what_it_read_back_or_the_error(tmp_path):
+    sentinel, probe_file = tmp_path / "sentinel", tmp_path / "probe"
+    request = json.dumps({"token": "web-1 1", "probe_file": str(probe_file), "sentinel": str(sentinel)})
+    assert json.loads(nas_sync_switch.prober_answer(request)) == {"error": f"no sentinel {sentinel}"}
+    sentinel.touch()
+    assert json.loads(nas_sync_switch.prober_answer(request)) == {"read": "web-1 1"}
+    assert probe_file.read_text() == "web-1 1" and not (tmp_path / "probe.tmp").exists()
+
+
+def test_a_failover_in_read_only_mode_publishes_the_state_before_the_fence_would_refuse_it(switch, monkeypatch):
+    calls = []
+    monkeypatch.setattr(switch, "publish", lambda state: calls.append(f"publish {state}"))
+    monkeypatch.setattr(switch, "remount_backup", lambda access: calls.append(f"remount {access}"))
+    monkeypatch.setattr(switch, "point_docroot_at", lambda target: calls.append(f"serve {target}"))
+    monkeypatch.setattr(nas_sync_switch, "run", lambda argv, _timeout: calls.append(" ".join(argv[:2])) or (True, ""))
+    switch.fail_over("a test")
+    assert calls == ["publish failover", "remount ro", f"serve {switch.backup_site}", "systemctl stop"], calls
+
+
+def test_a_failover_in_read_write_mode_serves_the_backup_first_and_publishes_after(switch, monkeypatch):
+    switch.config["mode"] = "read_write"
+    calls = []
+    monkeypatch.setattr(switch, "publish", lambda state: calls.append(f"publish {state}"))
+    monkeypatch.setattr(switch, "point_docroot_at", lambda target: calls.append(f"serve {target}"))
+    monkeypatch.setattr(nas_sync_switch, "run", lambda argv, _timeout: calls.append(" ".join(argv[:2])) or (True, ""))
+    switch.fail_over("a test")
+    assert calls == [f"serve {switch.backup_site}", "systemctl stop", "publish failover"], calls

@@ -1,15 +1,18 @@
 """nas-switch (role ha_web.alicloud.nas_sync): probes the master NAS every interval and points the web root at the
 backup while the master is out, then back at the master once it answers again.
 
-A probe writes a per-host file on the master, renames it and reads it back, in a process killed after
-probe_kill_timeout; only one probe is in flight at a time. One not done by its deadline counts as failed, and it
-counts once more each time it has run another interval (fall 3, interval 0.5: the host switches once a probe has run
-1 s), by its age, not by the ticks that saw it: on a loaded host ticks run late and then back to back, and two ticks
-0.1 s apart must not count a probe twice. A probe that missed its deadline but has finished by the next tick counts
-with its own result at that tick (a busy host, not a stuck master: a loaded machine does not make the host flap),
-and the tick after probes anew. Mount presence is
-read from /proc/self/mountinfo, never from the share. Each event is one JSON line on stdout (the journal); the state
-is kept in <state_dir>/state.json, on local disk.
+A probe writes a per-host file on the master, renames it and reads it back. A prober does it: a process of this
+script (`--prober`) that lives across probes and answers each request line with one answer line, so a probe starts no
+process (it started four when it was a shell pipeline, and on a loaded host they made probes late and the host switch
+for nothing). A probe unanswered after probe_kill_timeout has its prober killed (it may be stuck on a hung share); the
+next probe starts another. Only one probe is in flight at a time.
+
+One not done by its deadline counts as failed, and it counts once more each time it has run another interval (fall 3,
+interval 0.5: the host switches once a probe has run 1 s), by its age, not by the ticks that saw it: on a loaded host
+ticks run late and then back to back, and two ticks 0.1 s apart must not count a probe twice. A probe that missed its
+deadline but has finished by the next tick counts with its own result at that tick (a busy host, not a stuck master),
+and the tick after probes anew. Mount presence is read from /proc/self/mountinfo, never from the share. Each event is
+one JSON line on stdout (the journal); the state is kept in <state_dir>/state.json, on local disk.
 
 While the file <state_dir>/hold exists (and is less than 10 minutes old) the host serves the backup (it fails over at
 once) and does not fail back: a playbook holds it there while it mounts the master anew, so the served path is never
@@ -17,19 +20,22 @@ detached.
 
 A switch does first what users see (the read-only fence in read_only mode, the symlink, the nginx reload by SIGHUP
 to its master process, as `systemctl reload nginx` does, without the two processes that cost); the bookkeeping
-(stopping lsyncd, publishing the state) comes after.
+(stopping lsyncd, publishing the state) comes after, but for the state in read_only mode: it is published before the
+fence, which would refuse it.
 """
 
+import contextlib
 import datetime
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
 import time
 
 CONFIG_PATH = "/etc/ha_web/nas_sync/config.json"
-PROBE_SCRIPT = 'set -e; test -f "$3"; printf %s "$1" > "$2.tmp"; mv -f "$2.tmp" "$2"; cat "$2"'
+PROBER_ARGV = [sys.executable, os.path.abspath(__file__), "--prober"]
 SWITCHES_KEPT = 50
 TIMEOUT = "/usr/bin/timeout"
 NGINX_PID_FILE = "/run/nginx.pid"
@@ -80,8 +86,9 @@ class Switch:
         self.state_path = os.path.join(config["state_dir"], "state.json")
         self.failover_flag = os.path.join(config["state_dir"], "failover")
         self.hold_flag = os.path.join(config["state_dir"], "hold")
-        self.probe = None
-        self.probe_token = None
+        self.prober = None  # the prober process (started on the first probe, and again after it was killed)
+        self.probe_token = None  # the token of the probe in flight; None: no probe in flight
+        self.killed_probers = []  # killed, not yet reaped
         self.probe_started, self.probe_failures = 0.0, 0  # when the probe in flight began, the failures it counted
         self.fails = 0
         self.successes = 0
@@ -107,44 +114,77 @@ class Switch:
     # Probing.
     def probe_once(self):
         """One tick: (ok, reason); ok None: the probe in flight counts no further failure yet."""
-        if self.probe is not None:
-            if self.probe.poll() is None:
-                age = time.monotonic() - self.probe_started
-                if age < self.probe_failures * self.config["probe_interval"]:
-                    return None, "previous probe still running, not yet another interval"
-                self.probe_failures += 1
-                return False, "previous probe still running"
-            ok, reason = self.probe_result()
-            return ok, "late probe: " + reason
+        if self.probe_token is not None:
+            if self.prober_answered(0):
+                ok, reason = self.probe_result()
+                return ok, "late probe: " + reason
+            age = time.monotonic() - self.probe_started
+            if age >= self.config["probe_kill_timeout"]:
+                self.kill_prober()
+                return False, f"probe not answered in {self.config['probe_kill_timeout']} s, its prober killed"
+            if age < self.probe_failures * self.config["probe_interval"]:
+                return None, "previous probe still running, not yet another interval"
+            self.probe_failures += 1
+            return False, "previous probe still running"
         for path in (self.config["master_path"], self.config["backup_path"]):
             if not is_mounted(path):
                 return False, f"{path} is not mounted"
-        self.probe_token = f"{self.host} {time.time_ns()}"
+        token = f"{self.host} {time.time_ns()}"
         sentinel = os.path.join(self.master_site, self.config["sentinel"])
-        argv = [TIMEOUT, "-s", "KILL", str(self.config["probe_kill_timeout"]), "/bin/sh", "-c", PROBE_SCRIPT, "probe"]
-        self.probe = subprocess.Popen(  # noqa: S603 - our own probe script
-            [*argv, self.probe_token, self.probe_file, sentinel],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        request = {"token": token, "probe_file": self.probe_file, "sentinel": sentinel}
+        if not self.send_probe(request):
+            return False, "the prober could not be started or asked"
+        self.probe_token = token
         self.probe_started, self.probe_failures = time.monotonic(), 1
-        deadline = self.probe_started + self.config["probe_deadline"]
-        while self.probe.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        if self.probe.poll() is None:
+        if not self.prober_answered(self.config["probe_deadline"]):
             return False, f"probe not done within {self.config['probe_deadline']} s"
         return self.probe_result()
 
+    def send_probe(self, request):
+        """The request to the prober, started first when there is none (or it has exited)."""
+        self.killed_probers = [p for p in self.killed_probers if p.poll() is None]  # reaped once they have ended
+        if self.prober is not None and self.prober.poll() is not None:
+            self.prober = None
+        try:
+            if self.prober is None:
+                self.prober = subprocess.Popen(  # noqa: S603 - this script, as the prober
+                    PROBER_ARGV, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+                )
+            self.prober.stdin.write(json.dumps(request).encode() + b"\n")
+            self.prober.stdin.flush()
+            return True
+        except OSError as error:
+            log("prober_failed", error=str(error))
+            self.kill_prober()
+            return False
+
+    def prober_answered(self, timeout):
+        """True once the prober's answer line (or its end) can be read, waiting `timeout` seconds at most."""
+        return bool(select.select([self.prober.stdout], [], [], timeout)[0])
+
     def probe_result(self):
-        """(ok, reason) of the probe in flight, which has finished; none is in flight after."""
-        out, err = self.probe.communicate()
-        rc, self.probe = self.probe.returncode, None
-        if rc != 0:
-            return False, f"probe failed (exit {rc}): {err.strip()[:200]}"
-        if out != self.probe_token:
+        """(ok, reason) of the probe in flight, whose answer is there; none is in flight after."""
+        line, token, self.probe_token = self.prober.stdout.readline(), self.probe_token, None
+        if not line:
+            self.kill_prober()
+            return False, "the prober exited"
+        answer = json.loads(line)
+        if "error" in answer:
+            return False, f"probe failed: {answer['error'][:200]}"
+        if answer["read"] != token:
             return False, "probe read back something else"
         return True, "ok"
+
+    def kill_prober(self):
+        """SIGKILL; it is not waited for (stuck on a hung share, it ends when the share answers), only reaped."""
+        prober, self.prober, self.probe_token = self.prober, None, None
+        if prober is None:
+            return
+        prober.kill()
+        for pipe in (prober.stdin, prober.stdout):
+            with contextlib.suppress(OSError):  # a closed pipe to a dead process
+                pipe.close()
+        self.killed_probers.append(prober)
 
     # Switching.
     def point_docroot_at(self, target):
@@ -176,13 +216,16 @@ class Switch:
     def fail_over(self, reason):
         self.state.update(state="failover", serving="backup", since=now_iso(), lsyncd_pending=False)
         open(self.failover_flag, "w").close()
-        if self.config["mode"] == "read_only":
+        read_only = self.config["mode"] == "read_only"
+        if read_only:
+            self.publish("failover")  # first: the fence makes the backup read-only to this host's writes too
             self.remount_backup("ro")
         self.point_docroot_at(self.backup_site)
         self.record_switch("backup", reason)
         self.save_state()
         run(["systemctl", "stop", "--no-block", "nas-sync.service"], 10)
-        self.publish("failover")
+        if not read_only:
+            self.publish("failover")
 
     def copy_back(self, what):
         ok, out = run(
@@ -286,7 +329,36 @@ class Switch:
                 next_tick = time.monotonic()
 
 
+def probe_files(token, probe_file, sentinel):
+    """One probe on the master: its sentinel is there, a file is written, renamed into place and read back."""
+    if not os.path.isfile(sentinel):
+        raise OSError(f"no sentinel {sentinel}")
+    with open(probe_file + ".tmp", "w") as file:
+        file.write(token)
+    os.replace(probe_file + ".tmp", probe_file)
+    with open(probe_file) as file:
+        return file.read()
+
+
+def prober_answer(line):
+    """The answer line to one request line of the switch."""
+    try:
+        answer = {"read": probe_files(**json.loads(line))}
+    except OSError as error:
+        answer = {"error": str(error)}
+    return json.dumps(answer) + "\n"
+
+
+def prober():
+    """`--prober`: answers the switch's requests on stdin, one line each, until stdin closes."""
+    for line in sys.stdin:
+        sys.stdout.write(prober_answer(line))
+        sys.stdout.flush()
+
+
 def main():
+    if sys.argv[1:] == ["--prober"]:
+        return prober()
     with open(sys.argv[1] if len(sys.argv) > 1 else CONFIG_PATH) as file:
         config = json.load(file)
     Switch(config).loop()
