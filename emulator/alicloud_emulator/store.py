@@ -61,7 +61,7 @@ class Store:
             directory = os.path.dirname(os.path.abspath(self.path))
             raise StateFormatError(
                 f"{self.path} was saved by another version of the emulator (state format {found}, this one reads "
-                f"{STATE_FORMAT}); start afresh: alicloud-emulator down --state-dir {directory} && rm {self.path}"
+                f"{STATE_FORMAT}); start afresh: alicloud-emulator down --state-dir {directory} && rm -r {directory}"
             )
         self.resources = data.get("resources", {})
         self.tokens = data.get("tokens", {})
