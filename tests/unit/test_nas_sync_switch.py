@@ -41,6 +41,7 @@ import importlib.util, sys, time
 spec = importlib.util.spec_from_file_location("nas_sync_switch", sys.argv[1])
 switch = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(switch)
+print("ready", flush=True)
 for line in sys.stdin:
     time.sleep(float(sys.argv[2]))
     sys.stdout.write(switch.prober_answer(line))
@@ -104,6 +105,13 @@ def test_a_prober_that_died_with_a_probe_in_flight_fails_it_and_the_next_probe_s
     assert switch.probe_once() == (False, "late probe: the prober exited")
     monkeypatch.setattr(nas_sync_switch, "PROBER_ARGV", [sys.executable, str(SCRIPT), "--prober"])
     assert switch.probe_once() == (True, "ok")
+
+
+def test_a_prober_not_ready_within_the_kill_timeout_is_killed_and_the_probe_fails(switch, monkeypatch):
+    monkeypatch.setattr(nas_sync_switch, "PROBER_ARGV", [sys.executable, "-c", "import time; time.sleep(30)"])
+    switch.config["probe_kill_timeout"] = 1
+    assert switch.probe_once() == (False, "the prober could not be started or asked")
+    assert switch.prober is None and switch.killed_probers[0].wait(timeout=5) == -9
 
 
 def test_ticks_back_to_back_count_a_slow_probe_by_its_age(switch, monkeypatch):

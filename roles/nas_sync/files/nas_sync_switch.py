@@ -36,6 +36,7 @@ import time
 
 CONFIG_PATH = "/etc/ha_web/nas_sync/config.json"
 PROBER_ARGV = [sys.executable, os.path.abspath(__file__), "--prober"]
+PROBER_READY = b"ready\n"  # the prober's first line
 SWITCHES_KEPT = 50
 TIMEOUT = "/usr/bin/timeout"
 NGINX_PID_FILE = "/run/nginx.pid"
@@ -144,12 +145,10 @@ class Switch:
         """The request to the prober, started first when there is none (or it has exited)."""
         self.killed_probers = [p for p in self.killed_probers if p.poll() is None]  # reaped once they have ended
         if self.prober is not None and self.prober.poll() is not None:
-            self.prober = None
+            self.kill_prober()
+        if self.prober is None and not self.start_prober():
+            return False
         try:
-            if self.prober is None:
-                self.prober = subprocess.Popen(  # noqa: S603 - this script, as the prober
-                    PROBER_ARGV, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-                )
             self.prober.stdin.write(json.dumps(request).encode() + b"\n")
             self.prober.stdin.flush()
             return True
@@ -157,6 +156,22 @@ class Switch:
             log("prober_failed", error=str(error))
             self.kill_prober()
             return False
+
+    def start_prober(self):
+        """A new prober, once it has said it is ready (its start is no part of a probe's time); False when it is not
+        ready within probe_kill_timeout."""
+        try:
+            self.prober = subprocess.Popen(  # noqa: S603 - this script, as the prober
+                PROBER_ARGV, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
+        except OSError as error:
+            log("prober_failed", error=str(error))
+            return False
+        if self.prober_answered(self.config["probe_kill_timeout"]) and self.prober.stdout.readline() == PROBER_READY:
+            return True
+        log("prober_failed", error=f"not ready within {self.config['probe_kill_timeout']} s")
+        self.kill_prober()
+        return False
 
     def prober_answered(self, timeout):
         """True once the prober's answer line (or its end) can be read, waiting `timeout` seconds at most."""
@@ -350,7 +365,9 @@ def prober_answer(line):
 
 
 def prober():
-    """`--prober`: answers the switch's requests on stdin, one line each, until stdin closes."""
+    """`--prober`: says it is ready, then answers the switch's requests on stdin, one line each, until stdin closes."""
+    sys.stdout.write(PROBER_READY.decode())
+    sys.stdout.flush()
     for line in sys.stdin:
         sys.stdout.write(prober_answer(line))
         sys.stdout.flush()
