@@ -5,7 +5,8 @@ A probe writes a per-host file on the master, renames it and reads it back. A pr
 script (`--prober`) that lives across probes and answers each request line with one answer line, so a probe starts no
 process (it started four when it was a shell pipeline, and on a loaded host they made probes late and the host switch
 for nothing). A probe unanswered after probe_kill_timeout has its prober killed (it may be stuck on a hung share); the
-next probe starts another. Only one probe is in flight at a time.
+next probe starts another, and sends it nothing before it says it is ready (a prober's start is no part of a probe's
+time). Only one probe is in flight at a time.
 
 One not done by its deadline counts as failed, and it counts once more each time it has run another interval (fall 3,
 interval 0.5: the host switches once a probe has run 1 s), by its age, not by the ticks that saw it: on a loaded host
