@@ -6,6 +6,7 @@ sequence of requests meets the same faults.
 
 import random
 import threading
+import time
 from dataclasses import asdict, dataclass, field, fields
 
 
@@ -15,7 +16,7 @@ class FaultConfig:
     error_rate: float = 0.0  # share answered 500/503 (nothing done)
     lost_rate: float = 0.0  # share carried out, then the connection dropped before the answer
     latency_ms: int = 0  # added to every affected request
-    consistency_delay: float = 0.0  # seconds a new resource stays invisible to Describe/List calls
+    consistency_delay: float = 0.0  # seconds a resource made from now on stays invisible to Describe/List calls
     retry_after_ms: int = 0  # when > 0, throttling answers carry `x-acs-retry-after`
     scope: str = "mutating"  # "mutating", "all", or a comma-separated list of action names
     seed: int = 0
@@ -43,6 +44,7 @@ class Faults:
         self._lock = threading.Lock()
         self.config = config or FaultConfig()
         self.config.validate()
+        self.consistency_since = time.time()  # the delay hides what is made after it was set, not what was listed
         self._rng = random.Random(self.config.seed)  # noqa: S311 - reproducible by design, not a secret
 
     def update(self, changes):
@@ -60,6 +62,8 @@ class Faults:
             for name in ("latency_ms", "retry_after_ms", "seed"):
                 setattr(config, name, int(getattr(config, name)))
             config.validate()
+            if config.consistency_delay != self.config.consistency_delay:
+                self.consistency_since = time.time()
             self.config = config
             self._rng = random.Random(config.seed)  # noqa: S311 - reproducible by design, not a secret
 

@@ -262,6 +262,21 @@ def test_eventual_consistency_hides_new_resources(emulator):
     assert time.monotonic() - asked >= 3.0
 
 
+def test_a_consistency_delay_set_later_hides_nothing_already_listed(emulator):
+    emulator.admin.reset()
+    client = emulator.client("vpc")
+    _create_vpc(client)
+    assert _count_vpcs(emulator) == 1
+    emulator.admin.faults(consistency_delay=60.0)
+    try:
+        assert _count_vpcs(emulator) == 1  # made before the delay was set: still listed
+        _create_vpc(client, cidr="10.1.0.0/16")
+        assert _count_vpcs(emulator) == 1  # made after: hidden
+    finally:
+        emulator.admin.faults(consistency_delay=0.0)
+    assert _count_vpcs(emulator) == 2
+
+
 def test_faults_are_deterministic_for_a_seed(emulator):
     def outcomes(seed):
         emulator.admin.reset()

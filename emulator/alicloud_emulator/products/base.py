@@ -59,9 +59,9 @@ class Context:
     now: float = field(default_factory=time.time)
 
     def visible(self, resource):
-        """False while an injected eventual-consistency delay still hides a new resource."""
-        delay = self.faults.config.consistency_delay
-        return not delay or self.now - resource["_created_at"] >= delay
+        """False while an injected eventual-consistency delay still hides a resource made since it was set."""
+        delay, made = self.faults.config.consistency_delay, resource["_created_at"]
+        return not delay or made < self.faults.consistency_since or self.now - made >= delay
 
     def list(self, kind, region=True, **fields):
         """Live, visible resources of a kind in this request's region (region=False: every region)."""
