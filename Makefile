@@ -123,10 +123,11 @@ molecule: setup docker-ready
 	image=$$(tools/fresh-apt-image.sh) && MOLECULE_IMAGE=$$image $(BIN)/molecule test --all
 
 # The whole site on the emulator's Docker runtime: site, re-run, check mode, the drills, teardown. Each test file
-# builds its own site on its own emulator, in parallel workers (FULLSTACK_WORKERS; tests/fullstack/conftest.py).
+# builds its own site on its own emulator, in parallel workers (FULLSTACK_WORKERS), handed out longest first in the
+# order of FILE_ORDER (tests/fullstack/conftest.py).
 FULLSTACK_WORKERS ?= 3
 fullstack: setup docker-ready
-	$(BIN)/pytest -q --durations=0 -n $(FULLSTACK_WORKERS) --dist loadfile tests/fullstack
+	$(BIN)/pytest -q --durations=0 -n $(FULLSTACK_WORKERS) --dist loadfile --no-loadscope-reorder tests/fullstack
 
 bench: setup
 	$(BIN)/python bench/emulator_bench.py --output bench/results/emulator.json
