@@ -38,6 +38,7 @@ import time
 CONFIG_PATH = "/etc/ha_web/nas_sync/config.json"
 PROBER_ARGV = [sys.executable, os.path.abspath(__file__), "--prober"]
 PROBER_READY = b"ready\n"  # the prober's first line
+AGE_SLACK = 0.1  # of an interval: a probe that has run this much less than N intervals counts as having run N
 SWITCHES_KEPT = 50
 TIMEOUT = "/usr/bin/timeout"
 NGINX_PID_FILE = "/run/nginx.pid"
@@ -124,7 +125,10 @@ class Switch:
             if age >= self.config["probe_kill_timeout"]:
                 self.kill_prober()
                 return False, f"probe not answered in {self.config['probe_kill_timeout']} s, its prober killed"
-            if age < self.probe_failures * self.config["probe_interval"]:
+            interval = self.config["probe_interval"]
+            # A tenth of an interval short still counts: the probe began a little after its tick, and the ticks after
+            # come a whole number of intervals after that tick, so an exact count fell short and came one tick late.
+            if age < self.probe_failures * interval - interval * AGE_SLACK:
                 return None, "previous probe still running, not yet another interval"
             self.probe_failures += 1
             return False, "previous probe still running"
