@@ -122,6 +122,15 @@ def test_a_probe_counts_at_the_tick_an_interval_after_its_own_though_it_began_a_
     assert switch.probe_once() == (False, "previous probe still running")
 
 
+def test_a_prober_line_that_is_no_answer_fails_the_probe_and_the_next_probe_starts_another(switch, monkeypatch):
+    garbled = "import sys\nprint('ready', flush=True)\nsys.stdin.readline()\nprint('{\"rea', flush=True)\n"
+    monkeypatch.setattr(nas_sync_switch, "PROBER_ARGV", [sys.executable, "-c", garbled])
+    assert switch.probe_once() == (False, "the prober answered something else than an answer")
+    assert switch.prober is None
+    monkeypatch.setattr(nas_sync_switch, "PROBER_ARGV", [sys.executable, str(SCRIPT), "--prober"])
+    assert switch.probe_once() == (True, "ok")
+
+
 def test_ticks_back_to_back_count_a_slow_probe_by_its_age(switch, monkeypatch):
     slow_probe(monkeypatch, 3)
     failed = switch.probe_once()[0] is False

@@ -188,10 +188,15 @@ class Switch:
         if not line:
             self.kill_prober()
             return False, "the prober exited"
-        answer = json.loads(line)
-        if "error" in answer:
-            return False, f"probe failed: {answer['error'][:200]}"
-        if answer["read"] != token:
+        try:
+            answer = json.loads(line)
+            if "error" in answer:
+                return False, f"probe failed: {answer['error'][:200]}"
+            read = answer["read"]
+        except (ValueError, KeyError, TypeError):  # a line cut short when the prober died while writing it
+            self.kill_prober()
+            return False, "the prober answered something else than an answer"
+        if read != token:
             return False, "probe read back something else"
         return True, "ok"
 
