@@ -44,13 +44,17 @@ def changed_tasks(output):
     return found
 
 
+def running_hosts(cloud):
+    """{inventory name (the instance name): container} of the running web instances, sorted by name."""
+    instances = cloud.admin.state()["instance"].values()
+    return dict(sorted((i["InstanceName"], i["InstanceId"]) for i in instances if i["Status"] == "Running"))
+
+
 def switch_events(cloud):
     """{instance name: the switch events of its nas-switch in the last 15 minutes}: shown when a re-run that should
     change nothing started lsyncd or the switch (a host that switched to the backup and back since its last run)."""
-    instances = cloud.admin.state()["instance"].values()
-    running = sorted((i["InstanceName"], i["InstanceId"]) for i in instances if i["Status"] == "Running")
     script = "journalctl -u nas-switch -u nas-sync --since -15min -o cat --no-pager | grep -v probe_failed | tail -20"
-    return {name: in_host(container, script) for name, container in running}
+    return {name: in_host(container, script) for name, container in running_hosts(cloud).items()}
 
 
 def report(output):

@@ -19,7 +19,16 @@ from pathlib import Path
 
 import pytest
 from alicloud_emulator.docker_testing import REGION, health, sdk_models
-from fullstack import changed, in_host, load_balancer_id, play, playbook_command, report, site_tls_context
+from fullstack import (
+    changed,
+    in_host,
+    load_balancer_id,
+    play,
+    playbook_command,
+    report,
+    running_hosts,
+    site_tls_context,
+)
 
 pytestmark = pytest.mark.timeout(1800)
 
@@ -52,12 +61,6 @@ def _deploy(inventory, tmp_path, *arguments):
     assert result["failed_requests"] == 0, result["failures_by_status"]
     assert result["drill"] == "deploy"
     return output, result
-
-
-def _hosts(cloud):
-    """{inventory name (the instance name): container} of the running web instances, sorted by name."""
-    instances = cloud.admin.state()["instance"].values()
-    return dict(sorted((i["InstanceName"], i["InstanceId"]) for i in instances if i["Status"] == "Running"))
 
 
 def _through_clb(site, path, times=10):
@@ -100,8 +103,8 @@ def test_a_first_release_is_published_and_served_by_every_host(cloud, site, tmp_
     assert result["action"] == "deploy" and result["previous_release"] == ""
     assert re.fullmatch(r"[0-9a-f]{16}", result["release"]) and result["release"] == releases["a"]
     assert result["url"] == releases["url"] + "/"  # before the first release the prober asks for the home page
-    assert _through_clb(releases, "/") == {name: {CONTENT["a"]["index.html"]} for name in _hosts(cloud)}
-    for container in _hosts(cloud).values():
+    assert _through_clb(releases, "/") == {name: {CONTENT["a"]["index.html"]} for name in running_hosts(cloud)}
+    for container in running_hosts(cloud).values():
         assert in_host(container, "readlink /nas_master/www/current; readlink /nas_backup/www/current") == (
             f"releases/{releases['a']}\nreleases/{releases['a']}"
         )
@@ -113,10 +116,10 @@ def test_a_second_release_switches_every_host_at_once_under_the_prober(cloud, si
     assert result["action"] == "deploy" and result["previous_release"] == releases["a"] != releases["b"]
     assert result["url"].endswith("/.release/id") and result["requests"] > 20
     assert result["mixed_releases_seconds"] == 0, result["serving_by_host"]
-    assert set(result["serving_by_host"]) == set(_hosts(cloud))
+    assert set(result["serving_by_host"]) == set(running_hosts(cloud))
     # each host answered both releases: the old before the switch, the new after it
     assert all(times["last_old"] < times["first_new"] for times in result["serving_by_host"].values())
-    assert _through_clb(releases, "/new.txt") == {name: {"b only\n"} for name in _hosts(cloud)}
+    assert _through_clb(releases, "/new.txt") == {name: {"b only\n"} for name in running_hosts(cloud)}
     records = json.loads(Path(result["requests_file"]).read_text())["records"]
     assert {r["body"] for r in records} == {releases["a"], releases["b"]}
 
@@ -131,7 +134,7 @@ def test_the_same_content_again_changes_nothing(site, tmp_path, releases):
 def test_a_rollback_serves_the_previous_release(cloud, site, tmp_path, releases):
     """It starts while a host serves from the backup for a moment (held 10 s, as a slow master probe on a loaded host
     switches it): the deploy waits for the failback instead of refusing."""
-    _name, container = sorted(_hosts(cloud).items())[0]
+    _name, container = sorted(running_hosts(cloud).items())[0]
     in_host(container, "echo held by test_deploy > /var/lib/ha_web/nas_sync/hold")
     _wait_serving(container, "/nas_backup/www", 30)
     release = threading.Timer(10, in_host, (container, "rm -f /var/lib/ha_web/nas_sync/hold"))
@@ -146,13 +149,13 @@ def test_a_rollback_serves_the_previous_release(cloud, site, tmp_path, releases)
         releases["b"],
     )
     assert result["mixed_releases_seconds"] == 0, result["serving_by_host"]
-    assert _through_clb(releases, "/") == {name: {CONTENT["a"]["index.html"]} for name in _hosts(cloud)}
+    assert _through_clb(releases, "/") == {name: {CONTENT["a"]["index.html"]} for name in running_hosts(cloud)}
 
 
 def test_a_release_by_id_and_deploy_keep(cloud, site, tmp_path, releases):
     result = _deploy(site, tmp_path, "-e", f"deploy_release={releases['b']}", "-e", "deploy_keep=1")[1]
     assert (result["action"], result["release"]) == ("rollback", releases["b"])
-    container = next(iter(_hosts(cloud).values()))
+    container = next(iter(running_hosts(cloud).values()))
     assert in_host(container, "ls -A /nas_master/www/releases") == releases["b"]
     # the removal reaches the backup through the sync
     deadline = time.monotonic() + 60
@@ -162,7 +165,7 @@ def test_a_release_by_id_and_deploy_keep(cloud, site, tmp_path, releases):
 
 
 def test_the_deploy_refuses_while_a_host_serves_from_the_backup(cloud, site, tmp_path, releases):
-    name, container = sorted(_hosts(cloud).items())[0]
+    name, container = sorted(running_hosts(cloud).items())[0]
     in_host(container, "echo held by test_deploy > /var/lib/ha_web/nas_sync/hold")
     try:
         _wait_serving(container, "/nas_backup/www", 30)
@@ -173,7 +176,7 @@ def test_the_deploy_refuses_while_a_host_serves_from_the_backup(cloud, site, tmp
         assert f"{name} serve(s) from the backup share" in done.stdout, done.stdout[-3000:]
         assert "waited for 3 s" in done.stdout
         assert "deploy_force=true" in done.stdout
-        assert _through_clb(releases, "/.release/id") == {n: {releases["b"] + "\n"} for n in _hosts(cloud)}
+        assert _through_clb(releases, "/.release/id") == {n: {releases["b"] + "\n"} for n in running_hosts(cloud)}
     finally:
         in_host(container, "rm -f /var/lib/ha_web/nas_sync/hold")
     _wait_serving(container, "/nas_master/www", 60)
@@ -213,7 +216,7 @@ def _failing(inventory, *arguments):
 
 
 def test_every_host_is_updated_and_rebooted_under_the_prober_without_a_failed_request(cloud, site, tmp_path, releases):
-    hosts = _hosts(cloud)
+    hosts = running_hosts(cloud)
     assert len(hosts) == 2
     boots = {name: in_host(container, BOOT_IDENTITY) for name, container in hosts.items()}
     assert all(len(boot.split()) == 2 for boot in boots.values()), boots
@@ -246,7 +249,7 @@ def test_every_host_is_updated_and_rebooted_under_the_prober_without_a_failed_re
 
 
 def test_a_host_that_does_not_come_back_stops_the_update_there_left_drained(cloud, site, tmp_path, releases):
-    hosts = _hosts(cloud)
+    hosts = running_hosts(cloud)
     first, second = hosts
     # the first host asks for a reboot (as Debian's packages do); the second gets a health URI it cannot serve
     boot = in_host(hosts[first], BOOT_IDENTITY)
@@ -277,7 +280,7 @@ def test_a_host_that_does_not_come_back_stops_the_update_there_left_drained(clou
 
 
 def test_the_last_backend_that_serves_is_never_drained(cloud, site, tmp_path, releases):
-    hosts = _hosts(cloud)
+    hosts = running_hosts(cloud)
     first, second = hosts
     assert _weights(cloud)[hosts[second]] == 0  # left drained by the test before
     output = _failing(site, "-e", f"rolling_update_report_dir={tmp_path}")
