@@ -183,7 +183,7 @@ class DockerRuntime:
                 if not instance["_deleting"] and instance["Status"] in ("Pending", "Starting", "Running"):
                     self.changed("instance", "restored", instance, emulator.store)
             self.clb.update(emulator.store)
-            self.nas.restore(emulator.store.all("mount_target"))
+            self.nas.restore(emulator.store.all("file_system"), emulator.store.all("mount_target"))
 
     def changed(self, kind, event, resource, store):
         if kind == "load_balancer":

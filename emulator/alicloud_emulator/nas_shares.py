@@ -67,8 +67,13 @@ class NasShares:
         elif kind == "file_system" and event == "deleted":
             self._remove_file_system(resource["FileSystemId"])
 
-    def restore(self, mount_targets):
-        """At start: the mount targets of the state are live (the others' domains stay dead)."""
+    def restore(self, file_systems, mount_targets):
+        """At start: the domains of file systems the state no longer has are forgotten (a dead domain keeps the
+        scan for its mounts going); the mount targets of the state are live (the others' domains stay dead)."""
+        existing = {f["FileSystemId"] for f in file_systems}
+        with self.lock:
+            self.domains = {d: f for d, f in self.domains.items() if f in existing}
+            self._save_domains()
         for target in mount_targets:
             self._add_target(target)
         self.enforce()
