@@ -140,24 +140,20 @@ def network(cloud, cidr=None):
         what="the VPC",
     )
     subnets = list(block.subnets(new_prefix=24))
-    vswitch_ids = []
-    for zone, subnet in (("cn-hangzhou-j", subnets[1]), ("cn-hangzhou-k", subnets[2])):
-        request = m.CreateVSwitchRequest(region_id=REGION, vpc_id=vpc_id, zone_id=zone, cidr_block=str(subnet))
-        vswitch_ids.append(vpc.create_vswitch(request).body.v_switch_id)
     ecs, em = cloud.client("ecs"), sdk_models("ecs")
     group_id = ecs.create_security_group(
         em.CreateSecurityGroupRequest(region_id=REGION, vpc_id=vpc_id, security_group_name="web")
     ).body.security_group_id
-    wait_for(
-        lambda: all(
-            v.status == "Available"
-            for v in vpc.describe_vswitches(
-                m.DescribeVSwitchesRequest(region_id=REGION, vpc_id=vpc_id)
-            ).body.v_switches.v_switch
-        ),
-        30,
-        what="the vSwitches",
-    )
+
+    def available(vswitch_id):
+        found = vpc.describe_vswitches(m.DescribeVSwitchesRequest(region_id=REGION, v_switch_id=vswitch_id)).body
+        return found.v_switches.v_switch[0].status == "Available"
+
+    vswitch_ids = []
+    for zone, subnet in (("cn-hangzhou-j", subnets[1]), ("cn-hangzhou-k", subnets[2])):
+        request = m.CreateVSwitchRequest(region_id=REGION, vpc_id=vpc_id, zone_id=zone, cidr_block=str(subnet))
+        vswitch_ids.append(vpc.create_vswitch(request).body.v_switch_id)
+        wait_for(lambda: available(vswitch_ids[-1]), 30, what="the vSwitch")  # the cloud makes them one at a time
     return {"vpc_id": vpc_id, "cidr": str(block), "vswitch_ids": vswitch_ids, "group_id": group_id}
 
 

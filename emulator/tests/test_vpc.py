@@ -77,6 +77,32 @@ def test_vpc_is_pending_until_its_time_has_come(emulator, vpc, vpc_models):
     assert _describe_vpc(vpc, m, vpc_id).status == "Available"
 
 
+def test_vswitches_of_a_vpc_are_created_one_at_a_time(emulator, vpc, vpc_models):
+    emulator.emulator.timing = Timing("fast", scale=1.0)
+    m = vpc_models
+    vpc_id = vpc.create_vpc(m.CreateVpcRequest(region_id=REGION, cidr_block="10.0.0.0/16")).body.vpc_id
+    time.sleep(Timing("fast").delay("vpc.create") + 0.05)
+
+    def create(cidr):
+        request = m.CreateVSwitchRequest(region_id=REGION, vpc_id=vpc_id, zone_id="cn-hangzhou-j", cidr_block=cidr)
+        return vpc.create_vswitch(request).body.v_switch_id
+
+    first = create("10.0.1.0/24")
+    with pytest.raises(ClientException) as raised:
+        create("10.0.2.0/24")
+    assert (raised.value.code, raised.value.status_code) == ("IncorrectVSwitchStatus", 400)
+    assert "simultaneously" in raised.value.message
+    other_vpc = vpc.create_vpc(m.CreateVpcRequest(region_id=REGION, cidr_block="10.1.0.0/16")).body.vpc_id
+    time.sleep(Timing("fast").delay("vswitch.create") + 0.05)
+    body = vpc.describe_vswitches(m.DescribeVSwitchesRequest(region_id=REGION, v_switch_id=first)).body
+    assert body.v_switches.v_switch[0].status == "Available"
+    assert create("10.0.2.0/24").startswith("vsw-")
+    other = m.CreateVSwitchRequest(
+        region_id=REGION, vpc_id=other_vpc, zone_id="cn-hangzhou-j", cidr_block="10.1.1.0/24"
+    )
+    assert vpc.create_vswitch(other).body.v_switch_id.startswith("vsw-")  # another VPC is not held up
+
+
 def test_vswitch_rules(vpc, vpc_models, network):
     m = vpc_models
     vpc_id = network["vpc_id"]

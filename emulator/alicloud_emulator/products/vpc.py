@@ -203,6 +203,8 @@ def create_vswitch(ctx):
             raise vpc_errors.INVALID_CIDR_BLOCK_OVERLAPPED()
     if vpc["Status"] != "Available":
         raise vpc_errors.INCORRECT_VPC_STATUS()
+    if any(other["Status"] == "Pending" for other in ctx.store.find("vswitch", VpcId=vpc["VpcId"])):
+        raise vpc_errors.INCORRECT_VSWITCH_STATUS_SIMULTANEOUS()
     name = VSWITCH_NAME.check(p.str("VSwitchName"))
     description = DESCRIPTION.check(p.str("Description"))
     tags = p.tags()

@@ -13,6 +13,10 @@ DEPENDENCY_VIOLATION_VSWITCH = ErrorCode(400, "DependencyViolation.VSwitch", "Sp
 FORBIDDEN = ErrorCode(403, "Forbidden", "User not authorized to operate on the specified resource.")
 INCORRECT_VPC_STATUS = ErrorCode(400, "IncorrectVpcStatus", "Current VPC status does not support this operation.")
 INCORRECT_VSWITCH_STATUS = ErrorCode(400, "IncorrectVSwitchStatus", "vpc subnet is in middle status.")
+# CreateVSwitch while another vSwitch of the VPC is still Pending (the cloud creates them one at a time).
+INCORRECT_VSWITCH_STATUS_SIMULTANEOUS = ErrorCode(
+    400, "IncorrectVSwitchStatus", "VSwitch Creation simultaneously is not supported."
+)
 INVALID_CIDR_BLOCK_OVERLAPPED = ErrorCode(
     400, "InvalidCidrBlock.Overlapped", "Specified CIDR block overlapped with other subnets."
 )
