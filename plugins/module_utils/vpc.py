@@ -46,6 +46,14 @@ def read_vswitch(module, vswitch_id):
     return found[0] if found else None
 
 
+def available_vswitch(module, vswitch, timeout):
+    """The vSwitch once it is Available: what is created in a vSwitch still Pending is refused
+    (IncorrectVSwitchStatus), so a playbook may create the vSwitch and its instances or mount targets at once."""
+    if vswitch.get("Status") != "Pending":
+        return vswitch
+    return module.wait(VSWITCH_AVAILABLE, lambda: read_vswitch(module, vswitch["VSwitchId"]), timeout)
+
+
 def list_vswitches(module, query):
     """Every vSwitch of the region the query selects (e.g. {"VpcId": ..., "VSwitchName": ...}), all pages."""
     return module.paginate("vpc", "DescribeVSwitches", dict(query, RegionId=module.region_id), ("VSwitches", "VSwitch"))

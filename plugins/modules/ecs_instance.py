@@ -48,6 +48,8 @@ options:
       - The vSwitch the instance is created in; its zone is the instance's zone.
       - Required to create an instance, unless O(v_switch_ids) is given. Without O(instance_id), the instance
         is looked up by name within the vSwitch's VPC.
+      - A vSwitch still V(Pending) (created a moment before) is waited for until it is V(Available), within
+        O(wait_timeout), before the instance is created in it (RunInstances refuses a V(Pending) vSwitch).
     type: str
     aliases: [vswitch_id]
   v_switch_ids:
@@ -450,7 +452,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     validate_tags,
 )
 from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import description_problem, starts_with_url
-from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import read_vswitch
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import available_vswitch, read_vswitch
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 STATUSES = ("Pending", "Starting", "Running", "Stopping", "Stopped")
@@ -813,12 +815,14 @@ def spot_plans(params):
 def run_first_accepted(module, vswitches, types):
     """RunInstances for each (vSwitch, type) in order, each attempt with its own ClientToken, until one is
     accepted; refusals about the type in that zone move on, a spot refusal moves on to pay-as-you-go when
-    spot_fallback allows it. Returns (instance ID, whether the spot fallback was used, refused attempts)."""
+    spot_fallback allows it. A vSwitch still Pending is waited for when its turn comes (and replaced in
+    `vswitches` by what the wait read). Returns (instance ID, whether the spot fallback was used, refused attempts)."""
     run = uuid.uuid4().hex
     attempts = []
     plans = spot_plans(module.params)
     for plan_number, spot_strategy in enumerate(plans):
-        for vswitch in vswitches:
+        for index, vswitch in enumerate(vswitches):
+            vswitch = vswitches[index] = available_vswitch(module, vswitch, module.params["wait_timeout"])
             for instance_type in types:
                 attempt = {
                     "v_switch_id": vswitch["VSwitchId"],

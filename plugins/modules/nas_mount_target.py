@@ -69,8 +69,9 @@ options:
     default: present
   wait:
     description:
-      - With O(state=present), wait for the file system to be Running before creating the mount target, then
-        for the mount target to be Active (or Inactive); with O(state=absent), wait until it is gone.
+      - With O(state=present), wait for the file system to be Running and the vSwitch to be Available (a playbook
+        may create them a moment before) before creating the mount target, then for the mount target to be Active
+        (or Inactive); with O(state=absent), wait until it is gone.
     type: bool
     default: true
 extends_documentation_fragment:
@@ -157,7 +158,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.validation import fixed_field_problems
-from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import read_vswitch
+from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import available_vswitch, read_vswitch
 
 DEFAULT_GROUP = "DEFAULT_VPC_GROUP_NAME"
 ALREADY_EXISTS = ("InvalidMountTarget.AlreadyExisted",)
@@ -186,8 +187,8 @@ def find(module):
     return module.at_most_one(found, "MountTargetDomain", "v_switch_id", what, "mount_target_domain")
 
 
-def vswitch_vpc(module):
-    """The VPC of v_switch_id, checked against vpc_id (a read of the VPC product, before any change)."""
+def read_checked_vswitch(module):
+    """The vSwitch of v_switch_id, its VPC checked against vpc_id (a read of the VPC product, before any change)."""
     params = module.params
     vswitch = read_vswitch(module, params["v_switch_id"])
     if vswitch is None:
@@ -198,7 +199,7 @@ def vswitch_vpc(module):
             "vpc_id: vSwitch %s is in VPC %s, not in %s; give the vSwitch's VPC or leave vpc_id out"
             % (params["v_switch_id"], vpc_id, params["vpc_id"])
         )
-    return vpc_id
+    return vswitch
 
 
 def render(mount_target):
@@ -234,7 +235,8 @@ def create(module):
             "mount_target_domain: file system %s has no mount target %s; to create one, give v_switch_id (and no "
             "mount_target_domain)" % (params["file_system_id"], params["mount_target_domain"])
         )
-    vpc_id = vswitch_vpc(module)
+    vswitch = read_checked_vswitch(module)
+    vpc_id = vswitch["VpcId"]
     group = params["access_group_name"] or DEFAULT_GROUP
     wanted_status = params["status"] or "Active"
     planned = {
@@ -259,6 +261,8 @@ def create(module):
             lambda: nas.read_file_system(module, params["file_system_id"]),
             params["wait_timeout"],
         )
+    if params["wait"]:
+        available_vswitch(module, vswitch, params["wait_timeout"])
 
     def lost_but_done():
         found = in_vswitch(nas.list_mount_targets(module, params["file_system_id"]) or [], params["v_switch_id"])

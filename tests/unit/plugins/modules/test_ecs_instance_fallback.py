@@ -45,6 +45,7 @@ class ScriptedModule:
             "user_data": None,
             "system_disk": None,
             "tags": None,
+            "wait_timeout": 600,
         }
 
     def call(self, product, action, request):
@@ -57,6 +58,18 @@ class ScriptedModule:
 
     def fail(self, msg, **result):
         raise Failed(msg, result)
+
+
+class VSwitchWaitingModule(ScriptedModule):
+    """Also answers the wait for a vSwitch: it is Available once waited for, and the wait is recorded."""
+
+    def __init__(self, refuse):
+        super().__init__(refuse)
+        self.waited = []
+
+    def wait(self, waiter, read, timeout):
+        self.waited.append((waiter.what, len(self.sent)))
+        return {"VSwitchId": "vsw-k", "ZoneId": "z-k", "Status": "Available"}
 
 
 def tried(module):
@@ -160,3 +173,19 @@ def test_the_preference_lists_are_checked_before_any_call():
     assert list_problems(dict(fine, spot_strategy="NoSpot")) == [
         "spot_fallback: only used with a spot_strategy other than NoSpot"
     ]
+
+
+def test_a_pending_vswitch_is_waited_for_only_when_its_turn_comes():
+    vswitches = [{"VSwitchId": "vsw-j", "ZoneId": "z-j", "Status": "Available"},
+                 {"VSwitchId": "vsw-k", "ZoneId": "z-k", "Status": "Pending"}]  # fmt: skip
+    accepted_at_once = VSwitchWaitingModule(lambda request: None)
+    run_first_accepted(accepted_at_once, [dict(v) for v in vswitches], TYPES)
+    assert accepted_at_once.waited == []
+
+    def refuse(request):
+        return "OperationDenied.NoStock" if request["VSwitchId"] == "vsw-j" else None
+
+    module = VSwitchWaitingModule(refuse)
+    assert run_first_accepted(module, vswitches, TYPES)[0] == "i-3"
+    assert module.waited == [("vSwitch to be Available", 2)]  # after both types were refused in zone j, once
+    assert tried(module)[-1] == ("vsw-k", "t-1", "SpotAsPriceGo")
