@@ -4,8 +4,9 @@ cloud-side waits, the no-op re-run, and how provisioning grows with 4 and 8 web 
 .venv/bin/python bench/site_bench.py [--time-scale 0.2] [--output bench/results/site.json]
 
 The emulator runs the `realistic` timing profile scaled by --time-scale. The critical path is the longest
-chain of cloud-side waits the site cannot avoid: VPC -> vSwitch -> instance (pending + start), and
-max(VPC -> vSwitch, file system) -> mount target, and the listener's start; the ratio wall / critical path
+chain of cloud-side waits the site cannot avoid: VPC -> its two vSwitches (the cloud creates the vSwitches of a
+VPC one at a time) -> the instance in the second (pending + start), and max(VPC -> vSwitches, file system) -> the
+mount target in the second, and the listener's start; the ratio wall / critical path
 shows how much of provisioning is waiting on our side (target <= 1.25). Provisioning is playbooks/provision.yml
 with the variables of inventories/local (its ECS inventory source left out); each run starts from nothing.
 It is measured twice: alone, where it first chooses the zones, types and image itself (its reads side by side),
@@ -30,9 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
 
 
-def critical_path(scale):
+def critical_path(scale, vswitches=2):
     t = REALISTIC
-    network = t["vpc.create"] + t["vswitch.create"]
+    network = t["vpc.create"] + vswitches * t["vswitch.create"]
     instances = network + t["instance.pending"] + t["instance.start"]
     storage = max(network, t["filesystem.create"]) + t["mount_target.create"]
     return max(instances, storage, t["listener.start"]) * scale
