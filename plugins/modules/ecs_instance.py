@@ -815,10 +815,11 @@ def spot_plans(params):
 def run_first_accepted(module, vswitches, types):
     """RunInstances for each (vSwitch, type) in order, each attempt with its own ClientToken, until one is
     accepted; refusals about the type in that zone move on, a spot refusal moves on to pay-as-you-go when
-    spot_fallback allows it. A vSwitch still Pending is waited for when its turn comes (and replaced in
-    `vswitches` by what the wait read). Returns (instance ID, whether the spot fallback was used, refused attempts)."""
+    spot_fallback allows it. A vSwitch still Pending is waited for when its turn comes. Returns (instance ID,
+    whether the spot fallback was used, refused attempts)."""
     run = uuid.uuid4().hex
     attempts = []
+    vswitches = list(vswitches)  # a vSwitch waited for is replaced by what the wait read (the caller's list stays)
     plans = spot_plans(module.params)
     for plan_number, spot_strategy in enumerate(plans):
         for index, vswitch in enumerate(vswitches):

@@ -198,12 +198,13 @@ def create_vswitch(ctx):
         raise vpc_errors.INVALID_CIRDR_BLOCK_MASK_LENGTH()
     if not network.subnet_of(parse_network(vpc["CidrBlock"])):
         raise vpc_errors.INVALID_PARAMETER_CIDR_BLOCK_NOT_IN_VPC()
-    for other in ctx.store.find("vswitch", VpcId=vpc["VpcId"]):
+    others = ctx.store.find("vswitch", VpcId=vpc["VpcId"])
+    for other in others:
         if network.overlaps(parse_network(other["CidrBlock"])):
             raise vpc_errors.INVALID_CIDR_BLOCK_OVERLAPPED()
     if vpc["Status"] != "Available":
         raise vpc_errors.INCORRECT_VPC_STATUS()
-    if any(other["Status"] == "Pending" for other in ctx.store.find("vswitch", VpcId=vpc["VpcId"])):
+    if any(other["Status"] == "Pending" for other in others):
         raise vpc_errors.INCORRECT_VSWITCH_STATUS_SIMULTANEOUS()
     name = VSWITCH_NAME.check(p.str("VSwitchName"))
     description = DESCRIPTION.check(p.str("Description"))

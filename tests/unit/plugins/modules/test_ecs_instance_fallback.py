@@ -179,7 +179,7 @@ def test_a_pending_vswitch_is_waited_for_only_when_its_turn_comes():
     vswitches = [{"VSwitchId": "vsw-j", "ZoneId": "z-j", "Status": "Available"},
                  {"VSwitchId": "vsw-k", "ZoneId": "z-k", "Status": "Pending"}]  # fmt: skip
     accepted_at_once = VSwitchWaitingModule(lambda request: None)
-    run_first_accepted(accepted_at_once, [dict(v) for v in vswitches], TYPES)
+    run_first_accepted(accepted_at_once, vswitches, TYPES)
     assert accepted_at_once.waited == []
 
     def refuse(request):
