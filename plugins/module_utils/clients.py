@@ -3,8 +3,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Product clients, built on first use: only the SDK a module needs is imported (each costs ~0.2-1 s).
 
-The product client knows its endpoints (region -> host) and signs requests; every action is sent through
-its generic `call_api` with plain parameters, the way the SDK's own per-action methods send them.
+Every action is sent through the generic OpenAPI client's `call_api` with plain parameters, the way the SDK's own
+per-action methods send them. The product's SDK client adds only its endpoint table (region -> host), so it is
+built when that table is needed: without `endpoint_url`. With one (the emulator, a private endpoint) the generic
+client is built directly, which spares the product's models (~0.1-0.7 s of imports in every module run).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -55,18 +57,20 @@ def parse_endpoint_url(url):
 
 
 def build_client(product, region_id, credential_config, endpoint_url=None):
+    """The client for `product` in `region_id`: at `endpoint_url` when given, else at the product's endpoint."""
     package = PRODUCTS[product][0]
-    try:
-        openapi_models = importlib.import_module("alibabacloud_tea_openapi.models")
-        client_module = importlib.import_module(package + ".client")
-    except ImportError as error:
-        name = PIP_NAMES[product] if package in str(error) else "alibabacloud-tea-openapi"
-        raise MissingSdkError(name, error) from error
     settings = dict(credential_config)
     settings.update(region_id=region_id, connect_timeout=CONNECT_TIMEOUT_MS, read_timeout=READ_TIMEOUT_MS)
     if endpoint_url:
         protocol, endpoint = parse_endpoint_url(endpoint_url)
         settings.update(protocol=protocol, endpoint=endpoint)
+    client_module_name = package + ".client" if not endpoint_url else "alibabacloud_tea_openapi.client"
+    try:
+        openapi_models = importlib.import_module("alibabacloud_tea_openapi.models")
+        client_module = importlib.import_module(client_module_name)
+    except ImportError as error:
+        name = PIP_NAMES[product] if package in str(error) else "alibabacloud-tea-openapi"
+        raise MissingSdkError(name, error) from error
     return client_module.Client(openapi_models.Config(**settings))
 
 
