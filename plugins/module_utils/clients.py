@@ -61,10 +61,11 @@ def build_client(product, region_id, credential_config, endpoint_url=None):
     package = PRODUCTS[product][0]
     settings = dict(credential_config)
     settings.update(region_id=region_id, connect_timeout=CONNECT_TIMEOUT_MS, read_timeout=READ_TIMEOUT_MS)
+    client_module_name = package + ".client"  # the product client: its endpoint table picks the endpoint
     if endpoint_url:
         protocol, endpoint = parse_endpoint_url(endpoint_url)
         settings.update(protocol=protocol, endpoint=endpoint)
-    client_module_name = package + ".client" if not endpoint_url else "alibabacloud_tea_openapi.client"
+        client_module_name = "alibabacloud_tea_openapi.client"
     try:
         openapi_models = importlib.import_module("alibabacloud_tea_openapi.models")
         client_module = importlib.import_module(client_module_name)
