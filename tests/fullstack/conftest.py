@@ -13,12 +13,12 @@ import pytest
 from alicloud_emulator.docker_testing import DockerEmulator, free_block, fresh_apt_image
 from fullstack import ROOT, SITE_NAME
 
-# The order the files are handed to the workers in (the Makefile passes --no-loadscope-reorder; pytest-xdist would
-# order them by their number of tests). Each of the 3 workers takes one file, and a worker takes the next file when
-# its own has 2 tests left: the longest file runs alone, the others in two pairs. Worker seconds in `make test`
-# (session 9): test_site 3551, test_spot_heal 2758, test_deploy 2391, test_scale 1517, test_first_contact 1339; so
-# 3551 | 2758 + 1339 | 2391 + 1517, where xdist's own order made 2758 + 1517 = 4275.
-FILE_ORDER = ("test_site.py", "test_spot_heal.py", "test_deploy.py", "test_scale.py", "test_first_contact.py")
+# Three files, three sites: test_site.py (the build under faults, re-run, check mode, the ECS and NAS drills),
+# test_spot_heal.py (first contact in a hostile region, HTTPS, the spot drill and the heal) and test_deploy.py (the
+# scale drill, the releases, the rolling updates). A site costs minutes of CPU on 2 cores, so each file builds one and
+# runs every scenario that can share it. The order the files are handed to the workers in (the Makefile passes
+# --no-loadscope-reorder; pytest-xdist would order them by their number of tests): the longest first.
+FILE_ORDER = ("test_site.py", "test_spot_heal.py", "test_deploy.py")
 
 
 def pytest_collection_modifyitems(items):
