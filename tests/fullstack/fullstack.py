@@ -23,7 +23,7 @@ def playbook_command(inventory, playbook, *arguments):
 def play(inventory, playbook, *arguments):
     """Run a playbook; it must succeed. Its output."""
     command, env = playbook_command(inventory, playbook, *arguments)
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=2400, check=False)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     return done.stdout
 

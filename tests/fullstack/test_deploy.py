@@ -87,7 +87,7 @@ def site(inventory):
     machine loaded by parallel full-stack runs its first run has failed once in nas_sync's start of lsyncd (the
     guard's 5 s sentinel probe), so a failed first run is followed by a second one, which must succeed."""
     command, env = playbook_command(inventory, "site.yml")
-    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1500, check=False)
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=2400, check=False)
     if first.returncode != 0:
         print("site.yml failed once, run again:", first.stdout[-3000:])
         play(inventory, "site.yml")
@@ -289,7 +289,7 @@ def _answered_by(releases, times=10):
 def _failing(inventory, *arguments):
     """Runs rolling_update.yml, which must fail; its output."""
     command, env = playbook_command(inventory, "rolling_update.yml", *arguments)
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1500, check=False)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=2400, check=False)
     assert done.returncode != 0, done.stdout[-4000:]
     return done.stdout
 

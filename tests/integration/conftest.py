@@ -42,7 +42,7 @@ def run_playbook(emulator, playbook, extra_vars, secret=ACCESS_KEY_SECRET, verbo
     command = [ANSIBLE_PLAYBOOK, str(playbook), *verbosity]
     for argument in arguments:
         command += ["-e", argument]
-    return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
 
 
 def vpc_with_vswitch(emulator, region="cn-hangzhou", zone="cn-hangzhou-j"):

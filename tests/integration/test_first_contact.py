@@ -59,7 +59,7 @@ def play(emulator, inventory, playbook, **extra):
     }
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
     argv = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(ROOT / "playbooks" / playbook), "-e", json.dumps(extra)]
-    return subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    return subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
 
 
 def succeeded(done):

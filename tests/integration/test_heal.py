@@ -31,7 +31,7 @@ def playbook(emulator, inventory, name, **extra):
     extra = dict(EXTRA, alicloud_endpoint_url=f"http://{emulator.endpoint}", **extra)
     argv = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(ROOT / "playbooks" / name), "-e", json.dumps(extra)]
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    return subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    return subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
 
 
 def heal_cloud(emulator, inventory):

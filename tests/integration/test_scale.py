@@ -36,7 +36,7 @@ def playbook(emulator, inventory, name, count):
     extra["clb_backends_drain_seconds"] = 1
     argv = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(ROOT / "playbooks" / name), "-e", json.dumps(extra)]
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-3000:]
     return done.stdout
 

@@ -27,7 +27,7 @@ def run(emulator, inventory, playbook, *arguments, **extra):
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
     argv = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(ROOT / "playbooks" / playbook), "-e", json.dumps(extra)]
     done = subprocess.run(
-        [*argv, *arguments], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
+        [*argv, *arguments], env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False
     )
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-3000:]
     return done.stdout

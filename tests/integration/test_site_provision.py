@@ -38,7 +38,7 @@ def command(emulator, inventory, playbook):
 
 def run(emulator, inventory, playbook):
     argv, env = command(emulator, inventory, playbook)
-    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-3000:]
 
 
@@ -144,7 +144,7 @@ def test_a_failed_background_job_reports_its_modules_message_not_the_job_record(
     emulator.admin.reset()
     argv, env = command(emulator, inventory, "provision.yml")
     argv += ["-e", json.dumps({"site_vswitch_cidrs": ["192.168.1.0/24", "10.0.2.0/24"]})]
-    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1500, check=False)
     output = done.stdout + done.stderr
     assert done.returncode != 0, output[-5000:]
     failures = [line for line in output.splitlines() if line.startswith(("fatal:", "failed:"))]
