@@ -53,10 +53,16 @@ def calls(emulator):
 
 
 # What a module imports from the SDK to build its client: the generic OpenAPI client when endpoint_url is set (the
-# emulator), the product's client (its endpoint table, with the product's models) on a real account.
+# emulator), the product's client (its endpoint table, with the product's models) on a real account. Imported the
+# way module_utils/clients.py imports them: with aiohttp deferred to its first use.
+SDK_MODULES = {
+    "with_endpoint_url": ("alibabacloud_tea_openapi.models", "alibabacloud_tea_openapi.client", "darabonba.runtime"),
+    "product_client": ("alibabacloud_tea_openapi.models", "darabonba.runtime", "alibabacloud_vpc20160428.client"),
+}
+MODULE_UTILS = str(ROOT / "plugins" / "module_utils")
 SDK_IMPORTS = {
-    "with_endpoint_url": "import alibabacloud_tea_openapi.models, alibabacloud_tea_openapi.client, darabonba.runtime",
-    "product_client": "import alibabacloud_tea_openapi.models, darabonba.runtime, alibabacloud_vpc20160428.client",
+    name: f"import sys; sys.path.insert(0, {MODULE_UTILS!r}); import clients; clients._import_sdk(*{modules!r})"
+    for name, modules in SDK_MODULES.items()
 }
 
 

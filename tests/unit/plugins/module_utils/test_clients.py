@@ -1,6 +1,8 @@
 """Which client build_client makes: the product's SDK client (its endpoint table) without endpoint_url, the generic
-OpenAPI client at the given endpoint with one, sparing the product's models import."""
+OpenAPI client at the given endpoint with one, sparing the product's models import; and that aiohttp, which only
+the SDK's async API uses, is imported on its first use, not with the SDK."""
 
+import json
 import subprocess
 import sys
 
@@ -43,10 +45,71 @@ def test_with_an_endpoint_url_the_products_sdk_is_not_imported():
         "    clients.build_client(product, 'cn-hangzhou', %r, 'http://127.0.0.1:18080')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {p for p, _v in clients.PRODUCTS.values()}))\n"
     ) % CREDENTIALS
-    imported = subprocess.run(
+    assert run_fresh(code) == "[]"
+
+
+def run_fresh(code):
+    """What `code` prints, run in a fresh interpreter: this one may have imported the SDK or aiohttp already."""
+    return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": ":".join(sys.path)}
     ).stdout.strip()
-    assert imported == "[]"
+
+
+# Builds every client, both ways, and sends one request through the SDK's call_api to a local HTTP server; each test
+# adds what it checks then, printed as JSON.
+SEND_THEN = """
+import http.server, json, sys, threading
+from ansible_collections.ha_web.alicloud.plugins.module_utils import clients
+
+credentials = {"type": "access_key", "access_key_id": "a", "access_key_secret": "b"}
+
+class Answer(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"RequestId": "1"}')
+    do_GET = do_POST
+
+    def log_message(self, *args):
+        pass
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+url = "http://127.0.0.1:%d" % server.server_port
+for product in clients.PRODUCTS:
+    clients.build_client(product, "cn-hangzhou", credentials)
+    client = clients.build_client(product, "cn-hangzhou", credentials, url)
+answer = clients.send(client, product, "DescribeSomething", {"RegionId": "cn-hangzhou"})
+"""
+
+
+def test_building_a_client_and_sending_a_request_do_not_import_aiohttp():
+    code = SEND_THEN + (
+        "import Tea.core, darabonba.core\n"
+        "print(json.dumps([answer, sorted(m for m in sys.modules if m.split('.')[0] == 'aiohttp')]))\n"
+    )
+    assert json.loads(run_fresh(code)) == [{"RequestId": "1"}, []]
+
+
+def test_the_sdks_async_api_imports_aiohttp_on_first_use():
+    code = SEND_THEN + (
+        "import asyncio, Tea.core, darabonba.core\n"
+        "from Tea.request import TeaRequest\n"
+        "session = Tea.core.aiohttp.ClientSession\n"  # the name Tea.core bound at import
+        "import aiohttp, aiohttp.client\n"
+        "request = TeaRequest()\n"
+        "request.protocol, request.method, request.headers = 'http', 'GET', {'host': url.split('//')[1]}\n"
+        "response = asyncio.run(Tea.core.TeaCore.async_do_action(request))\n"
+        "print(json.dumps([\n"
+        "    session is aiohttp.ClientSession is aiohttp.client.ClientSession,\n"
+        "    darabonba.core.aiohttp.TCPConnector is aiohttp.TCPConnector,\n"
+        "    type(sys.modules['aiohttp']).__name__,\n"
+        "    response.status_code, response.body.decode(),\n"
+        "]))\n"
+    )
+    assert json.loads(run_fresh(code)) == [True, True, "module", 200, '{"RequestId": "1"}']
 
 
 def test_a_bad_endpoint_url_names_the_form_it_must_take():
