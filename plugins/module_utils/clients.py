@@ -89,10 +89,13 @@ def _import_sdk(*names):
     sys.modules["aiohttp"] = placeholder
     try:
         return [importlib.import_module(name) for name in names]
+    except ImportError:
+        pass  # an SDK that reads aiohttp otherwise (a submodule): imported below with the real aiohttp, as it is
     finally:
         del placeholder.ClientSession, placeholder.ClientResponse
         if sys.modules.get("aiohttp") is placeholder:
             del sys.modules["aiohttp"]
+    return [importlib.import_module(name) for name in names]
 
 
 def parse_endpoint_url(url):

@@ -112,6 +112,21 @@ def test_the_sdks_async_api_imports_aiohttp_on_first_use():
     assert json.loads(run_fresh(code)) == [True, True, "module", 200, '{"RequestId": "1"}']
 
 
+def test_an_sdk_module_that_imports_an_aiohttp_submodule_is_imported_with_the_real_aiohttp(tmp_path):
+    """The placeholder cannot stand for a package: a (future) SDK module that imports aiohttp.client at its top is
+    imported again with the real aiohttp, not refused."""
+    (tmp_path / "sdk_of_tomorrow.py").write_text("import aiohttp.client\nSESSION = aiohttp.client.ClientSession\n")
+    code = (
+        "import json, sys\n"
+        "sys.path.insert(0, %r)\n"
+        "from ansible_collections.ha_web.alicloud.plugins.module_utils import clients\n"
+        "[sdk] = clients._import_sdk('sdk_of_tomorrow')\n"
+        "import aiohttp\n"
+        "print(json.dumps([sdk.SESSION is aiohttp.ClientSession, type(sys.modules['aiohttp']).__name__]))\n"
+    ) % str(tmp_path)
+    assert json.loads(run_fresh(code)) == [True, "module"]
+
+
 def test_a_bad_endpoint_url_names_the_form_it_must_take():
     with pytest.raises(ValueError, match=r"endpoint_url must look like http://HOST:PORT or https://HOST"):
         clients.build_client("ecs", "cn-hangzhou", CREDENTIALS, "ftp://127.0.0.1:18080")
