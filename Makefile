@@ -108,7 +108,7 @@ emulator-test: setup docker-ready
 	$(BIN)/pytest -q --durations=10 emulator/tests
 
 # In parallel workers (INTEGRATION_WORKERS), each with its own emulator per test file, which counts its own calls.
-INTEGRATION_WORKERS ?= 3
+INTEGRATION_WORKERS ?= 2
 integration: setup
 	$(BIN)/pytest -q --durations=10 -n $(INTEGRATION_WORKERS) tests/integration
 

@@ -101,6 +101,7 @@ def test_ecs_drill_keeps_the_site_up_and_fires_the_unhealthy_backend_alarm(cloud
     posts = [form for form in forms if form.get("alertName") == UNHEALTHY_RULE]
     assert posts and posts[0]["alertState"] == "ALERT" and posts[0]["metricName"] == "UnhealthyServerCount"
     assert result["requests"] > 50
+    assert result["failed_requests"] <= 1, result  # without drain: web-leave holds nginx until the CLB noticed
     assert result["detect_seconds"] <= result["thresholds"]["max_detect_seconds"]
     assert result["target"] == "fs-web-web-1"  # the first web host by name
     assert result["answered_by"].get("fs-web-web-2", 0) > result["answered_by"].get("fs-web-web-1", 0)
