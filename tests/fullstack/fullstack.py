@@ -20,10 +20,10 @@ def playbook_command(inventory, playbook, *arguments):
     return [*command, "-e", json.dumps(inventory.site_vars), *arguments], env
 
 
-def play(inventory, playbook, *arguments):
-    """Run a playbook; it must succeed. Its output."""
+def play(inventory, playbook, *arguments, timeout=2400):
+    """Run a playbook; it must succeed. Its output. `timeout`: a guard against a hang, in seconds."""
     command, env = playbook_command(inventory, playbook, *arguments)
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=2400, check=False)
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     return done.stdout
 
