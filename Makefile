@@ -112,7 +112,7 @@ INTEGRATION_WORKERS ?= 2
 integration: setup
 	$(BIN)/pytest -q --durations=10 -n $(INTEGRATION_WORKERS) tests/integration
 
-# The older ansible-core releases: sanity, unit tests and the vpc and vswitch targets, each in .venv-compat/<version>.
+# The older ansible-core releases: sanity, unit tests and the vpc target, each in .venv-compat/<version>.
 compat: setup
 	tools/compat.sh $(COMPAT_ANSIBLE_CORE)
 
