@@ -20,15 +20,18 @@ def _requirements(relative):
     ]
 
 
-def _imports_a_literal(node):
-    """importlib.import_module("a.literal.name")"""
-    is_call = isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module"
-    return is_call and node.args and isinstance(node.args[0], ast.Constant)
+def _imported_literals(node):
+    """The names of importlib.import_module("a.literal.name") and clients._import_sdk("a.name", "another.name")."""
+    name = getattr(node.func, "attr", getattr(node.func, "id", "")) if isinstance(node, ast.Call) else ""
+    if name not in ("import_module", "_import_sdk"):
+        return []
+    return [arg.value for arg in node.args if isinstance(arg, ast.Constant)]
 
 
 def _imported_top_levels():
     """Top-level modules imported by plugins/ (not in an `except` branch): import statements,
-    importlib.import_module("...") and the product SDK packages that module_utils/clients.py imports by name."""
+    importlib.import_module("...") and clients._import_sdk("...") with literal names, and the product SDK packages
+    that module_utils/clients.py imports by name."""
     names = set()
     for path in (ROOT / "plugins").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -41,8 +44,8 @@ def _imported_top_levels():
                 names.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 names.add(node.module)
-            elif _imports_a_literal(node):
-                names.add(node.args[0].value)
+            elif _imported_literals(node):
+                names.update(_imported_literals(node))
             elif isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["PRODUCTS"]:
                 names.update(package for package, _version in ast.literal_eval(node.value).values())
     top = {name.split(".", 1)[0] for name in names}
