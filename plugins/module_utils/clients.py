@@ -81,20 +81,19 @@ def _import_sdk(*names):
     spec = None  # no placeholder if aiohttp or all of `names` are imported already, or aiohttp is not installed
     if "aiohttp" not in sys.modules and not all(name in sys.modules for name in names):
         spec = importlib.util.find_spec("aiohttp")
-    if spec is None:
-        return [importlib.import_module(name) for name in names]
-    placeholder = _DeferredAiohttp("aiohttp")
-    placeholder.__spec__ = spec
-    placeholder.ClientSession = placeholder.ClientResponse = _AnnotationOnly
-    sys.modules["aiohttp"] = placeholder
-    try:
-        return [importlib.import_module(name) for name in names]
-    except ImportError:
-        pass  # an SDK that reads aiohttp otherwise (a submodule): imported below with the real aiohttp, as it is
-    finally:
-        del placeholder.ClientSession, placeholder.ClientResponse
-        if sys.modules.get("aiohttp") is placeholder:
-            del sys.modules["aiohttp"]
+    if spec is not None:
+        placeholder = _DeferredAiohttp("aiohttp")
+        placeholder.__spec__ = spec
+        placeholder.ClientSession = placeholder.ClientResponse = _AnnotationOnly
+        sys.modules["aiohttp"] = placeholder
+        try:
+            return [importlib.import_module(name) for name in names]
+        except ImportError:
+            pass  # an SDK that reads aiohttp otherwise (a submodule): imported below with the real aiohttp, as it is
+        finally:
+            del placeholder.ClientSession, placeholder.ClientResponse
+            if sys.modules.get("aiohttp") is placeholder:
+                del sys.modules["aiohttp"]
     return [importlib.import_module(name) for name in names]
 
 

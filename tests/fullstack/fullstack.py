@@ -6,6 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from alicloud_emulator.testing import sdk_models
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 SITE_NAME = "fs-web"
@@ -99,3 +101,10 @@ def site_tls_context(inventory):
     import ssl
 
     return ssl.create_default_context(cafile=str(site_certificate(inventory)))
+
+
+def web_instances(cloud):
+    """{name: instance} of the site's web instances DescribeInstances lists."""
+    request = sdk_models("ecs").DescribeInstancesRequest(region_id="cn-hangzhou", page_size=100)
+    found = cloud.client("ecs").describe_instances(request).body.instances.instance
+    return {i.instance_name: i for i in found if i.instance_name.startswith(f"{SITE_NAME}-web-")}

@@ -37,6 +37,7 @@ from fullstack import (
     report,
     running_hosts,
     site_tls_context,
+    web_instances,
 )
 
 pytestmark = pytest.mark.timeout(7200)  # a guard: the scale drill's fixture alone has taken 48 minutes
@@ -308,27 +309,13 @@ def test_the_last_backend_that_serves_is_never_drained(cloud, site, tmp_path, re
 NAMES = [f"{SITE_NAME}-web-{n}" for n in range(1, 5)]
 
 
-def _web_instances(cloud):
-    """{name: instance} of the site's web instances DescribeInstances lists."""
-    request = sdk_models("ecs").DescribeInstancesRequest(region_id=REGION, page_size=100)
-    found = cloud.client("ecs").describe_instances(request).body.instances.instance
-    return {i.instance_name: i for i in found if i.instance_name.startswith(f"{SITE_NAME}-web-")}
-
-
-def _backend_ids(cloud):
-    """The IDs of the CLB's backend servers."""
-    request = sdk_models("slb").DescribeLoadBalancerAttributeRequest(load_balancer_id=load_balancer_id(cloud))
-    body = cloud.client("slb").describe_load_balancer_attribute(request).body
-    return sorted(b.server_id for b in body.backend_servers.backend_server)
-
-
 @pytest.fixture(scope="module")
 def scale_drill(cloud, site, tmp_path_factory):
-    """The drill 2 -> 4 -> 2 on the site, last in this file (a drill that fails leaves 4 hosts, which the tests
-    before it do not expect); its site.yml at 4 gives the host the last rolling update left drained its weight
-    back. (its report, the web instances before it). Its step limit is raised from 1,800 s: on a 2-core machine
+    """The drill 2 -> 4 -> 2 on the site: (its report, the web instances before it). It runs last in this file (a
+    drill that fails leaves 4 hosts, which the tests before it do not expect); its site.yml at 4 gives the host the
+    last rolling update left drained its weight back. Its step limit is raised from 1,800 s: on a 2-core machine
     running the other lanes beside it, configuring two new hosts from a fresh image has taken 32 minutes."""
-    before = _web_instances(cloud)
+    before = web_instances(cloud)
     report_dir = os.environ.get("FULLSTACK_SCALE_REPORT_DIR", str(tmp_path_factory.mktemp("reports")))
     arguments = ("-e", f"drill_report_dir={report_dir}", "-e", "drill_max_step_seconds=3600")
     output = play(site, "drill_scale.yml", *arguments, timeout=7200)
@@ -362,10 +349,10 @@ def test_at_4_the_instances_are_balanced_over_the_zones_and_all_normal(scale_dri
 
 def test_after_2_the_removed_instances_are_gone_from_the_cloud_and_the_clb(cloud, scale_drill):
     result, before = scale_drill
-    after = _web_instances(cloud)
+    after = web_instances(cloud)
     assert sorted(after) == NAMES[:2]
     assert {name: after[name].instance_id for name in after} == {n: i.instance_id for n, i in before.items()}
-    assert _backend_ids(cloud) == sorted(i.instance_id for i in after.values())
+    assert sorted(_weights(cloud)) == sorted(i.instance_id for i in after.values())  # the CLB's backends
     assert result["steps"][1]["health"] == dict.fromkeys(NAMES[:2], "normal")
 
 

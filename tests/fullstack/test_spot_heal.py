@@ -39,6 +39,7 @@ from fullstack import (
     report,
     site_certificate,
     site_tls_context,
+    web_instances,
 )
 from site_resources import HTTPS_SITE_RESOURCES as SITE_RESOURCES
 from site_resources import resource_counts
@@ -51,13 +52,6 @@ RETIRED_IMAGE = "debian_12_9_x64_20G_alibase_20250117.vhd"
 WEB_1, WEB_2 = f"{SITE_NAME}-web-1", f"{SITE_NAME}-web-2"
 # every play of this file: the hostile region's choice (zones and image chosen at run time) and the on-demand base
 SITE = ("-e", json.dumps({"site_zones": "auto", "site_image_id": "", "site_on_demand_base": 1}))
-
-
-def web_instances(cloud):
-    """{name: instance} of the site's web instances DescribeInstances lists."""
-    request = sdk_models("ecs").DescribeInstancesRequest(region_id=REGION, page_size=100)
-    found = cloud.client("ecs").describe_instances(request).body.instances.instance
-    return {i.instance_name: i for i in found if i.instance_name.startswith(f"{SITE_NAME}-web-")}
 
 
 def interrupt(cloud, instance_id, notice_seconds):

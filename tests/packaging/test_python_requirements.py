@@ -44,8 +44,8 @@ def _imported_top_levels():
                 names.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 names.add(node.module)
-            elif _imported_literals(node):
-                names.update(_imported_literals(node))
+            elif literals := _imported_literals(node):
+                names.update(literals)
             elif isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["PRODUCTS"]:
                 names.update(package for package, _version in ast.literal_eval(node.value).values())
     top = {name.split(".", 1)[0] for name in names}
