@@ -50,4 +50,14 @@ fi
 echo
 echo "Stage times (lanes side by side; wall time in all: $(($(date +%s) - started)) s):"
 while read -r stage seconds result; do printf '  %-14s %5d s  %s\n' "$stage" "$seconds" "$result"; done <"$logs/times"
+# Last, what failed in each failed stage, in a few lines without colour codes: pytest's summary and error lines (also
+# a Molecule verifier's), else Ansible's failed tasks. A CI that keeps only the end of the output keeps these.
+while read -r stage _seconds result; do
+  [ "$result" = FAILED ] || continue
+  echo "What failed in $stage:"
+  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$logs/$stage.log")
+  found=$(grep -E '(FAILED|ERROR) [^ ]+::|(^|│ +)E +[A-Za-z]*Error' <<<"$plain" | tail -n 20)
+  [ -n "$found" ] || found=$(grep -E 'fatal: \[' <<<"$plain" | tail -n 10)
+  cut -c1-300 <<<"$found"
+done <"$logs/times"
 exit $status
