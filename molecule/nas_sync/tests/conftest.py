@@ -58,6 +58,31 @@ def switch_state(host):
     return json.loads(sh(host, "cat /var/lib/ha_web/nas_sync/state.json"))
 
 
+def settled(host):
+    """The host in its normal state: serving the master, with lsyncd running."""
+    return (
+        switch_state(host)["state"] == "normal"
+        and sh(host, "readlink /var/www/current") == MASTER_SITE
+        and sh(host, "systemctl is-active nas-sync.service", check=False) == "active"
+    )
+
+
+def wait_settled(timeout=60):
+    """Waits until every host is settled. On a loaded machine the master share (bindfs over the Docker host's disk)
+    can stall past the switch's detection time (fall x interval, 1 s), and a host then fails over and back by itself,
+    as it should: the tests that need the normal state wait for it instead of assuming it."""
+    for host in HOSTS:
+        try:
+            wait_until(lambda host=host: settled(host), timeout)
+        except AssertionError:
+            raise AssertionError(f"{host} not settled within {timeout} s; switches: {recent_switches(host)}") from None
+
+
+def recent_switches(host, count=4):
+    """The host's last switches, for failure messages."""
+    return [f"{s['at'][11:23]} to {s['to']}: {s['reason']}" for s in switch_state(host)["switches"][-count:]]
+
+
 def wait_until(condition, timeout, interval=0.05):
     """Polls condition() until it returns something true; returns (value, seconds waited) or fails."""
     start = time.monotonic()
