@@ -259,7 +259,9 @@ def test_eventual_consistency_hides_new_resources(emulator):
     _create_vpc(client)
     assert _count_vpcs(emulator) == 0
     wait_for(lambda: _count_vpcs(emulator) == 1, 15, 0.1, what="the new VPC to show")
-    assert time.monotonic() - asked >= 3.0
+    # The emulator keeps wall-clock time (its state outlives a restart); a host whose clock is being
+    # disciplined runs it a little faster than this monotonic clock (2.99 s seen for 3.0 on one machine).
+    assert time.monotonic() - asked >= 2.9
 
 
 def test_a_consistency_delay_set_later_hides_nothing_already_listed(emulator):
