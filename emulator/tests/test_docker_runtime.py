@@ -181,13 +181,22 @@ def test_down_removes_its_containers_and_networks_and_nothing_else(image, tmp_pa
 
 def test_concurrent_choosers_of_a_free_block_never_get_the_same_one():
     """free_block (a test site's VPC CIDR) is chosen long before the site's network exists: choosers in parallel
-    processes, started at once, each get a block of their own; a block reserved by a process that ended is free
-    again."""
-    choose = "from alicloud_emulator.docker_testing import free_block; print(free_block(), flush=True)"
+    processes, started at once and all alive, each get a block of their own; a block reserved by a process that ended
+    is free again. (A chooser holds its block until it is told to end: one that ended before another chose has given
+    its block back, and the other may then draw it by design.)"""
+    choose = (
+        "import sys; from alicloud_emulator.docker_testing import free_block;"
+        " print(free_block(), flush=True); sys.stdin.read()"
+    )
     choosers = [
-        subprocess.Popen([sys.executable, "-c", choose], stdout=subprocess.PIPE, text=True) for _chooser in range(6)
+        subprocess.Popen([sys.executable, "-c", choose], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _chooser in range(6)
     ]
-    blocks = [chooser.communicate(timeout=120)[0].strip() for chooser in choosers]
+    try:
+        blocks = [chooser.stdout.readline().strip() for chooser in choosers]
+    finally:
+        for chooser in choosers:
+            chooser.communicate(timeout=120)
     assert all(re.fullmatch(r"10\.\d+\.0\.0/16", block) for block in blocks), blocks
     assert len(set(blocks)) == len(blocks), blocks
     free_block()  # a choice clears the reservations of processes that ended
