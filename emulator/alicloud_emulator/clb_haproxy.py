@@ -27,6 +27,9 @@
   health checks has nothing to wait for: its servers serve at once.
 - `health()` reads HAProxy's own view (`show stat` on its admin socket) for DescribeHealthStatus: not
   checked yet -> unavailable, DOWN -> abnormal (also while a new server passes its first checks), UP -> normal.
+  A server the running HAProxy does not have (its configuration not applied yet: a reload takes seconds on a
+  loaded machine; or the admin socket not answering) is unavailable too: HAProxy sends it nothing, so it is never
+  reported normal before HAProxy serves it.
 """
 
 import contextlib
@@ -291,10 +294,10 @@ class HaproxyClb:
             self.condition.notify()
 
     def health(self, lb_id, port, server_id):
-        """normal / abnormal / unavailable from HAProxy's checks; None when HAProxy does not know the server."""
+        """normal / abnormal / unavailable from HAProxy's checks; unavailable when HAProxy does not have the server."""
         row = self.stats().get((section_name(lb_id, port), server_id))
         if row is None:
-            return None
+            return "unavailable"  # not in the running configuration (yet): it gets no request
         status, check = row.get("status", ""), row.get("check_status", "").lstrip("* ")  # "* ": in progress
         if check in ("", "INI"):
             return "unavailable"  # no check has answered yet

@@ -1,10 +1,12 @@
 """The CLB data plane's reloads, with a real HAProxy (no Docker): a reload is done only when a new worker serves
 the new configuration, a reload signal that brought no new worker is sent again, and a configuration that failed
-to apply is tried again, unless HAProxy refused it. A high port on an address of its own disturbs nothing else."""
+to apply is tried again, unless HAProxy refused it; a server the running HAProxy does not have yet is never reported
+healthy. A high port on an address of its own disturbs nothing else."""
 
 import signal
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
@@ -105,3 +107,34 @@ def test_a_configuration_haproxy_refused_waits_for_the_next_change(clb, logged, 
     assert len(checks) == 1
     assert logged == ["haproxy: configuration refused, kept the previous one: [ALERT] parsing: unknown keyword"]
     assert not _serving()
+
+
+def test_a_server_haproxy_does_not_have_yet_is_unavailable_never_normal(clb, monkeypatch):
+    """DescribeHealthStatus reads HAProxy. While the reload that adds a server is under way (seconds on a loaded
+    machine), HAProxy sends it nothing, so it is unavailable; it once fell back to the control plane's clock and
+    read normal, and a scale-out's wait for normal passed while every request still went to the old servers."""
+    store = _store()
+    store.resources["listener"]["lb-1_http"].update(HealthCheck="on", HealthCheckInterval=1, HealthCheckTimeout=1)
+    for instance_id in ("i-old", "i-new"):  # nothing listens on their port: their checks fail, on loopback only
+        store.add("instance", instance_id, {"InstanceId": instance_id, "_private_ip": "127.0.0.1"})
+    store.resources["load_balancer"]["lb-1"]["_backends"] = [{"ServerId": "i-old", "Weight": 100}]
+    _apply(clb, store)
+    section = clb_haproxy.section_name("lb-1", PORT)
+    real_apply, held = clb._apply, threading.Event()
+
+    def slow_apply(*wanted):
+        held.wait(30)
+        real_apply(*wanted)
+
+    monkeypatch.setattr(clb, "_apply", slow_apply)
+    store.resources["load_balancer"]["lb-1"]["_backends"].append({"ServerId": "i-new", "Weight": 100})
+    clb.update(store)
+    try:
+        time.sleep(0.5)
+        assert (section, "i-old") in clb.stats() and (section, "i-new") not in clb.stats()
+        assert clb.health("lb-1", PORT, "i-new") == "unavailable"
+    finally:
+        held.set()
+    assert clb.wait_applied(40)
+    assert (section, "i-new") in clb.stats()
+    assert clb.health("lb-1", PORT, "i-new") in ("unavailable", "abnormal")
