@@ -29,10 +29,7 @@
   checked yet -> unavailable, DOWN -> abnormal (also while a new server passes its first checks), UP -> normal.
   A server the running HAProxy does not have (its configuration not applied yet: a reload takes seconds on a
   loaded machine; or the admin socket not answering) is unavailable too: HAProxy sends it nothing, so it is never
-  reported normal before HAProxy serves it. While a reload is under way, a server the new worker starts DOWN is
-  reported as the new worker will have it (unavailable, or abnormal once checked), not as the old worker sees it:
-  the old one keeps checking, and may call UP a server the new one starts over with (a reload's state is read
-  when the reload begins; the master may take seconds to start the new worker on a loaded machine).
+  reported normal before HAProxy serves it.
 """
 
 import contextlib
@@ -227,8 +224,6 @@ SERVER_STATE_HEADER = (
     " srv_check_addr srv_agent_addr srv_agent_port\n"
 )
 NEW_SERVER_STATE = "0 {backend} 0 {server} {address} 0 0 {weight} {weight} 0 1 0 0 6 0 0 0 - {port} - 0 0 - - 0\n"
-SERVER_RUNNING = "2"  # srv_op_state: 0 stopped (DOWN), 1 starting, 2 running (UP), 3 stopping
-NEVER_CHECKED = ("0", "1")  # srv_check_status: unknown, INI
 
 
 def checked_servers(text):
@@ -261,18 +256,6 @@ def server_state(current, text):
     return SERVER_STATE_HEADER + "".join(lines)
 
 
-def started_down(state):
-    """{(backend, server): health} of the servers that the server-state file `state` starts DOWN: unavailable when
-    never checked, abnormal otherwise."""
-    down = {}
-    for line in state.splitlines()[1:]:
-        fields = line.split()
-        if line.startswith("#") or len(fields) < 11 or fields[5] == SERVER_RUNNING:
-            continue
-        down[fields[1], fields[3]] = "unavailable" if fields[10] in NEVER_CHECKED else "abnormal"
-    return down
-
-
 class HaproxyClb:
     """Owns the HAProxy process of one emulator (files under `<state-dir>/haproxy/`)."""
 
@@ -291,7 +274,6 @@ class HaproxyClb:
         self.wanted = None  # the newest rendered configuration not yet applied
         self.applied = None
         self.applying = False
-        self.reloading_down = {}  # while a reload is under way: the servers its new worker starts DOWN (started_down)
         self.closed = False
         self.thread = threading.Thread(target=self._loop, name="haproxy", daemon=True)
         self.thread.start()
@@ -313,10 +295,7 @@ class HaproxyClb:
 
     def health(self, lb_id, port, server_id):
         """normal / abnormal / unavailable from HAProxy's checks; unavailable when HAProxy does not have the server."""
-        key = section_name(lb_id, port), server_id
-        if key in self.reloading_down:
-            return self.reloading_down[key]  # as the new worker will start it, whatever the old one sees now
-        row = self.stats().get(key)
+        row = self.stats().get((section_name(lb_id, port), server_id))
         if row is None:
             return "unavailable"  # not in the running configuration (yet): it gets no request
         status, check = row.get("status", ""), row.get("check_status", "").lstrip("* ")  # "* ": in progress
@@ -426,26 +405,21 @@ class HaproxyClb:
             raise ConfigurationRefused(f"configuration refused, kept the previous one: {checked.stderr.strip()}")
         pid = self.master_pid()
         current = self._servers_state() if pid is not None else ""
-        state = server_state(current, text)
         with open(self.paths["server_state"], "w") as handle:
-            handle.write(state)
+            handle.write(server_state(current, text))
         os.replace(candidate, self.paths["config"])
         if pid is None:
             started = _haproxy("-W", "-D", "-p", self.paths["pid"], "-f", self.paths["config"])
             if started.returncode != 0:
                 raise RuntimeError(f"could not start: {started.stderr.strip()}")
             return
-        self.reloading_down = started_down(state)
-        try:
-            self._reload(pid, text)
-        finally:
-            self.reloading_down = {}
+        self._reload(pid, text)
 
     def _reload(self, master, text):
         """SIGUSR2 to the master: it re-reads the configuration, starts a new worker, and the old one drains. Done
         when a new worker answers with the new frontends; a signal that got no new worker (sent while the master
         was still re-executing itself for the last one) is sent again, and past RELOAD_ATTEMPTS it is an error."""
-        before = self._answering_worker()
+        before = self._worker_pid()
         for _attempt in range(RELOAD_ATTEMPTS):
             os.kill(master, signal.SIGUSR2)
             if self._wait_reloaded(text, before):
@@ -458,16 +432,6 @@ class HaproxyClb:
             if line.startswith("Pid:"):
                 return int(line.split(":", 1)[1])
         return None
-
-    def _answering_worker(self):
-        """The worker answering now, waited for: with none known, any worker would look like the new one."""
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            worker = self._worker_pid()
-            if worker is not None:
-                return worker
-            time.sleep(0.05)
-        raise RuntimeError("no worker answered on the admin socket, kept the previous configuration")
 
     def _servers_state(self):
         """`show servers state` of the running HAProxy; without it, no reload (its servers would all look new)."""
