@@ -97,6 +97,27 @@ def _import_sdk(*names):
     return [importlib.import_module(name) for name in names]
 
 
+# What every request needs, whatever the product: the generic OpenAPI client and the credentials.
+CORE_MODULES = (
+    "alibabacloud_tea_openapi.models",
+    "alibabacloud_tea_openapi.client",
+    "alibabacloud_tea_openapi.utils",
+    "darabonba.runtime",
+    "alibabacloud_credentials.client",
+)
+
+
+def preload(products):
+    """Import the SDK that requests to `products` need, ahead of the first request (the in-controller action plugin
+    does it in the controller process, once per run, so that no task worker imports it again). Nothing is raised
+    for a missing SDK: the module's first request reports it as usual."""
+    try:
+        _import_sdk(*CORE_MODULES)
+        _import_sdk(*(PRODUCTS[product][0] + ".client" for product in products))
+    except ImportError:
+        pass
+
+
 def parse_endpoint_url(url):
     """`http://127.0.0.1:18080` -> ("http", "127.0.0.1:18080"); a bare host:port means https."""
     if "://" not in url:

@@ -6,8 +6,10 @@
 A VPC, a security group, a NAS file system, a load balancer or an instance is found by its name, and the
 cloud accepts a second one with the same name: two runs that look at the same moment would both find none
 and make two. Tasks on one controller (two playbook runs, two CI jobs on one runner) take an exclusive lock
-named after the resource for the whole task, so the second looks only once the first has made it. The
-operating system releases the lock when the task's process ends, however it ends. Runs on different
+named after the resource for the whole task, so the second looks only once the first has made it. The lock is
+released when the module returns: by the operating system when the module's process ends, however it ends, and
+by release_held_locks() when the module ran inside the controller's task worker (plugin_utils/in_process.py), where
+the next loop item or retry runs in the same process. Runs on different
 controllers are not serialised by this (the cloud offers no lock); see docs/playbook_site.md.
 """
 
@@ -25,6 +27,9 @@ import tempfile
 # One directory per user: another user's directory would not be writable.
 LOCK_DIRECTORY = os.path.join(tempfile.gettempdir(), "ha_web.alicloud-locks-%d" % os.getuid())
 
+# The descriptors of the locks this process holds.
+_held = []
+
 
 def lock_path(endpoint, region, kind, names):
     key = json.dumps([endpoint or "", region, kind] + [n or "" for n in names])
@@ -32,7 +37,7 @@ def lock_path(endpoint, region, kind, names):
 
 
 def hold_resource_lock(module, kind, *names):
-    """Wait for, then hold until the task ends, the lock of the resource `kind` named `names` in the region."""
+    """Wait for, then hold until the module returns, the lock of the resource `kind` named `names` in the region."""
     try:
         os.makedirs(LOCK_DIRECTORY, 0o700)
     except OSError as error:
@@ -40,5 +45,12 @@ def hold_resource_lock(module, kind, *names):
             raise
     path = lock_path(module.params.get("endpoint_url"), module.region_id, kind, names)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(descriptor, fcntl.LOCK_EX)  # never closed here: the lock goes with the task's process
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    _held.append(descriptor)
     return descriptor
+
+
+def release_held_locks():
+    """Release every lock this process holds (closing a descriptor releases its flock)."""
+    while _held:
+        os.close(_held.pop())

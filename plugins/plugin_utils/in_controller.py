@@ -1,0 +1,137 @@
+# -*- coding: utf-8 -*-
+# Copyright: ha_web.alicloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The action plugin that runs the collection's modules inside the task's worker, not in a new Python process.
+
+The linear and free strategies load a task's action plugin in the controller process before they fork the task's
+worker. Each module has a small action plugin of the same name (plugins/action/<module>.py) whose class is this
+one: loading it imports the module's code and the SDK of the products it declares, once per `ansible-playbook`,
+and every worker inherits them. The worker then runs the module's own code in its own process (plugin_utils/
+in_process.py) with exactly the arguments the module's process would get, and parses what the module printed the
+way ansible-core parses a module process's output: the same result, warnings, `invocation` and failures.
+
+Ordinary module execution (a new process, as for any module) is the fallback, said at -v, when the task:
+- runs with `async`;
+- does not run on the controller: its connection is not `local` (e.g. `delegate_to` a remote host);
+- runs with `become`, or with an `ansible_python_interpreter` other than the controller's Python;
+- or asks for it: `ha_web_alicloud_in_controller: false` (a variable), or the environment variable
+  HA_WEB_ALICLOUD_IN_CONTROLLER=false when that variable is not set.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action.normal import ActionModule as NormalAction
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+
+from ansible_collections.ha_web.alicloud.plugins.module_utils import clients
+from ansible_collections.ha_web.alicloud.plugins.plugin_utils import in_process
+
+try:
+    from ansible.vars.clean import remove_internal_keys
+except ImportError:  # pragma: no cover - moved or gone in a later ansible-core: results come as objects there
+    remove_internal_keys = None
+
+display = Display()
+
+SETTING = "ha_web_alicloud_in_controller"
+SETTING_ENVIRONMENT = "HA_WEB_ALICLOUD_IN_CONTROLLER"
+
+
+def module_fqn(resolved_action):
+    """`ha_web.alicloud.vpc` -> `ansible_collections.ha_web.alicloud.plugins.modules.vpc`."""
+    namespace, collection, name = resolved_action.split(".")
+    return "ansible_collections.%s.%s.plugins.modules.%s" % (namespace, collection, name)
+
+
+def preload(action_module_name, products):
+    """Import, in the process that loads the action plugin `action_module_name`, what its module's runs need: the
+    module's code (with the collection's module_utils) and the SDK of `products`. Called at the plugin's import."""
+    importlib.import_module(action_module_name.replace(".plugins.action.", ".plugins.modules."))
+    clients.preload(products)
+
+
+class InControllerAction(NormalAction):
+    """Runs the task's module in this worker (see the module's docstring); ordinary module execution otherwise."""
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        reason = self.fallback_reason(task_vars)
+        if reason:
+            display.v("%s: runs as an ordinary module process: %s" % (self._task.action, reason))
+            return super(InControllerAction, self).run(tmp, task_vars)
+        result = super(NormalAction, self).run(tmp, task_vars)  # ActionBase's checks: async, check mode, options
+        return merge_hash(result, self.run_in_worker(task_vars))
+
+    # where the module runs ---------------------------------------------------------------------------------
+    def fallback_reason(self, task_vars):
+        """Why this task runs its module in a process of its own, or None to run it in this worker."""
+        if self._task.async_val:
+            return "the task runs with async"
+        transport = getattr(self._connection, "transport", None)
+        if transport != "local":
+            return "the task runs on %s over the %s connection" % (self._play_context.remote_addr, transport)
+        if self._play_context.become:
+            return "the task runs with become"
+        interpreter = task_vars.get("ansible_python_interpreter")
+        if interpreter:
+            interpreter = self._templar.template(interpreter)
+            if os.path.realpath(str(interpreter)) != os.path.realpath(sys.executable):
+                return "ansible_python_interpreter is %s, not the controller's Python %s" % (interpreter, sys.executable)
+        if not self.in_controller_wanted(task_vars):
+            return "%s is false" % SETTING
+        return None
+
+    def in_controller_wanted(self, task_vars):
+        value = task_vars.get(SETTING)
+        if value is not None:
+            value = self._templar.template(value)
+        else:
+            value = os.environ.get(SETTING_ENVIRONMENT)
+        if value is None or value == "":
+            return True
+        try:
+            return boolean(value, strict=True)
+        except TypeError:
+            raise ValueError("%s must be true or false, got %r" % (SETTING, value))
+
+    # the module in this worker ------------------------------------------------------------------------------
+    def run_in_worker(self, task_vars):
+        """The module's result, as `_execute_module` returns a module process's result."""
+        module_name = self._task.action
+        arguments = dict(self._task.args)
+        self._update_module_args(module_name, arguments, task_vars)
+        environment = {}
+        self._compute_environment_string(environment)
+        rc, stdout, stderr = in_process.run_module(module_fqn(self._task.resolved_action), arguments, environment)
+        answer = dict(rc=rc, stdout=stdout, stderr=stderr, stdout_lines=stdout.splitlines())
+        return self.module_result(answer)
+
+    def module_result(self, answer):
+        """What `_execute_module` makes of a module process's answer (rc, stdout, stderr)."""
+        if remove_internal_keys is None:  # pragma: no cover - ansible-core 2.21: a UnifiedTaskResult
+            unified = self._parse_returned_data(answer, in_process.PROFILE)
+            unified.remove_internal_keys()
+            return unified.as_result_dict(for_round_trip=True)
+        if in_process.ansiballz_loader is None:  # pragma: no cover - ansible-core 2.17 and 2.18
+            data = self._parse_returned_data(answer)
+        else:
+            data = self._parse_returned_data(answer, in_process.PROFILE)
+        data.pop("_ansible_suppress_tmpdir_delete", None)  # no temporary directory was made
+        results = data.get("results")
+        if results is not None and (not isinstance(results, Sequence) or isinstance(results, str)):
+            data["ansible_module_results"] = data.pop("results")
+            display.warning("Found internal 'results' key in module return, renamed to 'ansible_module_results'.")
+        remove_internal_keys(data)
+        for stream in ("stdout", "stderr"):
+            if stream in data and stream + "_lines" not in data:
+                data[stream + "_lines"] = (data.get(stream) or "").splitlines()
+        return data
