@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: ha_web.alicloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Runs the module ha_web.alicloud.vpc inside the task's worker (plugins/plugin_utils/in_controller.py)."""
+"""The module ha_web.alicloud.vpc, run inside the task's worker: plugin_utils/in_controller.py."""
 
 from __future__ import absolute_import, division, print_function
 

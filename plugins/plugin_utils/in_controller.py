@@ -27,6 +27,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from ansible.errors import AnsibleActionFail
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action.normal import ActionModule as NormalAction
 from ansible.utils.display import Display
@@ -85,23 +86,23 @@ class InControllerAction(NormalAction):
         if interpreter:
             interpreter = self._templar.template(interpreter)
             if os.path.realpath(str(interpreter)) != os.path.realpath(sys.executable):
-                return "ansible_python_interpreter is %s, not the controller's Python %s" % (interpreter, sys.executable)
+                return "ansible_python_interpreter is %s, not the controller's %s" % (interpreter, sys.executable)
         if not self.in_controller_wanted(task_vars):
             return "%s is false" % SETTING
         return None
 
     def in_controller_wanted(self, task_vars):
-        value = task_vars.get(SETTING)
-        if value is not None:
-            value = self._templar.template(value)
+        """The setting: the variable, else the environment variable, else true."""
+        if task_vars.get(SETTING) is not None:
+            value, name = self._templar.template(task_vars[SETTING]), SETTING
         else:
-            value = os.environ.get(SETTING_ENVIRONMENT)
+            value, name = os.environ.get(SETTING_ENVIRONMENT), SETTING_ENVIRONMENT
         if value is None or value == "":
             return True
         try:
             return boolean(value, strict=True)
         except TypeError:
-            raise ValueError("%s must be true or false, got %r" % (SETTING, value))
+            raise AnsibleActionFail("%s must be true or false, not %r" % (name, value)) from None
 
     # the module in this worker ------------------------------------------------------------------------------
     def run_in_worker(self, task_vars):

@@ -106,15 +106,15 @@ def run_module(module_fqn, arguments, environment):
     json_params = encode_arguments(arguments)
     stdout, stderr = io.StringIO(), io.StringIO()
     rc = 0
-    with module_state(), task_environment(environment):
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            try:
-                _run_as_main(module_fqn, json_params)
-            except SystemExit as done:
-                rc = _exit_code(done.code)
-            except Exception:  # what AnsiballZ of ansible-core 2.17/2.18 leaves to Python: a traceback, exit 1
-                traceback.print_exc()
-                rc = 1
+    streams = (contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr))
+    with module_state(), task_environment(environment), streams[0], streams[1]:
+        try:
+            _run_as_main(module_fqn, json_params)
+        except SystemExit as done:
+            rc = _exit_code(done.code)
+        except Exception:  # what AnsiballZ of ansible-core 2.17/2.18 leaves to Python: a traceback, exit 1
+            traceback.print_exc()
+            rc = 1
     return rc, stdout.getvalue(), stderr.getvalue()
 
 
