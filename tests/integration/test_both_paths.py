@@ -1,0 +1,92 @@
+"""The modules give the same results inside the task's worker as in processes of their own (the fallback).
+
+tests/integration/playbooks/both_paths.yml runs a create, a no-op, check mode with a diff, an info module, a failure
+before any call, a failure the cloud answers, no_log, a loop with the task's environment, and a delete; it is run on
+each path against the same fresh emulator state, and every task's result is compared field by field once the values
+the cloud makes new each time (IDs, times, request IDs) are replaced by placeholders.
+"""
+
+import json
+import re
+
+import pytest
+from conftest import HERE, run_playbook
+
+EMULATOR_ARGS = ["--timing", "instant"]
+FALLBACK_SAID = "runs as an ordinary module process"
+# What differs between two runs for reasons of the cloud's own: names are kept, made-up values are not.
+NEW_EACH_TIME = [
+    (re.compile(r"\b(vpc|vsw|vtb|vrt|acl)-[0-9a-z]{10,}\b"), r"\1-ID"),
+    (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z\b"), "TIME"),
+    (re.compile(r"\b[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\b"), "REQUEST-ID"),
+]
+
+
+def normalised(value):
+    """`value` with every made-up string part replaced by its placeholder."""
+    if isinstance(value, dict):
+        return {key: normalised(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [normalised(item) for item in value]
+    if isinstance(value, str):
+        for pattern, placeholder in NEW_EACH_TIME:
+            value = pattern.sub(placeholder, value)
+    return value
+
+
+def results_of(emulator, tmp_path, path_name, monkeypatch):
+    emulator.admin.reset()
+    if path_name == "fallback":
+        monkeypatch.setenv("HA_WEB_ALICLOUD_IN_CONTROLLER", "false")
+    else:
+        monkeypatch.delenv("HA_WEB_ALICLOUD_IN_CONTROLLER", raising=False)
+    results_file = tmp_path / f"{path_name}.json"
+    result = run_playbook(
+        emulator, HERE / "playbooks" / "both_paths.yml", {"results_file": str(results_file)}, verbosity=["-v"]
+    )
+    assert result.returncode == 0, result.stdout[-10000:] + result.stderr[-3000:]
+    return json.loads(results_file.read_text()), result.stdout
+
+
+@pytest.fixture(scope="module")
+def both(emulator, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        tmp_path = tmp_path_factory.mktemp("both_paths")
+        in_worker = results_of(emulator, tmp_path, "in_worker", monkeypatch)
+        fallback = results_of(emulator, tmp_path, "fallback", monkeypatch)
+    return in_worker, fallback
+
+
+def test_each_path_is_the_one_asked_for_and_no_log_hides_the_result(both):
+    (_, in_worker_output), (_, fallback_output) = both
+    assert FALLBACK_SAID not in in_worker_output
+    for output in (in_worker_output, fallback_output):
+        assert "the output has been hidden due to the fact that 'no_log: true' was specified" in output
+    assert fallback_output.count(FALLBACK_SAID) >= 11  # every module task and loop item, said at -v
+
+
+@pytest.mark.parametrize(
+    "task", ["created", "again", "checked", "zones", "refused", "cloud_error", "hidden", "looped", "deleted"]
+)
+def test_a_task_returns_the_same_on_both_paths(both, task):
+    (in_worker, _), (fallback, _) = both
+    assert normalised(in_worker[task]) == normalised(fallback[task])
+
+
+def test_what_the_compared_results_say(both):
+    """The comparison above compares results that are what they should be, not two equal empty answers."""
+    (results, _), _ = both
+    assert results["created"]["changed"] and results["created"]["diff"]["before"] == {}
+    assert results["created"]["vpc"]["tags"] == {"purpose": "compare"}
+    assert not results["again"]["changed"]
+    assert results["checked"]["changed"] and results["checked"]["diff"]["after"]["tags"] == {"purpose": "checked"}
+    assert results["zones"]["zones"] and not results["zones"]["changed"]
+    assert results["refused"]["failed"] and results["refused"]["msg"].startswith("cidr_block: ")
+    error = results["cloud_error"]["error"]
+    assert error["code"] == "InvalidRegionId.NotFound" and error["request_id"] and error["action"] == "DescribeVpcs"
+    assert results["hidden"]["vpc"]["vpc_name"] == "both-paths" and "invocation" not in results["hidden"]
+    looped = results["looped"]["results"]
+    assert [item["changed"] for item in looped] == [True, True, False]
+    assert all(item["invocation"]["module_args"]["region_id"] == "cn-shanghai" for item in looped)
+    assert looped[0]["invocation"]["module_args"]["access_key_secret"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    assert results["deleted"]["changed"] and results["deleted"]["diff"]["after"] == {}
