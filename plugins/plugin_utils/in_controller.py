@@ -82,7 +82,10 @@ class InControllerAction(NormalAction):
             return "the task runs on %s over the %s connection" % (self._play_context.remote_addr, transport)
         if self._play_context.become:
             return "the task runs with become"
-        interpreter = task_vars.get("ansible_python_interpreter")
+        host_vars = task_vars  # the variables of the host the module runs on: the delegate's, with delegate_to
+        if self._task.delegate_to:
+            host_vars = task_vars.get("ansible_delegated_vars", {}).get(self._task.delegate_to, task_vars)
+        interpreter = host_vars.get("ansible_python_interpreter")
         if interpreter:
             interpreter = self._templar.template(interpreter)
             if os.path.realpath(str(interpreter)) != os.path.realpath(sys.executable):

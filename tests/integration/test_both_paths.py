@@ -54,11 +54,11 @@ def both(emulator, tmp_path_factory):
         tmp_path = tmp_path_factory.mktemp("both_paths")
         in_worker = results_of(emulator, tmp_path, "in_worker", monkeypatch)
         fallback = results_of(emulator, tmp_path, "fallback", monkeypatch)
-    return in_worker, fallback
+    return {"in_worker": in_worker, "fallback": fallback}  # each: (results, output)
 
 
 def test_each_path_is_the_one_asked_for_and_no_log_hides_the_result(both):
-    (_, in_worker_output), (_, fallback_output) = both
+    in_worker_output, fallback_output = both["in_worker"][1], both["fallback"][1]
     assert FALLBACK_SAID not in in_worker_output
     for output in (in_worker_output, fallback_output):
         assert "the output has been hidden due to the fact that 'no_log: true' was specified" in output
@@ -69,13 +69,13 @@ def test_each_path_is_the_one_asked_for_and_no_log_hides_the_result(both):
     "task", ["created", "again", "checked", "zones", "refused", "cloud_error", "hidden", "looped", "deleted"]
 )
 def test_a_task_returns_the_same_on_both_paths(both, task):
-    (in_worker, _), (fallback, _) = both
+    in_worker, fallback = both["in_worker"][0], both["fallback"][0]
     assert normalised(in_worker[task]) == normalised(fallback[task])
 
 
 def test_what_the_compared_results_say(both):
     """The comparison above compares results that are what they should be, not two equal empty answers."""
-    (results, _), _ = both
+    results = both["in_worker"][0]
     assert results["created"]["changed"] and results["created"]["diff"]["before"] == {}
     assert results["created"]["vpc"]["tags"] == {"purpose": "compare"}
     assert not results["again"]["changed"]
@@ -90,3 +90,23 @@ def test_what_the_compared_results_say(both):
     assert all(item["invocation"]["module_args"]["region_id"] == "cn-shanghai" for item in looped)
     assert looped[0]["invocation"]["module_args"]["access_key_secret"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
     assert results["deleted"]["changed"] and results["deleted"]["diff"]["after"] == {}
+
+
+def test_a_task_runs_in_the_worker_only_on_the_controller_without_async_or_the_setting(emulator, tmp_path):
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("[remote]\nremote1 ansible_host=127.0.0.1 ansible_port=1 ansible_connection=ssh\n")
+    result = run_playbook(
+        emulator, HERE / "playbooks" / "where_tasks_run.yml", {}, verbosity=["-v", "-i", str(inventory)]
+    )
+    assert result.returncode == 0, result.stdout[-10000:] + result.stderr[-3000:]
+    # task name -> what was printed under it
+    tasks = {block.split("] ", 1)[0]: block for block in result.stdout.split("\nTASK [")[1:]}
+    assert "ordinary module" not in tasks["Delegated to the controller (in the worker)"]
+    assert "changed: [remote1 -> localhost]" in tasks["Delegated to the controller (in the worker)"]
+    assert "process: the task runs with async" in tasks["With async (a process of its own)"]
+    assert "process: ha_web_alicloud_in_controller is false" in tasks["Asked for the fallback (a process of its own)"]
+    assert (
+        "ha_web_alicloud_in_controller must be true or false, not 'maybe'" in tasks["A setting that is not a boolean"]
+    )
+    remote = tasks["On the remote host (a process of its own there)"]
+    assert "process: the task runs on 127.0.0.1 over the ssh connection" in remote and "UNREACHABLE" in remote
