@@ -22,6 +22,7 @@ import os
 import runpy
 import sys
 import traceback
+import warnings as python_warnings
 
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings
@@ -85,6 +86,13 @@ def module_state():
 
 def _run_as_main(module_fqn, json_params):
     """The module's code as AnsiballZ runs it: it prints its result and exits (SystemExit)."""
+    with python_warnings.catch_warnings():
+        # runpy warns that the module was imported already: the action plugin did, for its module_utils and the SDK.
+        python_warnings.filterwarnings("ignore", "'%s' found in sys.modules" % module_fqn, RuntimeWarning)
+        _run_module_code(module_fqn, json_params)
+
+
+def _run_module_code(module_fqn, json_params):
     modlib_path = COLLECTIONS_ROOT
     if ansiballz_loader is not None:
         # It also turns an exception the module did not handle into the failed result AnsiballZ prints.
