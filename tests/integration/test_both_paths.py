@@ -78,6 +78,7 @@ def test_what_the_compared_results_say(both):
     results = both["in_worker"][0]
     assert results["created"]["changed"] and results["created"]["diff"]["before"] == {}
     assert results["created"]["vpc"]["tags"] == {"purpose": "compare"}
+    assert results["created"]["vpc"]["description"] == "set by module_defaults"  # the module's own module_defaults
     assert not results["again"]["changed"]
     assert results["checked"]["changed"] and results["checked"]["diff"]["after"]["tags"] == {"purpose": "checked"}
     assert results["zones"]["zones"] and not results["zones"]["changed"]
