@@ -130,3 +130,22 @@ def test_an_sdk_module_that_imports_an_aiohttp_submodule_is_imported_with_the_re
 def test_a_bad_endpoint_url_names_the_form_it_must_take():
     with pytest.raises(ValueError, match=r"endpoint_url must look like http://HOST:PORT or https://HOST"):
         clients.build_client("ecs", "cn-hangzhou", CREDENTIALS, "ftp://127.0.0.1:18080")
+
+
+PRELOAD = """
+import json, sys
+from ansible_collections.ha_web.alicloud.plugins.module_utils import clients
+clients.preload(["ecs"])
+print(json.dumps([name in sys.modules for name in ("alibabacloud_tea_openapi.client", "alibabacloud_ecs20140526.client",
+                                                     "alibabacloud_vpc20160428.client", "aiohttp")]))
+"""
+
+
+@pytest.mark.parametrize(("endpoint_url", "ecs_client"), [("", True), ("http://127.0.0.1:1", False)])
+def test_preload_imports_the_core_and_the_products_clients_unless_one_endpoint_takes_every_request(
+    endpoint_url, ecs_client
+):
+    env = {"PYTHONPATH": ":".join(sys.path), "ALIBABA_CLOUD_ENDPOINT_URL": endpoint_url}
+    answer = subprocess.run([sys.executable, "-c", PRELOAD], env=env, capture_output=True, text=True, check=True)
+    core, ecs, vpc, aiohttp = json.loads(answer.stdout)
+    assert core and ecs == ecs_client and not vpc and not aiohttp
