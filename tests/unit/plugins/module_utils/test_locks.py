@@ -1,6 +1,5 @@
 """hold_resource_lock: a second task for the same named resource waits until the first task's process ends."""
 
-import fcntl
 import os
 import subprocess
 import sys
@@ -9,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from ansible_collections.ha_web.alicloud.plugins.module_utils import locks
+from ansible_collections.ha_web.alicloud.tests.unit.lock_probe import lock_is_free
 
 TASK = SimpleNamespace(region_id="cn-hangzhou", params={"endpoint_url": "http://127.0.0.1:1"})
 HOLDER = """
@@ -39,18 +39,6 @@ def test_the_second_holder_waits_for_the_first_task_to_end(tmp_path, monkeypatch
     assert waited >= 1.0 and first.returncode == 0
 
 
-def _free(path):
-    """Whether a new descriptor gets the lock at once (flock locks conflict even within one process)."""
-    descriptor = os.open(path, os.O_RDWR)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(descriptor)
-    return True
-
-
 def test_release_held_locks_frees_every_lock_this_process_holds(tmp_path, monkeypatch):
     """What a module run inside the task worker leaves: the next run in the same process gets the same lock."""
     monkeypatch.setattr(locks, "LOCK_DIRECTORY", str(tmp_path))
@@ -58,12 +46,12 @@ def test_release_held_locks_frees_every_lock_this_process_holds(tmp_path, monkey
     paths = [locks.lock_path("http://127.0.0.1:1", "cn-hangzhou", "vpc", [name]) for name in ("web", "db")]
     descriptors = [locks.hold_resource_lock(TASK, "vpc", name) for name in ("web", "db")]
     assert locks._held == descriptors
-    assert not any(_free(path) for path in paths)
+    assert not any(lock_is_free(path) for path in paths)
 
     locks.release_held_locks()
 
     assert locks._held == []
-    assert all(_free(path) for path in paths)
+    assert all(lock_is_free(path) for path in paths)
     for descriptor in descriptors:  # closed, not only unlocked: a worker running many items leaks no descriptor
         with pytest.raises(OSError):
             os.fstat(descriptor)

@@ -6,7 +6,6 @@ The collection's real modules are run where no network is needed (127.0.0.1 only
 purpose (crash, sys.exit with a message, hold a lock and crash) is done by small fake modules written to a
 temporary directory on sys.path under test-only names, never into plugins/."""
 
-import fcntl
 import http.server
 import json
 import os
@@ -19,6 +18,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings
 from ansible_collections.ha_web.alicloud.plugins.module_utils import locks
 from ansible_collections.ha_web.alicloud.plugins.plugin_utils import in_process
+from ansible_collections.ha_web.alicloud.tests.unit.lock_probe import lock_is_free
 
 try:  # ansible-core 2.19 and later: where a module's warnings go depends on the process (below)
     from ansible.module_utils import _internal
@@ -230,19 +230,9 @@ def test_in_the_task_worker_a_warning_goes_to_display_once(fake_module, monkeypa
 
 # (d) locks ----------------------------------------------------------------------------------------------------
 HOLDS_A_LOCK = """
-    import fcntl, os
     from ansible_collections.ha_web.alicloud.plugins.module_utils import locks
     from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule
-
-    def held_by_another(path):
-        descriptor = os.open(path, os.O_RDWR)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        finally:
-            os.close(descriptor)
-        return False
+    from ansible_collections.ha_web.alicloud.tests.unit.lock_probe import lock_is_free
 
     def main():
         module = AlicloudModule(argument_spec=dict(name=dict(type="str"), end=dict(type="str")))
@@ -251,24 +241,12 @@ HOLDS_A_LOCK = """
         if module.params["end"] == "raise":
             raise RuntimeError("the module broke while holding its lock")
         if module.params["end"] == "fail":
-            module.fail("failed while holding its lock", held=held_by_another(path))
-        module.exit_info(held=held_by_another(path))
+            module.fail("failed while holding its lock", held=not lock_is_free(path))
+        module.exit_info(held=not lock_is_free(path))
 
     if __name__ == "__main__":
         main()
 """
-
-
-def _lock_is_free(path):
-    """Whether a new descriptor of the lock file gets the lock at once (flock: even in the same process)."""
-    descriptor = os.open(path, os.O_RDWR)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(descriptor)
-    return True
 
 
 @pytest.mark.parametrize("end, rc", [("exit", 0), ("fail", 1), ("raise", 1)])
@@ -280,7 +258,7 @@ def test_a_lock_held_by_the_module_is_released_when_run_module_returns(fake_modu
     if end != "raise":
         assert _result(result[1])["held"] is True  # the module did hold it while it ran
     assert locks._held == []
-    assert _lock_is_free(locks.lock_path(None, "cn-hangzhou", "vpc", ["web"]))
+    assert lock_is_free(locks.lock_path(None, "cn-hangzhou", "vpc", ["web"]))
 
 
 def test_the_next_run_in_the_same_process_gets_the_same_lock(fake_module, lock_directory):
