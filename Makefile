@@ -137,6 +137,7 @@ bench: setup
 	$(BIN)/python bench/dataplane_bench.py --build-image --output bench/results/dataplane.json
 	$(BIN)/python bench/site_bench.py --output bench/results/site.json
 	$(BIN)/python bench/site_bench.py --time-scale 1.0 --output bench/results/site_realistic.json
+	$(BIN)/python bench/site_noop_bench.py --output bench/results/site_noop.json
 
 clean: emulator-stop
 	rm -rf $(VENV) .venv-compat $(SANITY_ROOT) build .pytest_cache .ruff_cache
