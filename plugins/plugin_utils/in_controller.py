@@ -48,9 +48,48 @@ SETTING_ENVIRONMENT = "HA_WEB_ALICLOUD_IN_CONTROLLER"
 
 
 def module_fqn(resolved_action):
-    """`ha_web.alicloud.vpc` -> `ansible_collections.ha_web.alicloud.plugins.modules.vpc`."""
+    """`ha_web.alicloud.vpc` -> `ansible_collections.ha_web.alicloud.plugins.modules.vpc`;
+    `ansible.builtin.async_status` -> `ansible.modules.async_status`."""
     namespace, collection, name = resolved_action.split(".")
+    if (namespace, collection) in (("ansible", "builtin"), ("ansible", "legacy")):
+        return "ansible.modules.%s" % name
     return "ansible_collections.%s.%s.plugins.modules.%s" % (namespace, collection, name)
+
+
+def fallback_reason(action, task_vars):
+    """Why the task of `action` runs its module in a process of its own, or None to run it in this worker."""
+    if action._task.async_val:
+        return "the task runs with async"
+    transport = getattr(action._connection, "transport", None)
+    if transport != "local":
+        return "the task runs on %s over the %s connection" % (action._play_context.remote_addr, transport)
+    if action._play_context.become:
+        return "the task runs with become"
+    host_vars = task_vars  # the variables of the host the module runs on: the delegate's, with delegate_to
+    if action._task.delegate_to:
+        host_vars = task_vars.get("ansible_delegated_vars", {}).get(action._task.delegate_to, task_vars)
+    interpreter = host_vars.get("ansible_python_interpreter")
+    if interpreter:
+        interpreter = action._templar.template(interpreter)
+        if os.path.realpath(str(interpreter)) != os.path.realpath(sys.executable):
+            return "ansible_python_interpreter is %s, not the controller's %s" % (interpreter, sys.executable)
+    if not in_controller_wanted(action, task_vars):
+        return "%s is false" % SETTING
+    return None
+
+
+def in_controller_wanted(action, task_vars):
+    """The setting: the variable, else the environment variable, else true."""
+    if task_vars.get(SETTING) is not None:
+        value, name = action._templar.template(task_vars[SETTING]), SETTING
+    else:
+        value, name = os.environ.get(SETTING_ENVIRONMENT), SETTING_ENVIRONMENT
+    if value is None or value == "":
+        return True
+    try:
+        return boolean(value, strict=True)
+    except TypeError:
+        raise AnsibleActionFail("%s must be true or false, not %r" % (name, value)) from None
 
 
 def preload(action_module_name, products):
@@ -65,77 +104,46 @@ class InControllerAction(NormalAction):
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
-        reason = self.fallback_reason(task_vars)
+        reason = fallback_reason(self, task_vars)
         if reason:
             display.v("%s: runs as an ordinary module process: %s" % (self._task.action, reason))
             return super(InControllerAction, self).run(tmp, task_vars)
         result = super(NormalAction, self).run(tmp, task_vars)  # ActionBase's checks: async, check mode, options
         return merge_hash(result, self.run_in_worker(task_vars))
 
-    # where the module runs ---------------------------------------------------------------------------------
-    def fallback_reason(self, task_vars):
-        """Why this task runs its module in a process of its own, or None to run it in this worker."""
-        if self._task.async_val:
-            return "the task runs with async"
-        transport = getattr(self._connection, "transport", None)
-        if transport != "local":
-            return "the task runs on %s over the %s connection" % (self._play_context.remote_addr, transport)
-        if self._play_context.become:
-            return "the task runs with become"
-        host_vars = task_vars  # the variables of the host the module runs on: the delegate's, with delegate_to
-        if self._task.delegate_to:
-            host_vars = task_vars.get("ansible_delegated_vars", {}).get(self._task.delegate_to, task_vars)
-        interpreter = host_vars.get("ansible_python_interpreter")
-        if interpreter:
-            interpreter = self._templar.template(interpreter)
-            if os.path.realpath(str(interpreter)) != os.path.realpath(sys.executable):
-                return "ansible_python_interpreter is %s, not the controller's %s" % (interpreter, sys.executable)
-        if not self.in_controller_wanted(task_vars):
-            return "%s is false" % SETTING
-        return None
-
-    def in_controller_wanted(self, task_vars):
-        """The setting: the variable, else the environment variable, else true."""
-        if task_vars.get(SETTING) is not None:
-            value, name = self._templar.template(task_vars[SETTING]), SETTING
-        else:
-            value, name = os.environ.get(SETTING_ENVIRONMENT), SETTING_ENVIRONMENT
-        if value is None or value == "":
-            return True
-        try:
-            return boolean(value, strict=True)
-        except TypeError:
-            raise AnsibleActionFail("%s must be true or false, not %r" % (name, value)) from None
-
     # the module in this worker ------------------------------------------------------------------------------
     def run_in_worker(self, task_vars):
-        """The module's result, as `_execute_module` returns a module process's result."""
-        module_name = self._task.action
-        arguments = dict(self._task.args)
-        self._update_module_args(module_name, arguments, task_vars)
-        environment = {}
-        self._compute_environment_string(environment)
-        rc, stdout, stderr = in_process.run_module(module_fqn(self._task.resolved_action), arguments, environment)
-        answer = dict(rc=rc, stdout=stdout, stderr=stderr, stdout_lines=stdout.splitlines())
-        return self.module_result(answer)
+        """The task's module's result, as `_execute_module` returns a module process's result."""
+        return execute_in_worker(self, task_vars, self._task.action, dict(self._task.args), self._task.resolved_action)
 
-    def module_result(self, answer):
-        """What `_execute_module` makes of a module process's answer (rc, stdout, stderr)."""
-        if remove_internal_keys is None:  # pragma: no cover - ansible-core 2.21: a UnifiedTaskResult
-            unified = self._parse_returned_data(answer, in_process.PROFILE)
-            unified.remove_internal_keys()
-            return unified.as_result_dict(for_round_trip=True)
-        if in_process.ansiballz_loader is None:  # pragma: no cover - ansible-core 2.17 and 2.18
-            data = self._parse_returned_data(answer)
-        else:
-            data = self._parse_returned_data(answer, in_process.PROFILE)
-        data.pop("_ansible_suppress_tmpdir_delete", None)  # no temporary directory was made
-        results = data.get("results")
-        if results is not None and (not isinstance(results, Sequence) or isinstance(results, str)):
-            data["ansible_module_results"] = data.pop("results")
-            display.warning("Found internal 'results' key in module return, renamed to 'ansible_module_results'.")
-        remove_internal_keys(data)
-        for stream in ("stdout", "stderr"):
-            if stream in data and stream + "_lines" not in data:
-                data[stream + "_lines"] = (data.get(stream) or "").splitlines()
-        return data
+
+def execute_in_worker(action, task_vars, module_name, arguments, resolved_name):
+    """What `action._execute_module(module_name, arguments)` returns, with the module (`resolved_name`, e.g.
+    `ha_web.alicloud.vpc` or `ansible.builtin.async_status`) run in this worker instead of a process of its own."""
+    action._update_module_args(module_name, arguments, task_vars)
+    environment = {}
+    action._compute_environment_string(environment)
+    rc, stdout, stderr = in_process.run_module(module_fqn(resolved_name), arguments, environment)
+    return module_result(action, dict(rc=rc, stdout=stdout, stderr=stderr, stdout_lines=stdout.splitlines()))
+
+
+def module_result(action, answer):
+    """What `_execute_module` makes of a module process's answer (rc, stdout, stderr)."""
+    if remove_internal_keys is None:  # pragma: no cover - ansible-core 2.21: a UnifiedTaskResult
+        unified = action._parse_returned_data(answer, in_process.PROFILE)
+        unified.remove_internal_keys()
+        return unified.as_result_dict(for_round_trip=True)
+    if in_process.ansiballz_loader is None:  # pragma: no cover - ansible-core 2.17 and 2.18
+        data = action._parse_returned_data(answer)
+    else:
+        data = action._parse_returned_data(answer, in_process.PROFILE)
+    data.pop("_ansible_suppress_tmpdir_delete", None)  # no temporary directory was made
+    results = data.get("results")
+    if results is not None and (not isinstance(results, Sequence) or isinstance(results, str)):
+        data["ansible_module_results"] = data.pop("results")
+        display.warning("Found internal 'results' key in module return, renamed to 'ansible_module_results'.")
+    remove_internal_keys(data)
+    for stream in ("stdout", "stderr"):
+        if stream in data and stream + "_lines" not in data:
+            data[stream + "_lines"] = (data.get(stream) or "").splitlines()
+    return data

@@ -17,6 +17,7 @@ FALLBACK_SAID = "runs as an ordinary module process"
 # What differs between two runs for reasons of the cloud's own: names are kept, made-up values are not.
 NEW_EACH_TIME = [
     (re.compile(r"\b(vpc|vsw|vtb|vrt|acl)-[0-9a-z]{10,}\b"), r"\1-ID"),
+    (re.compile(r"\bj\d+\.\d+\b"), "JOB-ID"),
     (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z\b"), "TIME"),
     (re.compile(r"\b[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\b"), "REQUEST-ID"),
 ]
@@ -59,10 +60,11 @@ def both(emulator, tmp_path_factory):
 
 def test_each_path_is_the_one_asked_for_and_no_log_hides_the_result(both):
     in_worker_output, fallback_output = both["in_worker"][1], both["fallback"][1]
-    assert FALLBACK_SAID not in in_worker_output
+    said = [line for line in in_worker_output.splitlines() if FALLBACK_SAID in line]
+    assert len(said) == 2 and all(line.endswith("the task runs with async") for line in said)  # the 2 background jobs
     for output in (in_worker_output, fallback_output):
         assert "the output has been hidden due to the fact that 'no_log: true' was specified" in output
-    assert fallback_output.count(FALLBACK_SAID) >= 11  # every module task and loop item, said at -v
+    assert fallback_output.count(FALLBACK_SAID) >= 16  # every module task and loop item, said at -v
 
 
 @pytest.mark.parametrize(
@@ -90,6 +92,9 @@ def test_what_the_compared_results_say(both):
     assert [item["changed"] for item in looped] == [True, True, False]
     assert all(item["invocation"]["module_args"]["region_id"] == "cn-shanghai" for item in looped)
     assert looped[0]["invocation"]["module_args"]["access_key_secret"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    assert [job["vpc"]["vpc_name"] for job in results["waited"]["results"]] == ["both-paths-job-1", "both-paths-job-2"]
+    assert all(job["finished"] and job["changed"] for job in results["waited"]["results"])
+    assert results["no_job"]["failed"] and results["no_job"]["msg"] == "could not find job"
     assert results["deleted"]["changed"] and results["deleted"]["diff"]["after"] == {}
 
 
