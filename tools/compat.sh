@@ -6,7 +6,7 @@
 # own under .venv-compat/<version>-py3.13 (made in the root, once per version and install input: the root, the
 # pinned requirements, the emulator's pyproject).
 # The root is entered in a mount namespace of this run's own (unshare): this checkout is bind-mounted at the same
-# path inside, with /proc, /dev, /sys, /etc/resolv.conf (pip reaches PyPI) and a /tmp of the run's own. Nothing is
+# path inside, with /proc, /dev, /sys, /etc/resolv.conf and the certificate bundle (pip reaches PyPI), and a /tmp of the run's own. Nothing is
 # mounted outside the namespace, so runs from two checkouts never meet; the mounts are undone at exit, also on failure.
 #   tools/compat.sh 2.20.10 2.21.5      prints each stage's result and time, then one line per version;
 #                                       exits non-zero when a stage failed on any version
@@ -22,8 +22,9 @@ fi
 
 root=$HA_WEB_COMPAT_ROOT
 python_version=3.13
+certificates=/etc/ssl/certs/ca-certificates.crt
 run_tmp=$(mktemp -d /var/tmp/ha-web-compat.XXXXXX)
-trap 'umount -R -l "$root$here" "$root/proc" "$root/dev" "$root/sys" "$root/tmp" "$root/etc/resolv.conf" 2>/dev/null; rm -rf "$run_tmp"' EXIT
+trap 'umount -R -l "$root$here" "$root/proc" "$root/dev" "$root/sys" "$root/tmp" "$root/etc/resolv.conf" "$root$certificates" 2>/dev/null; rm -rf "$run_tmp"' EXIT
 mount_all() {
   mount --make-rprivate / || return 1
   mkdir -p "$root$here" && mount --bind "$here" "$root$here" || return 1
@@ -32,7 +33,9 @@ mount_all() {
   mount -t sysfs -o ro sysfs "$root/sys" || return 1
   mount --bind "$run_tmp" "$root/tmp" || return 1
   if [ ! -f "$root/etc/resolv.conf" ]; then : >"$root/etc/resolv.conf"; fi
-  mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
+  mount --bind /etc/resolv.conf "$root/etc/resolv.conf" || return 1
+  # This machine's certificate authorities (pip verifies PyPI with them: PIP_CERT), read-only.
+  mount --bind -o ro "$certificates" "$root$certificates"
 }
 mount_all || {
   echo "could not mount the checkout and the system directories in $root" >&2
@@ -78,7 +81,8 @@ for version in "$@"; do
     continue
   fi
   line=" venv $((SECONDS - start))s"
-  stage sanity in_root make --no-print-directory sanity SANITY_VENV="$venv" SANITY_PYTHON="$python_version" \
+  # -o setup: this checkout's .venv is made outside the root (`make compat` depends on setup), never in it.
+  stage sanity in_root make --no-print-directory -o setup sanity SANITY_VENV="$venv" SANITY_PYTHON="$python_version" \
     SANITY_ROOT="/tmp/ha_web_alicloud_sanity_$version"
   stage unit in_root "$venv/bin/pytest" -q -p no:cacheprovider tests/unit
   stage integration in_root "$venv/bin/pytest" -q -p no:cacheprovider "${targets[@]}"
