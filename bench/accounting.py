@@ -52,10 +52,10 @@ def kind_of(command, pid, parents, commands):
 
 def account(path):
     rows = list(records(path))
-    parents = {pid: ppid for _, pid, ppid, _ in rows}
-    commands = {pid: command for command, pid, _, _ in rows}
+    parents = {pid: ppid for _command, pid, ppid, _seconds in rows}
+    commands = {pid: command for command, pid, _ppid, _seconds in rows}
     count, cpu = collections.Counter(), collections.Counter()
-    for command, pid, _, seconds in rows:
+    for command, pid, _ppid, seconds in rows:
         kind = kind_of(command, pid, parents, commands)
         count[kind] += 1
         cpu[kind] += seconds
