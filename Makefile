@@ -20,18 +20,20 @@ EMULATOR_TIMING ?= fast
 # two worktrees (or make compat's versions) never share it.
 SANITY_ROOT ?= $(or $(TMPDIR),/tmp)/ha_web_alicloud_sanity-$(shell echo "$(CURDIR)" | md5sum | cut -c1-8)
 SANITY_DIR := $(SANITY_ROOT)/ansible_collections/ha_web/alicloud
-# The venv whose ansible-test runs `make sanity` (`make compat` gives each older ansible-core's).
+# The venv whose ansible-test runs `make sanity`, and the Python version it tests with (`make compat` gives each
+# newer ansible-core's, on Python 3.13 in a Debian 13 root).
 SANITY_VENV ?= $(VENV)
+SANITY_PYTHON ?= 3.11
 
-# The older ansible-core releases `make compat` checks (requires_ansible in meta/runtime.yml; the latest patch
-# of each); the current one is requirements/runtime.txt's.
-COMPAT_ANSIBLE_CORE ?= 2.17.14 2.18.19
+# The newer ansible-core releases `make compat` checks (requires_ansible in meta/runtime.yml admits them; the latest
+# patch of each), which need Python 3.12 or later; the main lanes run requirements/runtime.txt's on Python 3.11.
+COMPAT_ANSIBLE_CORE ?= 2.20.10 2.21.5
 
 .PHONY: help setup demo test lint sanity unit docker-ready emulator-test integration compat molecule fullstack bench emulator-start emulator-stop clean
 
 help:
 	@echo "make demo    - set up, start the local emulator (Docker runtime), build the site, run the ECS drill"
-	@echo "make test    - set up and run every test (lint, sanity, unit, emulator, integration, older ansible-core, molecule, full stack)"
+	@echo "make test    - set up and run every test (lint, sanity, unit, emulator, integration, newer ansible-core, molecule, full stack)"
 	@echo "make setup | lint | sanity | unit | emulator-test | integration | compat | molecule | fullstack | bench"
 	@echo "     emulator-start | emulator-stop | emulator-down | clean"
 
@@ -68,7 +70,7 @@ emulator-down: setup
 	$(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)
 
 # Two rounds of lanes side by side (tools/timed-stages.sh). First the quick checks beside the emulator's tests (its
-# data-plane tests time HAProxy and containers, so they run before the machine gets busy); then the older
+# data-plane tests time HAProxy and containers, so they run before the machine gets busy); then the newer
 # ansible-core releases with the module tests and the Molecule scenarios, beside the full-stack sites (mostly waiting
 # on hosts). The Docker engine and the image are made ready first, once, for every lane.
 TEST_FIRST_LANES := "lint sanity unit" "emulator-test"
@@ -93,7 +95,7 @@ sanity: setup
 	rm -rf $(SANITY_DIR) && mkdir -p $(SANITY_DIR)
 	tar -c --exclude-vcs --exclude='./.venv*' --exclude=./emulator --exclude=./.emulator --exclude=./build \
 	    --exclude=./.ansible --exclude=__pycache__ --exclude=.pytest_cache --exclude=.ruff_cache -C $(CURDIR) . | tar -x -C $(SANITY_DIR)
-	cd $(SANITY_DIR) && $(SANITY_VENV)/bin/ansible-test sanity --venv --python 3.11 --color no
+	cd $(SANITY_DIR) && $(SANITY_VENV)/bin/ansible-test sanity --venv --python $(SANITY_PYTHON) --color no
 
 # Unit tests, and the packaging tests: the built tarball, requirements.txt, the ansible-builder context.
 unit: setup
@@ -112,7 +114,8 @@ INTEGRATION_WORKERS ?= 2
 integration: setup
 	$(BIN)/pytest -q --durations=10 -n $(INTEGRATION_WORKERS) tests/integration
 
-# The older ansible-core releases: sanity, unit tests and the vpc target, each in .venv-compat/<version>.
+# The newer ansible-core releases, in a Debian 13 root (Python 3.13) used as a chroot (tools/build-controller-root.sh):
+# sanity, unit tests, the vpc target and both module paths, each in .venv-compat/<version>-py3.13.
 compat: setup
 	tools/compat.sh $(COMPAT_ANSIBLE_CORE)
 

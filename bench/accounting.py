@@ -52,8 +52,8 @@ def kind_of(command, pid, parents, commands):
 
 def account(path):
     rows = list(records(path))
-    parents = {row[1]: row[2] for row in rows}
-    commands = {row[1]: row[0] for row in rows}
+    parents = {pid: ppid for _command, pid, ppid, _seconds in rows}
+    commands = {pid: command for command, pid, _ppid, _seconds in rows}
     count, cpu = collections.Counter(), collections.Counter()
     for command, pid, _ppid, seconds in rows:
         kind = kind_of(command, pid, parents, commands)

@@ -9,8 +9,6 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible.module_utils.six import text_type
-
 
 URL_PREFIXES = ("http://", "https://")
 
@@ -38,7 +36,7 @@ def description_problem(option, value, low=0, high=256):
 def network(option, value):
     """(ip_network, None) or (None, message) for a CIDR block given as `option`."""
     try:
-        return ipaddress.ip_network(text_type(value), strict=True), None
+        return ipaddress.ip_network(str(value), strict=True), None
     except ValueError as error:
         return None, "%s: %r is not a CIDR block (%s); write it like 192.168.0.0/16" % (option, value, error)
 
@@ -68,7 +66,7 @@ def cidr_inside_problem(option, value, outer_option, outer_value):
 
 def address_or_cidr_problem(option, value):
     try:
-        ipaddress.ip_network(text_type(value), strict=False)
+        ipaddress.ip_network(str(value), strict=False)
         return None
     except ValueError:
         return "%s: %r is neither an IP address nor a CIDR block" % (option, value)
@@ -76,7 +74,7 @@ def address_or_cidr_problem(option, value):
 
 def port_range_problem(option, value, protocol="tcp"):
     """Alibaba's `from/to` port range: 1..65535 for TCP/UDP, -1/-1 for the others."""
-    text = text_type(value)
+    text = str(value)
     parts = text.split("/")
     if len(parts) != 2:
         return "%s: %r must look like 80/80 or 1/65535 (or -1/-1 for ICMP, GRE, ALL)" % (option, value)

@@ -180,8 +180,6 @@ access_group:
 import ipaddress
 import re
 
-from ansible.module_utils.six import text_type
-
 from ansible_collections.ha_web.alicloud.plugins.module_utils import nas
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.conflicts import create_or_adopt
@@ -204,12 +202,12 @@ RULE_SPEC = dict(
 def normal_source(value):
     """The canonical spelling of an IPv4 address or block (10.0.0.5 and 10.0.0.5/32 are one source)."""
     try:
-        network = ipaddress.ip_network(text_type(value).strip(), strict=True)
+        network = ipaddress.ip_network(str(value).strip(), strict=True)
     except ValueError:
         return None
     if network.version != 4:
         return None
-    return text_type(network)
+    return str(network)
 
 
 def validate(module):
@@ -334,7 +332,7 @@ def render(found):
 
 
 def sort_key(rule):
-    rule_id = text_type(rule.get("AccessRuleId") or "")
+    rule_id = str(rule.get("AccessRuleId") or "")
     return (0, int(rule_id)) if rule_id.isdigit() else (1, rule_id)
 
 
@@ -381,7 +379,7 @@ def create_rule(module, source, settings, known_ids):
     def lost_but_done():
         # No rule idempotency token: a new rule (an ID not seen before) with these settings is the one sent.
         for rule in read_rules(module):
-            fresh = text_type(rule.get("AccessRuleId")) not in known_ids
+            fresh = str(rule.get("AccessRuleId")) not in known_ids
             if fresh and rule_key(rule) == source and rule_settings(rule) == settings:
                 return {"AccessRuleId": rule.get("AccessRuleId")}
         return None
@@ -441,7 +439,7 @@ def apply_rules(module, current):
                 }
             )
         return True, projected
-    known_ids = {text_type(r.get("AccessRuleId")) for r in current}
+    known_ids = {str(r.get("AccessRuleId")) for r in current}
     for rule, settings in to_modify:
         modify_rule(module, rule, settings)
     for source, settings in sorted(to_create.items()):

@@ -265,8 +265,6 @@ import ipaddress
 import time
 from functools import partial
 
-from ansible.module_utils.six import text_type
-
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import SECURITY_GROUP_NOT_FOUND
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
@@ -335,9 +333,9 @@ def normal_cidr(text):
     if not text:
         return ""
     try:
-        return text_type(ipaddress.ip_network(text_type(text).strip(), strict=False))
+        return str(ipaddress.ip_network(str(text).strip(), strict=False))
     except ValueError:
-        return text_type(text).strip()
+        return str(text).strip()
 
 
 def normal_ports(text):
@@ -413,13 +411,13 @@ def validate_rules(direction, rules):
             "IpProtocol": protocol.upper(),
             "PortRange": "%d/%d" % (low, high),
             "Policy": policy,
-            "Priority": text_type(int(priority)),
+            "Priority": str(int(priority)),
             "NicType": "intranet",
         }
         if cidr:
-            permission[cidr_field] = text_type(cidr).strip()
+            permission[cidr_field] = str(cidr).strip()
         else:
-            permission[group_field] = text_type(group).strip()
+            permission[group_field] = str(group).strip()
         if description:
             permission["Description"] = description
         key = rule_key(direction, permission)
@@ -433,7 +431,7 @@ def validate_rules(direction, rules):
 
 def ipv4_problem(option, value):
     try:
-        network = ipaddress.ip_network(text_type(value).strip(), strict=False)
+        network = ipaddress.ip_network(str(value).strip(), strict=False)
     except ValueError:
         return "%s: %r is neither an IPv4 address nor a CIDR block; write it like 192.168.0.0/16" % (option, value)
     if network.version != 4:

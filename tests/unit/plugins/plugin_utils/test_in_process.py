@@ -19,6 +19,7 @@ from ansible.module_utils.common import warnings
 from ansible_collections.ha_web.alicloud.plugins.module_utils import locks
 from ansible_collections.ha_web.alicloud.plugins.plugin_utils import in_process
 from ansible_collections.ha_web.alicloud.tests.unit.lock_probe import lock_is_free
+from ansible_collections.ha_web.alicloud.tests.unit.module_args import WITH_INVOCATION
 
 try:  # ansible-core 2.19 and later: where a module's warnings go depends on the process (below)
     from ansible.module_utils import _internal
@@ -85,7 +86,7 @@ def web_server():
 # (a) the collection's modules: their result as their process would print it ----------------------------------------
 def test_a_module_that_succeeds_exits_0_with_its_result_on_stdout(web_server):
     rc, stdout, stderr = in_process.run_module(
-        MODULES + "http_probe", {"url": web_server, "rate": 20, "duration": 0.3, "timeout": 1}, {}
+        MODULES + "http_probe", {"url": web_server, "rate": 20, "duration": 0.3, "timeout": 1, **WITH_INVOCATION}, {}
     )
     assert (rc, stderr) == (0, "")
     result = _result(stdout)
@@ -117,7 +118,7 @@ def test_the_task_environment_reaches_the_module_and_is_gone_afterwards(monkeypa
     monkeypatch.delenv("ALIBABA_CLOUD_REGION_ID", raising=False)
     monkeypatch.delenv("ALICLOUD_REGION", raising=False)
     before = dict(os.environ)
-    arguments = {"name": "web", "cidr_block": "nope"}
+    arguments = {"name": "web", "cidr_block": "nope", **WITH_INVOCATION}
     rc, stdout = in_process.run_module(MODULES + "vpc", arguments, {"ALIBABA_CLOUD_REGION_ID": "xx-task-1"})[:2]
     assert rc == 1
     assert _result(stdout)["invocation"]["module_args"]["region_id"] == "xx-task-1"
