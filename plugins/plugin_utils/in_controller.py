@@ -133,10 +133,7 @@ def module_result(action, answer):
         unified = action._parse_returned_data(answer, in_process.PROFILE)
         unified.remove_internal_keys()
         return unified.as_result_dict(for_round_trip=True)
-    if in_process.ansiballz_loader is None:  # pragma: no cover - ansible-core 2.17 and 2.18
-        data = action._parse_returned_data(answer)
-    else:
-        data = action._parse_returned_data(answer, in_process.PROFILE)
+    data = action._parse_returned_data(answer, in_process.PROFILE)
     data.pop("_ansible_suppress_tmpdir_delete", None)  # no temporary directory was made
     results = data.get("results")
     if results is not None and (not isinstance(results, Sequence) or isinstance(results, str)):

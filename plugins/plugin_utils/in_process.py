@@ -19,21 +19,15 @@ import contextlib
 import io
 import json
 import os
-import runpy
 import sys
-import traceback
 import warnings as python_warnings
 
 from ansible.module_utils import basic
+from ansible.module_utils._internal._ansiballz import _loader as ansiballz_loader
 from ansible.module_utils.common import warnings
+from ansible.module_utils.common.json import Direction, get_module_encoder
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import locks
-
-try:  # ansible-core 2.19 and later: the serialization profiles and the AnsiballZ loader
-    from ansible.module_utils._internal._ansiballz import _loader as ansiballz_loader
-    from ansible.module_utils.common.json import Direction, get_module_encoder
-except ImportError:  # pragma: no cover - ansible-core 2.17 and 2.18
-    ansiballz_loader = None
 
 # The directory that holds ansible_collections/ha_web/alicloud (what AnsiballZ calls the module library path).
 COLLECTIONS_ROOT = os.path.abspath(__file__)
@@ -47,8 +41,6 @@ PROFILE = "legacy"
 def encode_arguments(arguments):
     """The module's arguments as AnsiballZ hands them over: JSON bytes (tagged values become plain JSON)."""
     wrapped = {"ANSIBLE_MODULE_ARGS": arguments}
-    if ansiballz_loader is None:
-        return json.dumps(wrapped).encode("utf-8")
     return json.dumps(wrapped, cls=get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)).encode("utf-8")
 
 
@@ -93,17 +85,10 @@ def _run_as_main(module_fqn, json_params):
 
 
 def _run_module_code(module_fqn, json_params):
-    modlib_path = COLLECTIONS_ROOT
-    if ansiballz_loader is not None:
-        # It also turns an exception the module did not handle into the failed result AnsiballZ prints.
-        ansiballz_loader.run_module(
-            json_params=json_params, profile=PROFILE, module_fqn=module_fqn, modlib_path=modlib_path, extensions={}
-        )
-        return
-    basic._ANSIBLE_ARGS = json_params  # pragma: no cover - ansible-core 2.17 and 2.18: a crash is a traceback
-    runpy.run_module(module_fqn, init_globals=dict(_module_fqn=module_fqn, _modlib_path=modlib_path),
-                     run_name="__main__", alter_sys=True)  # fmt: skip
-    raise RuntimeError("New-style module did not handle its own exit.")  # pragma: no cover
+    # AnsiballZ's own loader: it also turns an exception the module did not handle into the failed result it prints.
+    ansiballz_loader.run_module(
+        json_params=json_params, profile=PROFILE, module_fqn=module_fqn, modlib_path=COLLECTIONS_ROOT, extensions={}
+    )
 
 
 def run_module(module_fqn, arguments, environment):
@@ -120,9 +105,6 @@ def run_module(module_fqn, arguments, environment):
             _run_as_main(module_fqn, json_params)
         except SystemExit as done:
             rc = _exit_code(done.code)
-        except Exception:  # what AnsiballZ of ansible-core 2.17/2.18 leaves to Python: a traceback, exit 1
-            traceback.print_exc()
-            rc = 1
     return rc, stdout.getvalue(), stderr.getvalue()
 
 

@@ -14,19 +14,12 @@ import textwrap
 import threading
 
 import pytest
-from ansible.module_utils import basic
+from ansible.module_utils import _internal, basic
 from ansible.module_utils.common import warnings
 from ansible_collections.ha_web.alicloud.plugins.module_utils import locks
 from ansible_collections.ha_web.alicloud.plugins.plugin_utils import in_process
 from ansible_collections.ha_web.alicloud.tests.unit.lock_probe import lock_is_free
 from ansible_collections.ha_web.alicloud.tests.unit.module_args import WITH_INVOCATION
-
-try:  # ansible-core 2.19 and later: where a module's warnings go depends on the process (below)
-    from ansible.module_utils import _internal
-except ImportError:  # pragma: no cover - ansible-core 2.17 and 2.18: always into the module's result
-    _internal = None
-if not hasattr(_internal, "is_controller"):  # ansible-core 2.18 has the package, not the flag
-    _internal = None
 
 MODULES = "ansible_collections.ha_web.alicloud.plugins.modules."
 
@@ -191,8 +184,7 @@ WARNS = """
 # flag is set because another test may already have imported the controller's code into this process.
 @pytest.fixture
 def module_process(monkeypatch):
-    if _internal is not None:
-        monkeypatch.setattr(_internal, "is_controller", False)
+    monkeypatch.setattr(_internal, "is_controller", False)
 
 
 def test_a_run_s_warnings_and_deprecations_do_not_reach_the_next_run(fake_module, module_process):
@@ -216,7 +208,6 @@ def test_ansible_core_s_warning_about_a_module_option_is_not_repeated_in_the_nex
     assert second["failed"] is True and not second.get("warnings")
 
 
-@pytest.mark.skipif(_internal is None, reason="before ansible-core 2.19 a module's warnings go into its result")
 def test_in_the_task_worker_a_warning_goes_to_display_once(fake_module, monkeypatch):
     display = pytest.importorskip("ansible.utils.display")
     shown = []
@@ -305,8 +296,6 @@ def test_sys_exit_with_a_number_gives_that_status(fake_module, code, rc):
 
 
 def test_an_unhandled_exception_gives_ansiballz_s_failed_result(fake_module):
-    if in_process.ansiballz_loader is None:
-        pytest.skip("before ansible-core 2.19 AnsiballZ leaves a crash to Python: a traceback on stderr")
     rc, stdout, stderr = in_process.run_module(fake_module(EXITS), {"end": "raise"}, {})
     assert (rc, stderr) == (1, "")
     result = _result(stdout)
@@ -315,8 +304,6 @@ def test_an_unhandled_exception_gives_ansiballz_s_failed_result(fake_module):
 
 
 def test_a_module_that_does_not_exit_fails_as_under_ansiballz(fake_module):
-    if in_process.ansiballz_loader is None:
-        pytest.skip("before ansible-core 2.19 AnsiballZ leaves a crash to Python: a traceback on stderr")
     rc, stdout = in_process.run_module(fake_module(EXITS), {"end": "return"}, {})[:2]
     assert rc == 1
     assert "did not handle its own exit" in json.dumps(_result(stdout)["exception"])
