@@ -12,16 +12,16 @@ module: job_status
 short_description: Read the status of a background job started with async, without a process per look
 version_added: 1.0.0
 description:
-  - The same as M(ansible.builtin.async_status) (the same options, results and failures: it runs that module's code),
-    but on the controller the module runs inside the task's worker, not in a new Python process. A task that waits
-    for a background job (C(until) the job is finished, every C(delay) seconds) costs no process per look, so it
-    can look often.
+  - The same as M(ansible.builtin.async_status), with the same options, results and failures (it runs that
+    module's code), but on the controller the module runs inside the task's worker, not in a new Python process. A
+    task that waits for a background job (C(until) the job is finished, every C(delay) seconds) costs no process per
+    look, so it can look often.
   - On a host other than the controller it runs as M(ansible.builtin.async_status) does (said at C(-v)).
 author: ha_web.alicloud developers (@ha-web)
 options:
   jid:
     description:
-      - The job ID: C(ansible_job_id) of the result of the task that started the job (C(async), C(poll=0)).
+      - The job ID, C(ansible_job_id) of the result of the task that started the job (C(async), C(poll=0)).
     type: str
     required: true
   mode:
