@@ -9,19 +9,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.plugins.action.async_status import ActionModule as AsyncStatusAction
-from ansible.utils.display import Display
 
-from ansible_collections.ha_web.alicloud.plugins.plugin_utils.in_controller import execute_in_worker, fallback_reason
+from ansible_collections.ha_web.alicloud.plugins.plugin_utils.in_controller import execute_in_worker, runs_in_worker
 
-display = Display()
 ASYNC_STATUS = "ansible.builtin.async_status"
 
 
 class ActionModule(AsyncStatusAction):
     def _execute_module(self, module_name=None, module_args=None, task_vars=None, **kwargs):
         """async_status's own module: in this worker on the controller, else as async_status runs it."""
-        reason = fallback_reason(self, task_vars or {})
-        if reason:
-            display.v("%s: runs as an ordinary module process: %s" % (self._task.action, reason))
+        if not runs_in_worker(self, task_vars or {}):
             return super()._execute_module(module_name, module_args, task_vars=task_vars, **kwargs)
         return execute_in_worker(self, task_vars or {}, module_name, dict(module_args), ASYNC_STATUS)

@@ -56,6 +56,14 @@ def module_fqn(resolved_action):
     return "ansible_collections.%s.%s.plugins.modules.%s" % (namespace, collection, name)
 
 
+def runs_in_worker(action, task_vars):
+    """Whether the task of `action` runs its module in this worker; why not is said at -v."""
+    reason = fallback_reason(action, task_vars)
+    if reason:
+        display.v("%s: runs as an ordinary module process: %s" % (action._task.action, reason))
+    return reason is None
+
+
 def fallback_reason(action, task_vars):
     """Why the task of `action` runs its module in a process of its own, or None to run it in this worker."""
     if action._task.async_val:
@@ -104,9 +112,7 @@ class InControllerAction(NormalAction):
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
-        reason = fallback_reason(self, task_vars)
-        if reason:
-            display.v("%s: runs as an ordinary module process: %s" % (self._task.action, reason))
+        if not runs_in_worker(self, task_vars):
             return super(InControllerAction, self).run(tmp, task_vars)
         result = super(NormalAction, self).run(tmp, task_vars)  # ActionBase's checks: async, check mode, options
         return merge_hash(result, self.run_in_worker(task_vars))

@@ -60,7 +60,7 @@ def task_environment(environment):
 def module_state():
     """What a module run changes in the process, put back afterwards (the module's own globals are new each run)."""
     saved_cwd, saved_argv = os.getcwd(), list(sys.argv)
-    saved_args = (basic._ANSIBLE_ARGS, getattr(basic, "_ANSIBLE_PROFILE", None))
+    saved_args = (basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE)
     warnings._global_warnings.clear()
     warnings._global_deprecations.clear()
     try:
@@ -69,9 +69,7 @@ def module_state():
         locks.release_held_locks()
         warnings._global_warnings.clear()
         warnings._global_deprecations.clear()
-        basic._ANSIBLE_ARGS = saved_args[0]
-        if hasattr(basic, "_ANSIBLE_PROFILE"):
-            basic._ANSIBLE_PROFILE = saved_args[1]
+        basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = saved_args
         sys.argv[:] = saved_argv
         os.chdir(saved_cwd)
 
