@@ -22,6 +22,9 @@ MODULES = _names("modules")
 # Modules whose action plugin is not InControllerAction: job_status is ansible.builtin.async_status's action, with its
 # module run in the worker (it has no code of its own to preload).
 OWN_ACTIONS = ["job_status"]
+# Modules that run on the web hosts the roles configure: ordinary module execution (there an in-controller action
+# could only fall back).
+HOST_MODULES = ["path_info"]
 
 
 def test_the_collection_has_modules_to_route():
@@ -32,7 +35,11 @@ def test_no_action_plugin_without_its_module():
     assert sorted(set(_names("action")) - set(MODULES)) == []
 
 
-@pytest.mark.parametrize("name", [name for name in MODULES if name not in OWN_ACTIONS])
+def test_a_host_module_has_no_action_plugin():
+    assert [name for name in HOST_MODULES if name in _names("action")] == []
+
+
+@pytest.mark.parametrize("name", [name for name in MODULES if name not in OWN_ACTIONS + HOST_MODULES])
 def test_every_module_has_an_action_plugin_running_it_in_the_worker(name, monkeypatch):
     assert (ROOT / "plugins" / "action" / (name + ".py")).is_file(), "plugins/action/%s.py is missing" % name
     action_name = "%s.plugins.action.%s" % (COLLECTION, name)
