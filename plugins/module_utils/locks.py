@@ -54,3 +54,8 @@ def release_held_locks():
     """Release every lock this process holds (closing a descriptor releases its flock)."""
     while _held:
         os.close(_held.pop())
+
+
+def forget_held_locks():
+    """In a fork: the descriptors in the list are the parent's to release, not this process's."""
+    del _held[:]

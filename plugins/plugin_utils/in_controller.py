@@ -10,8 +10,10 @@ and every worker inherits them. The worker then runs the module's own code in it
 in_process.py) with exactly the arguments the module's process would get, and parses what the module printed the
 way ansible-core parses a module process's output: the same result, warnings, `invocation` and failures.
 
+A task with `async` runs its module as a background job forked from the worker (plugin_utils/in_background.py), with
+the job file async_status and ha_web.alicloud.job_status read, instead of async_wrapper's two new Python processes.
+
 Ordinary module execution (a new process, as for any module) is the fallback, said at -v, when the task:
-- runs with `async`;
 - does not run on the controller: its connection is not `local` (e.g. `delegate_to` a remote host);
 - runs with `become`, or with an `ansible_python_interpreter` other than the controller's Python;
 - or asks for it: `ha_web_alicloud_in_controller: false` (a variable), or the environment variable
@@ -34,7 +36,7 @@ from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import clients
-from ansible_collections.ha_web.alicloud.plugins.plugin_utils import in_process
+from ansible_collections.ha_web.alicloud.plugins.plugin_utils import in_background, in_process
 
 try:
     from ansible.vars.clean import remove_internal_keys
@@ -66,8 +68,6 @@ def runs_in_worker(action, task_vars):
 
 def fallback_reason(action, task_vars):
     """Why the task of `action` runs its module in a process of its own, or None to run it in this worker."""
-    if action._task.async_val:
-        return "the task runs with async"
     transport = getattr(action._connection, "transport", None)
     if transport != "local":
         return "the task runs on %s over the %s connection" % (action._play_context.remote_addr, transport)
@@ -115,12 +115,26 @@ class InControllerAction(NormalAction):
         if not runs_in_worker(self, task_vars):
             return super(InControllerAction, self).run(tmp, task_vars)
         result = super(NormalAction, self).run(tmp, task_vars)  # ActionBase's checks: async, check mode, options
+        if self._task.async_val:
+            return merge_hash(result, start_in_background(self, task_vars))
         return merge_hash(result, self.run_in_worker(task_vars))
 
     # the module in this worker ------------------------------------------------------------------------------
     def run_in_worker(self, task_vars):
         """The task's module's result, as `_execute_module` returns a module process's result."""
         return execute_in_worker(self, task_vars, self._task.action, dict(self._task.args), self._task.resolved_action)
+
+
+def start_in_background(action, task_vars):
+    """What `action._execute_module(wrap_async=True)` returns (the job's ID and file), with the task's module
+    started as a background job forked from this worker."""
+    arguments = dict(action._task.args)
+    action._update_module_args(action._task.action, arguments, task_vars)
+    environment = {}
+    action._compute_environment_string(environment)
+    async_dir = os.path.expanduser(action.get_shell_option("async_dir", default="~/.ansible_async"))
+    module = module_fqn(action._task.resolved_action)
+    return in_background.start(module, arguments, environment, async_dir, int(action._task.async_val))
 
 
 def execute_in_worker(action, task_vars, module_name, arguments, resolved_name):
