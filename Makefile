@@ -15,6 +15,11 @@ export PATH := $(BIN):$(PATH)
 EMULATOR_PORT ?= 18080
 EMULATOR_STATE ?= $(CURDIR)/.emulator
 EMULATOR_TIMING ?= fast
+# The local ECS images the emulator's instances run (tools/build-image.sh RELEASE), one per Debian release: an instance
+# runs the one of its ECS image's release, any other the first. The site's default (site_os: debian_13) needs trixie;
+# a site with site_os: debian_12 wants EMULATOR_RELEASES="trixie bookworm".
+EMULATOR_RELEASES ?= trixie
+EMULATOR_IMAGES = $(foreach release,$(EMULATOR_RELEASES),--image $$(tools/build-image.sh $(release)))
 
 # ansible-test needs the collection under an ansible_collections/<namespace>/<name> path; one per checkout, so that
 # two worktrees (or make compat's versions) never share it.
@@ -49,9 +54,10 @@ $(STAMP): requirements/runtime.txt requirements/dev.txt emulator/pyproject.toml 
 	touch $@
 
 # The whole site on the local emulator (Docker runtime): site.yml, then the ECS failover drill and its report.
-demo: setup docker-ready
+demo: setup
+	tools/docker-engine.sh
 	$(BIN)/alicloud-emulator start --port $(EMULATOR_PORT) --state-dir $(EMULATOR_STATE) --timing $(EMULATOR_TIMING) \
-	    --runtime docker --image $$(tools/build-image.sh)
+	    --runtime docker $(EMULATOR_IMAGES)
 	$(BIN)/ansible-playbook playbooks/site.yml
 	$(BIN)/ansible-playbook playbooks/drill_ecs_stop.yml
 	@echo
@@ -59,9 +65,10 @@ demo: setup docker-ready
 	@echo "Next: .venv/bin/ansible-playbook playbooks/drill_nas_failover.yml; .venv/bin/ansible-playbook playbooks/teardown.yml;"
 	@echo "      $(BIN)/alicloud-emulator down --state-dir $(EMULATOR_STATE)   (removes the containers and HAProxy)"
 
-emulator-start: setup docker-ready
+emulator-start: setup
+	tools/docker-engine.sh
 	$(BIN)/alicloud-emulator start --port $(EMULATOR_PORT) --state-dir $(EMULATOR_STATE) --timing $(EMULATOR_TIMING) \
-	    --runtime docker --image $$(tools/build-image.sh)
+	    --runtime docker $(EMULATOR_IMAGES)
 
 emulator-stop: setup
 	$(BIN)/alicloud-emulator stop --state-dir $(EMULATOR_STATE)
@@ -101,10 +108,12 @@ sanity: setup
 unit: setup
 	$(BIN)/pytest -q tests/unit tests/packaging
 
-# The data-plane tests (emulator/tests/test_docker_*.py) need the Docker engine and the local ECS image.
+# The data-plane tests (emulator/tests/test_docker_*.py) need the Docker engine and the local ECS images: Debian 13
+# (what the hosts run by default) and Debian 12 (Molecule's second release, the emulator's image per release).
 docker-ready: setup
 	tools/docker-engine.sh
 	tools/build-image.sh >/dev/null
+	tools/build-image.sh bookworm >/dev/null
 
 emulator-test: setup docker-ready
 	$(BIN)/pytest -q --durations=10 emulator/tests
@@ -121,9 +130,22 @@ compat: setup
 
 # Every role's Molecule scenario (molecule/*, base config in .config/molecule/config.yml): systemd containers from
 # the local ECS image, built here if needed, with the apt state of a freshly built one (tools/fresh-apt-image.sh);
-# each scenario is destroyed at its end, also when it fails.
+# each scenario is destroyed at its end, also when it fails. Every scenario on Debian 13 (the web hosts' default), then
+# on Debian 12 the scenarios of the host services whose packages differ most between the releases
+# (MOLECULE_DEBIAN12_SCENARIOS: bindfs's FUSE helper, fuse 2 against fuse3; lsyncd and the switch on Python 3.11 against
+# 3.13; add web for a change to nginx's configuration, 1.22 against 1.26); each release's time is printed. The containers' names end in MOLECULE_NAME_SUFFIX (one per checkout) and clb_backends' emulator listens
+# on MOLECULE_EMULATOR_PORT, so that two checkouts can run their scenarios at once.
+MOLECULE_DEBIAN12_SCENARIOS ?= nas_mount nas_sync
+MOLECULE_NAME_SUFFIX ?= -$(shell echo "$(CURDIR)" | md5sum | cut -c1-6)
+MOLECULE_EMULATOR_PORT ?= 18190
 molecule: setup docker-ready
-	image=$$(tools/fresh-apt-image.sh) && MOLECULE_IMAGE=$$image $(BIN)/molecule test --all
+	export MOLECULE_NAME_SUFFIX=$(MOLECULE_NAME_SUFFIX) MOLECULE_EMULATOR_PORT=$(MOLECULE_EMULATOR_PORT); \
+	  started=$$(date +%s) && image=$$(tools/fresh-apt-image.sh trixie) && \
+	  MOLECULE_IMAGE=$$image $(BIN)/molecule test --all && debian13=$$(( $$(date +%s) - started )) && \
+	  started=$$(date +%s) && image=$$(tools/fresh-apt-image.sh bookworm) && \
+	  MOLECULE_IMAGE=$$image $(BIN)/molecule test $(addprefix -s ,$(MOLECULE_DEBIAN12_SCENARIOS)) && \
+	  echo "molecule: every scenario on Debian 13 in $$debian13 s;" \
+	    "$(MOLECULE_DEBIAN12_SCENARIOS) on Debian 12 in $$(( $$(date +%s) - started )) s"
 
 # The whole site on the emulator's Docker runtime: site, re-run, check mode, the drills, teardown. Each test file
 # builds its own site on its own emulator, in parallel workers (FULLSTACK_WORKERS), handed out longest first in the

@@ -24,8 +24,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
 DOCKER = shutil.which("docker") or "/usr/bin/docker"
 PGREP = shutil.which("pgrep") or "/usr/bin/pgrep"
-HOSTS = ["hw-mol-sync-web1", "hw-mol-sync-web2"]
-READ_WRITE_HOST = "hw-mol-sync-web2"
+SUFFIX = os.environ.get("MOLECULE_NAME_SUFFIX", "")  # the scenario's container names (see make molecule)
+HOSTS = [f"hw-mol-sync-web1{SUFFIX}", f"hw-mol-sync-web2{SUFFIX}"]
+READ_WRITE_HOST = HOSTS[1]
 MASTER_DOMAIN = "0a1b2c3d4e-sync1.cn-hangzhou.nas.aliyuncs.com"
 MASTER_SITE = "/nas_master/www"
 BACKUP_SITE = "/nas_backup/www"
@@ -134,10 +135,15 @@ def small_files(count):
 
 
 def master_bindfs_pids():
+    """The master's bindfs processes in this scenario's containers (not another checkout's, on the same fake domain)."""
+    ours = set()
+    for host in HOSTS:
+        listing = subprocess.run([DOCKER, "top", host, "-eo", "pid"], capture_output=True, text=True, check=False)
+        ours.update(int(pid) for pid in listing.stdout.split() if pid.isdigit())
     found = subprocess.run(
         [PGREP, "-f", f"^bindfs .*/alicloud-nas/{MASTER_DOMAIN} "], capture_output=True, text=True, check=False
     )
-    pids = [int(pid) for pid in found.stdout.split()]
+    pids = [int(pid) for pid in found.stdout.split() if int(pid) in ours]
     if len(pids) != len(HOSTS):
         raise RuntimeError(f"expected one master bindfs per host, found {pids}")
     return pids

@@ -1,41 +1,38 @@
 #!/usr/bin/env bash
-# Builds the local "ECS image" (Debian 12 with systemd, python3, sudo, sshd...) with debootstrap from
-# Debian's mirror and imports it into Docker. Cached: the image is tagged with a hash of its recipe (this
-# script and images/debian12-ecs.packages) and rebuilt only when the recipe changes.
-# Containers from it are run with --stop-signal SIGRTMIN+3 (docker import cannot record a stop signal).
-#   tools/build-image.sh            prints the image reference (ha-web/debian12-ecs:<hash>)
+# Builds the local "ECS image" of a Debian release (systemd, python3, sudo, sshd...: a cloud image's packages) with
+# debootstrap from Debian's mirror (tools/debootstrap-root.sh) and imports it into Docker. Cached: the image is
+# tagged with a hash of its recipe (this script, tools/debootstrap-root.sh and images/debian<N>-ecs.packages, the
+# release's package list: names differ between releases) and rebuilt only when the recipe changes.
+# The image carries the label ha-web.os=debian_<N>: the emulator's Docker runtime runs an instance from the image of
+# its ImageId's release. Containers from it are run with --stop-signal SIGRTMIN+3 (docker import cannot record one).
+#   tools/build-image.sh [RELEASE]     RELEASE: trixie or 13 (the default), bookworm or 12;
+#                                      prints the image reference (ha-web/debian<N>-ecs:<hash>)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-packages_file="$here/images/debian12-ecs.packages"
-name=${IMAGE_NAME:-ha-web/debian12-ecs}
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-recipe_hash=$(cat "$0" "$packages_file" | sha256sum | cut -c1-12)
+case "${1:-trixie}" in
+  trixie | 13 | debian13 | debian_13) release=trixie version=13 ;;
+  bookworm | 12 | debian12 | debian_12) release=bookworm version=12 ;;
+  *)
+    echo "$0: unknown release '$1': give trixie (or 13, the default) or bookworm (or 12)" >&2
+    exit 2
+    ;;
+esac
+packages_file="$here/images/debian$version-ecs.packages"
+name=${IMAGE_NAME:-ha-web/debian$version-ecs}
+recipe_hash=$(cat "$0" "$here/tools/debootstrap-root.sh" "$packages_file" | sha256sum | cut -c1-12)
 reference="$name:$recipe_hash"
 
 if docker image inspect "$reference" >/dev/null 2>&1; then
   echo "$reference"
   exit 0
 fi
-command -v debootstrap >/dev/null 2>&1 || {
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-}
 
 root=$(mktemp -d /var/tmp/ha-web-image.XXXXXX)
-trap 'rm -rf "$root"' EXIT
-include=$(grep -v '^#' "$packages_file" | grep -v '^$' | paste -sd, -)
+trap 'rm -rf "$root" "$root.log"' EXIT
 started=$(date +%s)
-debootstrap --variant=minbase --include="$include" bookworm "$root" "$mirror" >"$root.log" 2>&1 || {
-  tail -30 "$root.log" >&2
-  exit 1
-}
-rm -f "$root.log"
+"$here/tools/debootstrap-root.sh" "$release" "$packages_file" "$root"
 
-cat >"$root/etc/apt/sources.list" <<SOURCES
-deb $mirror bookworm main
-deb $mirror bookworm-updates main
-deb http://security.debian.org/debian-security bookworm-security main
-SOURCES
 # Units that manage hardware or consoles a container does not have.
 for unit in systemd-udevd.service systemd-udevd-kernel.socket systemd-udevd-control.socket \
   getty@tty1.service console-getty.service systemd-remount-fs.service sys-kernel-debug.mount \
@@ -62,12 +59,12 @@ ExecStart=/usr/bin/ssh-keygen -A
 WantedBy=multi-user.target
 UNIT
 ln -sf ../ssh-host-keys.service "$root/etc/systemd/system/multi-user.target.wants/ssh-host-keys.service"
-rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
 
 tar -C "$root" -c . | docker import \
   --change 'CMD ["/sbin/init"]' \
   --change 'ENV container=docker' \
-  --message "ha_web.alicloud ECS image, recipe $recipe_hash" \
+  --change "LABEL ha-web.os=debian_$version" \
+  --message "ha_web.alicloud ECS image (Debian $version, $release), recipe $recipe_hash" \
   - "$reference" >/dev/null
 docker tag "$reference" "$name:latest"
 echo "built $reference in $(($(date +%s) - started)) s" >&2

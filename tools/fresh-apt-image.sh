@@ -4,11 +4,15 @@
 # are what a fresh machine meets within the hour after its image was built (apt's cache_valid_time takes that
 # stamp for a fresh cache). The tests configure hosts from it, so that green tests mean a fresh machine passes too.
 # Made anew on every call (about a second), tagged <image>-fresh-apt.
-#   tools/fresh-apt-image.sh [IMAGE]     prints the derived image's reference
+#   tools/fresh-apt-image.sh [RELEASE|IMAGE]   prints the derived image's reference; RELEASE (trixie or 13, the
+#                                              default; bookworm or 12) is built by tools/build-image.sh if needed
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-base=${1:-$("$here/tools/build-image.sh")}
+case "${1:-}" in
+  *:* | */*) base=$1 ;;                              # an image reference
+  *) base=$("$here/tools/build-image.sh" "$@") ;; # a release, or none: the default one
+esac
 reference="$base-fresh-apt"
 docker image rm "$reference" >/dev/null 2>&1 || true  # the previous one, unless a container still uses it
 container=$(docker run --detach --network none "$base" /bin/sh -c \

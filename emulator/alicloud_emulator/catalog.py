@@ -60,7 +60,28 @@ REGIONS = {
 STOCK_STATUSES = ("WithStock", "ClosedWithStock", "WithoutStock", "ClosedWithoutStock")
 IN_STOCK = ("WithStock", "ClosedWithStock")  # DescribeAvailableResource `Status: Available`; else `SoldOut`
 
+# Debian 13 (trixie, stable since August 2025) and Debian 12 in the cloud's family form, two point releases each.
 IMAGES = [
+    {
+        "ImageId": "debian_13_2_x64_20G_alibase_20251121.vhd",
+        "ImageName": "debian_13_2_x64_20G_alibase_20251121.vhd",
+        "ImageFamily": "acs:debian_13_2_x64",
+        "OSName": "Debian  13.2 64位",
+        "OSNameEn": "Debian  13.2 64 bit",
+        "Platform": "Debian",
+        "CreationTime": "2025-11-21T07:42:18Z",
+        "Size": 20,
+    },
+    {
+        "ImageId": "debian_13_1_x64_20G_alibase_20250926.vhd",
+        "ImageName": "debian_13_1_x64_20G_alibase_20250926.vhd",
+        "ImageFamily": "acs:debian_13_1_x64",
+        "OSName": "Debian  13.1 64位",
+        "OSNameEn": "Debian  13.1 64 bit",
+        "Platform": "Debian",
+        "CreationTime": "2025-09-26T05:37:02Z",
+        "Size": 20,
+    },
     {
         "ImageId": "debian_12_9_x64_20G_alibase_20250117.vhd",
         "ImageName": "debian_12_9_x64_20G_alibase_20250117.vhd",
@@ -204,7 +225,7 @@ class Catalog:
         return next((i for i in self.available_images() if i["ImageId"] == image_id), None)
 
     def add_image(self, image):
-        """A runtime (the data plane) lists its own image, e.g. the locally built Debian 12."""
+        """A runtime (the data plane) lists its own image, e.g. the locally built Debian 13."""
         self.images = [i for i in self.images if i["ImageId"] != image["ImageId"]] + [image]
 
     def publish_image(self, image):

@@ -6,8 +6,9 @@ alicloud-emulator status --state-dir .emulator
 alicloud-emulator stop --state-dir .emulator
 alicloud-emulator down --state-dir .emulator  (stop, and remove what its runtime created)
 
---runtime docker --image REF runs every ECS instance as a systemd container (see docker_runtime.py);
-REF is what tools/build-image.sh prints.
+--runtime docker --image REF [--image REF2] runs every ECS instance as a systemd container (see docker_runtime.py)
+from the local image of its ECS image's release (the first REF when none is of that release); REF is what
+tools/build-image.sh [RELEASE] prints.
 """
 
 import argparse
@@ -55,7 +56,12 @@ def _add_server_options(parser):
         default="none",
         help="what runs the resources: none (API only), docker (instances are systemd containers)",
     )
-    parser.add_argument("--image", help="with --runtime docker: the local ECS image (tools/build-image.sh prints it)")
+    parser.add_argument(
+        "--image",
+        action="append",
+        help="with --runtime docker: a local ECS image (tools/build-image.sh [RELEASE] prints it); repeatable, one per "
+        "release: an instance runs the one of its image's release, else the first",
+    )
     parser.add_argument(
         "--lb-addresses",
         default="127.0.0.10-127.0.0.250",

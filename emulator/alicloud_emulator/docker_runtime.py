@@ -8,8 +8,12 @@ emulator created (`remove_owned`) and nothing else.
   last three addresses of any vSwitch, which no vSwitch hands out), named `ha-web-<owner>-<vpc id>`.
 - One container per instance, named by the instance ID (so `community.docker.docker` reaches it by ID),
   with the instance's host name and private IP (not its MAC address: Docker engines before API 1.44 take
-  no `--mac-address` together with a network), from the local ECS image (tools/build-image.sh) whatever
-  ImageId the API call named; the image is listed by DescribeImages under `image_id(reference)`.
+  no `--mac-address` together with a network), from a local ECS image (tools/build-image.sh). The runtime is given
+  one or more (`--image`, repeatable), each labelled with its release (`ha-web.os=debian_13`): an instance runs the
+  one of its image's release, as its OS on the cloud would be (a `debian_13_*` public image -> the Debian 13 one, a
+  `debian_12_*` -> Debian 12; the release is read from the image's OSName, else its ID), a local image's own ID that
+  image, and any other image (no local image of its release) the first one given. Each local image is listed by
+  DescribeImages under `image_id(reference)`.
 - Container operations run on a worker thread per instance, in order, so that the API answers at once and
   keeps its own timing; a failed operation is reported on stderr (the emulator's log).
 - Failures are also kept for GET /_emulator/runtime/errors (the latest 100).
@@ -31,6 +35,7 @@ import hashlib
 import ipaddress
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -52,6 +57,8 @@ START_EVENTS = ("created", "started", "restored", "rebooted")
 STOP_TIMEOUT = 30  # seconds systemd gets to shut down before docker kills the container
 COMMAND_TIMEOUT = 120
 MAX_ERRORS = 100
+# A local image's creation time and its release label (tools/build-image.sh).
+IMAGE_FORMAT = '{{.Created}}|{{index .Config.Labels "ha-web.os"}}'
 STATE_TTL = 0.5  # seconds a `docker ps` listing of container states is reused by observe()
 
 
@@ -63,6 +70,43 @@ def owner_of(state_dir):
 def image_id(reference):
     """A custom-image-looking ID (m-...) for the local image, stable across restarts."""
     return "m-" + hashlib.sha256(reference.encode()).hexdigest()[:20]
+
+
+def image_release(image):
+    """`debian_13` for an image or instance record (DescribeImages or DescribeInstances fields) of Debian 13: from its
+    OSNameEn or OSName ("Debian  13.2 64 bit"), else from an ID or name in the public images' form
+    (debian_13_2_x64_20G_alibase_...); None when neither says."""
+    for field in ("OSNameEn", "OSName"):
+        found = re.match(r"\s*(debian)\s+([0-9]+)", image.get(field) or "", re.IGNORECASE)
+        if found:
+            return f"{found.group(1).lower()}_{found.group(2)}"
+    for field in ("ImageId", "ImageName"):
+        found = re.match(r"(debian)_([0-9]+)_", image.get(field) or "", re.IGNORECASE)
+        if found:
+            return f"{found.group(1).lower()}_{found.group(2)}"
+    return None
+
+
+def reference_release(reference, label):
+    """The release of a local image: its label `ha-web.os` (tools/build-image.sh sets it), else what its name says
+    (ha-web/debian13-ecs:... -> debian_13); None when neither says."""
+    if label and label != "<no value>":
+        return label
+    found = re.search(r"debian[_-]?([0-9]+)", reference.rsplit(":", 1)[0])
+    return f"debian_{found.group(1)}" if found else None
+
+
+def choose_image(references, instance):
+    """The local image an instance runs: its own (ImageId is a local image's ID), else the first of its image's
+    release, else the first given. `references`: [(reference, release)] in the order given."""
+    for reference, _release in references:
+        if instance.get("ImageId") == image_id(reference):
+            return reference
+    wanted = image_release(instance)
+    for reference, release in references:
+        if wanted is not None and release == wanted:
+            return reference
+    return references[0][0]
 
 
 def docker(*args, timeout=COMMAND_TIMEOUT):
@@ -92,6 +136,25 @@ def remove_owned(owner):
     if networks:
         docker("network", "rm", *networks)
     return len(containers), len(networks)
+
+
+def _local_image(reference, release, created):
+    """How DescribeImages lists a local image (a custom image of the account)."""
+    number = (release or "").rpartition("_")[2]
+    family = (release or "local").replace("_", "")
+    return {
+        "ImageId": image_id(reference),
+        "ImageName": f"ha-web-{family}-ecs-" + reference.rsplit(":", 1)[-1],
+        "ImageFamily": f"ha-web-{family}-ecs",
+        "OSName": f"Debian  {number} 64位" if number.isdigit() else "Linux 64位",
+        "OSNameEn": f"Debian  {number} 64 bit" if number.isdigit() else "Linux 64 bit",
+        "Platform": "Debian" if number.isdigit() else "Others Linux",
+        "CreationTime": created[:19] + "Z",
+        "Size": 20,
+        "ImageOwnerAlias": "self",
+        "IsPublic": False,
+        "Description": f"local ECS image {reference} (tools/build-image.sh)",
+    }
 
 
 def _network_name(owner, vpc_id):
@@ -145,8 +208,11 @@ class _Worker:
 class DockerRuntime:
     name = "docker"
 
-    def __init__(self, image, state_dir, log=None, lb_addresses=DEFAULT_ADDRESSES):
-        self.image = image
+    def __init__(self, images, state_dir, log=None, lb_addresses=DEFAULT_ADDRESSES):
+        self.images = [images] if isinstance(images, str) else list(images)
+        if not self.images:
+            raise ValueError("--runtime docker needs at least one --image (tools/build-image.sh prints it)")
+        self.references = [(reference, None) for reference in self.images]  # (reference, release), set by start()
         self.state_dir = state_dir
         self.owner = owner_of(state_dir)
         self.write_log = log or (lambda message: print(f"docker runtime: {message}", file=sys.stderr, flush=True))
@@ -161,23 +227,15 @@ class DockerRuntime:
 
     # the seam --------------------------------------------------------------------------------
     def start(self, emulator):
-        # fails early, with docker's message, if the image is not built
-        created = docker("image", "inspect", "--format", "{{.Created}}", self.image).strip()
-        emulator.catalog.add_image(
-            {
-                "ImageId": image_id(self.image),
-                "ImageName": "ha-web-debian12-ecs-" + self.image.rsplit(":", 1)[-1],
-                "ImageFamily": "ha-web-debian12-ecs",
-                "OSName": "Debian  12 64位",
-                "OSNameEn": "Debian  12 64 bit",
-                "Platform": "Debian",
-                "CreationTime": created[:19] + "Z",
-                "Size": 20,
-                "ImageOwnerAlias": "self",
-                "IsPublic": False,
-                "Description": f"local ECS image {self.image} (tools/build-image.sh)",
-            }
-        )
+        references = []
+        for reference in self.images:
+            # fails early, with docker's message, if the image is not built
+            answer = docker("image", "inspect", "--format", IMAGE_FORMAT, reference)
+            created, _bar, label = answer.strip().partition("|")
+            release = reference_release(reference, label)
+            references.append((reference, release))
+            emulator.catalog.add_image(_local_image(reference, release, created))
+        self.references = references
         with emulator.store.lock:
             for instance in emulator.store.all("instance"):
                 if not instance["_deleting"] and instance["Status"] in ("Pending", "Starting", "Running"):
@@ -206,7 +264,11 @@ class DockerRuntime:
         serve = resource.get("MetadataOptions", {}).get("HttpEndpoint", "enabled") == "enabled"
         if event in ("created", "started", "restored"):
             vpc = store.get("vpc", resource["_vpc_id"])
-            spec = (resource["_vpc_id"], vpc["CidrBlock"], resource["HostName"], resource["_private_ip"], serve)
+            image = choose_image(self.references, resource)
+            wanted = image_release(resource)
+            if event == "created" and wanted and wanted not in {release for _ref, release in self.references}:
+                self.write_log(f"instance {instance_id}: no local image of {wanted} (--image); it runs {image}")
+            spec = (resource["_vpc_id"], vpc["CidrBlock"], resource["HostName"], resource["_private_ip"], serve, image)
             self._worker(instance_id).put((event, self._run, (instance_id, *spec)), start=True)
         elif event == "metadata_options" and self._container_states(fresh=True).get(instance_id) == "running":
             self._worker(instance_id).put(("metadata options", self._switch_metadata, (instance_id, serve)))
@@ -338,12 +400,12 @@ class DockerRuntime:
     def _metadata_directory(self, instance_id):
         return instance_metadata.instance_directory(self.state_dir, instance_id)
 
-    def _run(self, instance_id, vpc_id, cidr, host_name, private_ip, serve):
-        """Start the instance's container, creating it when there is none (new, or removed by `down`); then its
-        metadata service."""
+    def _run(self, instance_id, vpc_id, cidr, host_name, private_ip, serve, image):
+        """Start the instance's container, creating it from `image` when there is none (new, or removed by `down`);
+        then its metadata service."""
         state = self._container_states(fresh=True).get(instance_id)
         if state is None:
-            self._create(instance_id, vpc_id, cidr, host_name, private_ip)
+            self._create(instance_id, vpc_id, cidr, host_name, private_ip, image)
         elif state != "running":
             docker("start", instance_id)
         self._start_metadata(instance_id, serve)
@@ -374,7 +436,7 @@ class DockerRuntime:
         else:
             docker("exec", instance_id, "sh", "-c", f"pkill -f {instance_metadata.RESPONDER} || true")  # none: done
 
-    def _create(self, instance_id, vpc_id, cidr, host_name, private_ip):
+    def _create(self, instance_id, vpc_id, cidr, host_name, private_ip, image):
         network = self._network(vpc_id, cidr)
         fuse = ["--device", "/dev/fuse"] if os.path.exists("/dev/fuse") else []
         metadata = ["-v", f"{self._metadata_directory(instance_id)}:{instance_metadata.MOUNT_POINT}:ro"]
@@ -382,5 +444,5 @@ class DockerRuntime:
             "run", "-d", "--name", instance_id, "--hostname", host_name, "--network", network, "--ip", private_ip,
             "--label", f"{LABEL}={self.owner}", "--label", f"ha-web.instance={instance_id}",
             *SYSTEMD_OPTIONS, *INSTANCE_CAPABILITIES, *fuse, *self.nas.volume_args(vpc_id), *metadata,
-            self.image, "/sbin/init",
+            image, "/sbin/init",
         )  # fmt: skip

@@ -16,6 +16,9 @@ from .docker_runtime import docker, owner_of, remove_owned
 from .testing import EmulatorProcess, sdk_models
 
 REGION = "cn-hangzhou"
+# The newest public image of each release in the shipped catalog (catalog.IMAGES).
+DEBIAN_13 = "debian_13_2_x64_20G_alibase_20251121.vhd"
+DEBIAN_12 = "debian_12_9_x64_20G_alibase_20250117.vhd"
 BUILD_IMAGE = Path(__file__).resolve().parents[2] / "tools" / "build-image.sh"
 FRESH_APT_IMAGE = BUILD_IMAGE.with_name("fresh-apt-image.sh")
 # free_block's reservations: long enough for a chosen block's network to exist (a test's first instance), after which
@@ -24,28 +27,32 @@ BLOCK_RESERVATIONS = Path(tempfile.gettempdir()) / "ha-web-network-blocks"
 BLOCK_RESERVATION_SECONDS = 1800
 
 
-def _image_from(script):
+def _image_from(script, *args):
     """The image reference a tools/ script prints last (it builds or derives the image first if needed)."""
-    done = subprocess.run([str(script)], capture_output=True, text=True, check=True)  # noqa: S603
+    done = subprocess.run([str(script), *args], capture_output=True, text=True, check=True)  # noqa: S603
     return done.stdout.strip().splitlines()[-1]
 
 
-def local_image():
-    """The reference of the local ECS image, built by tools/build-image.sh if needed (cached)."""
-    return _image_from(BUILD_IMAGE)
+def local_image(release=None):
+    """The reference of the local ECS image of a Debian release (trixie or 13, the default; bookworm or 12), built by
+    tools/build-image.sh if needed (cached)."""
+    return _image_from(BUILD_IMAGE, *([release] if release else []))
 
 
-def fresh_apt_image():
-    """The local ECS image with the apt state of a freshly built one (tools/fresh-apt-image.sh): hosts made from it
-    are what a fresh machine meets, whatever the age of the cached image."""
-    return _image_from(FRESH_APT_IMAGE)
+def fresh_apt_image(release=None):
+    """The local ECS image with the apt state of a freshly built one (tools/fresh-apt-image.sh [RELEASE]): hosts made
+    from it are what a fresh machine meets, whatever the age of the cached image."""
+    return _image_from(FRESH_APT_IMAGE, *([release] if release else []))
 
 
 class DockerEmulator(EmulatorProcess):
     """`alicloud-emulator serve --runtime docker`; `down()` stops it and removes what it created."""
 
     def __init__(self, state_dir, image, timing="fast"):
-        super().__init__(state_dir=state_dir, extra_args=["--runtime", "docker", "--image", image, "--timing", timing])
+        """`image`: a local image's reference, or several (one per release; the first for any other image)."""
+        images = [image] if isinstance(image, str) else list(image)
+        options = [option for reference in images for option in ("--image", reference)]
+        super().__init__(state_dir=state_dir, extra_args=["--runtime", "docker", *options, "--timing", timing])
         self.owner = owner_of(state_dir)
 
     def down(self):
@@ -157,9 +164,7 @@ def network(cloud, cidr=None):
     return {"vpc_id": vpc_id, "cidr": str(block), "vswitch_ids": vswitch_ids, "group_id": group_id}
 
 
-def run_instance(
-    cloud, net, zone_index=0, host_name=None, image_id="debian_12_9_x64_20G_alibase_20250117.vhd", metadata=True
-):
+def run_instance(cloud, net, zone_index=0, host_name=None, image_id=DEBIAN_13, metadata=True):
     """An instance; `metadata=False` runs it without its metadata service (RunInstances HttpEndpoint=disabled)."""
     ecs, m = cloud.client("ecs"), sdk_models("ecs")
     request = m.RunInstancesRequest(

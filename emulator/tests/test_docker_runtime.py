@@ -16,6 +16,8 @@ import pytest
 from alicloud_emulator.docker_runtime import docker, image_id
 from alicloud_emulator.docker_testing import (
     BLOCK_RESERVATIONS,
+    DEBIAN_12,
+    DEBIAN_13,
     REGION,
     DockerEmulator,
     container_state,
@@ -202,3 +204,29 @@ def test_concurrent_choosers_of_a_free_block_never_get_the_same_one():
     free_block()  # a choice clears the reservations of processes that ended
     held = {path.name: path.read_text() for path in BLOCK_RESERVATIONS.iterdir() if path.name.isdigit()}
     assert all(held.get(block.split(".")[1], str(os.getpid())) == str(os.getpid()) for block in blocks), held
+
+
+def test_each_instance_runs_the_local_image_of_its_images_release(tmp_path):
+    """Started with a Debian 13 and a Debian 12 image, the runtime boots each instance from the one its ECS image's
+    release names, as the cloud boots the image's OS; the first image given serves an image of any other release."""
+    images = [local_image("trixie"), local_image("bookworm")]
+    with DockerEmulator(str(tmp_path / "state"), images) as emulator:
+        net = network(emulator)
+        ecs, m = emulator.client("ecs"), sdk_models("ecs")
+        listed = ecs.describe_images(m.DescribeImagesRequest(region_id=REGION, image_owner_alias="self")).body
+        assert sorted(i.image_family for i in listed.images.image) == ["ha-web-debian12-ecs", "ha-web-debian13-ecs"]
+        started = {
+            "13": run_instance(emulator, net, 0, image_id=DEBIAN_13, metadata=False),
+            "12": run_instance(emulator, net, 1, image_id=DEBIAN_12, metadata=False),
+            "other": run_instance(
+                emulator, net, 0, image_id="ubuntu_22_04_x64_20G_alibase_20250113.vhd", metadata=False
+            ),
+        }
+        for instance_id in started.values():
+            wait_status(emulator, instance_id, "Running")
+        versions = {
+            key: docker("exec", instance_id, "sh", "-c", ". /etc/os-release && echo $VERSION_ID").strip()
+            for key, instance_id in started.items()
+        }
+        assert versions == {"13": "13", "12": "12", "other": "13"}
+        assert json.loads(docker("inspect", started["12"]))[0]["Config"]["Image"] == images[1]

@@ -98,6 +98,9 @@ def test_describe_zones(ecs, m):
 
 
 # images -----------------------------------------------------------------------------------------
+DEBIAN_13_2, DEBIAN_13_1 = "debian_13_2_x64_20G_alibase_20251121.vhd", "debian_13_1_x64_20G_alibase_20250926.vhd"
+
+
 def _image_ids(ecs, m, **filters):
     body = ecs.describe_images(m.DescribeImagesRequest(region_id=REGION, **filters)).body
     return [i.image_id for i in body.images.image]
@@ -123,6 +126,13 @@ def test_describe_images_lists_the_catalog_by_image_id(emulator, ecs, m):
         "none",
     )
     assert debian.disk_device_mappings.disk_device_mapping[0].type == "system"
+    trixie = next(i for i in images if i.image_id == DEBIAN_13_2)
+    assert (trixie.image_family, trixie.platform, trixie.osname_en) == (
+        "acs:debian_13_2_x64",
+        "Debian",
+        "Debian  13.2 64 bit",
+    )
+    assert trixie.creation_time > debian.creation_time  # the newest public Debian image
 
 
 def test_describe_images_filters(emulator, ecs, m):
@@ -133,14 +143,16 @@ def test_describe_images_filters(emulator, ecs, m):
     assert _image_ids(ecs, m, image_name="debian_12") == []
     assert _image_ids(ecs, m, image_family="acs:debian_12_9_x64") == [debian_new]
     assert _image_ids(ecs, m, image_family="acs:debian_12_x64") == []  # no such family in the real cloud
-    assert len(_image_ids(ecs, m, ostype="linux")) == 4 and _image_ids(ecs, m, ostype="windows") == []
-    assert len(_image_ids(ecs, m, image_owner_alias="system")) == 4
+    assert _image_ids(ecs, m, image_name="debian_13_*") == [DEBIAN_13_1, DEBIAN_13_2]
+    assert _image_ids(ecs, m, image_family="acs:debian_13_2_x64") == [DEBIAN_13_2]
+    assert len(_image_ids(ecs, m, ostype="linux")) == 6 and _image_ids(ecs, m, ostype="windows") == []
+    assert len(_image_ids(ecs, m, image_owner_alias="system")) == 6
     assert _image_ids(ecs, m, image_owner_alias="self") == []
-    assert _image_ids(ecs, m, status="Deprecated") == [] and len(_image_ids(ecs, m, status="ALL")) == 4
+    assert _image_ids(ecs, m, status="Deprecated") == [] and len(_image_ids(ecs, m, status="ALL")) == 6
     _raises(lambda: _image_ids(ecs, m, image_owner_alias="me"), "InvalidImageOwnerAlias.ValueNotSupported", 400)
     _raises(lambda: _image_ids(ecs, m, ostype="beos"), "InvalidOSType", 404)
     _raises(lambda: _image_ids(ecs, m, architecture="sparc"), "InvalidArchitecture", 404)
-    assert len(_image_ids(ecs, m, architecture="x86_64")) == 4 and _image_ids(ecs, m, architecture="arm64") == []
+    assert len(_image_ids(ecs, m, architecture="x86_64")) == 6 and _image_ids(ecs, m, architecture="arm64") == []
     _raises(lambda: _image_ids(ecs, m, instance_type="ecs.huge"), "InvalidInstanceType.ValueNotSupported", 400)
     _raises(lambda: _image_ids(ecs, m, dry_run=True), "DryRunOperation", 400)
 
@@ -154,7 +166,7 @@ def test_describe_images_filters(emulator, ecs, m):
 def test_describe_images_pages(ecs, m):
     every = _image_ids(ecs, m, page_size=100)
     body = ecs.describe_images(m.DescribeImagesRequest(region_id=REGION, page_number=2, page_size=3)).body
-    assert (body.total_count, body.page_number, body.page_size) == (4, 2, 3)
+    assert (body.total_count, body.page_number, body.page_size) == (6, 2, 3)
     assert [i.image_id for i in body.images.image] == every[3:]
     _raises(lambda: _image_ids(ecs, m, page_size=101), "InvalidParameter", 400)
 

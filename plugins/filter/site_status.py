@@ -49,6 +49,7 @@ def _hosts(reads):
         found.append(
             {
                 "name": name,
+                "os": read.get("os") or "unknown",
                 "serving": state.get("serving", "unknown"),
                 "state": state.get("state", "unknown"),
                 "since": state.get("since", ""),
@@ -115,9 +116,10 @@ def _lines(status):
         switch = h["last_switch"]
         last = ", last switch to %s at %s" % (switch.get("to"), switch.get("at")) if switch else ""
         lines.append(
-            "host %-22s serves %s NAS (%s since %s), release %s, sync %s (%s files not on the backup yet)%s"
+            "host %-22s %s, serves %s NAS (%s since %s), release %s, sync %s (%s files not on the backup yet)%s"
             % (
                 h["name"],
+                h["os"],
                 h["serving"],
                 h["state"],
                 h["since"] or "?",

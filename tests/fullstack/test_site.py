@@ -183,6 +183,7 @@ def test_site_brings_every_host_back_after_a_drill_killed_once_the_mount_target_
     healthy = _status(inventory, tmp_path / "healthy")
     assert healthy["healthy"], healthy["degraded"]
     assert [h["serving"] for h in healthy["hosts"]] == ["master"] * len(hosts)
+    assert {h["os"] for h in healthy["hosts"]} == {"Debian GNU/Linux 13 (trixie)"}  # site_os: debian_13, the default
     assert {b["health"] for b in healthy["backends"]} == {"normal"}
 
 

@@ -2,12 +2,12 @@
 capacity (issues 13, 14 and 16), on one site of the emulator's Docker runtime: the full-stack stage builds this site
 once for all three (each site costs minutes of CPU on a 2-core machine).
 
-The region's first zone has sold out of the first instance type, the second zone does not offer it, and the image the
-example inventory used to pin is retired. site.yml with site_zones: auto, no pinned image and an on-demand base of 1
-(web-1 pay-as-you-go, web-2 spot) converges (the next type, the newest image still available, NAS in the zones that
-offer Capacity), and a second run changes nothing and sends no changing request. The site is served over HTTPS (the
-local inventory's default site_https: true) with the self-signed certificate site.yml made for the load balancer's
-address (checked as a CA and by name), with the TLS 1.2 policy; http:// is answered with a 302 to https://.
+The region's first zone has sold out of the first instance type, the second zone does not offer it, and the newest
+public Debian 13 image is retired. site.yml with site_zones: auto, no pinned image and an on-demand base of 1
+(web-1 pay-as-you-go, web-2 spot) converges (the next type, the newest Debian 13 image still available, NAS in the
+zones that offer Capacity), and a second run changes nothing and sends no changing request. The site is served over
+HTTPS (the local inventory's default site_https: true) with the self-signed certificate site.yml made for the load
+balancer's address (checked as a CA and by name), with the TLS 1.2 policy; http:// is answered with a 302 to https://.
 
 Then: a heal with nothing lost changes nothing; an ECS drill that fails half-way starts its target again (the
 ECS drill without drain, at most 1 failed request, is test_site.py's); the certificate is rotated under the prober
@@ -48,7 +48,7 @@ pytestmark = pytest.mark.timeout(2400)
 
 REGION = "cn-hangzhou"
 FIRST_TYPE, SECOND_TYPE = "ecs.u1-c1m1.large", "ecs.e-c1m1.large"
-RETIRED_IMAGE = "debian_12_9_x64_20G_alibase_20250117.vhd"
+RETIRED_IMAGE = "debian_13_2_x64_20G_alibase_20251121.vhd"  # the newest Debian 13 (site_os: debian_13, the default)
 WEB_1, WEB_2 = f"{SITE_NAME}-web-1", f"{SITE_NAME}-web-2"
 # every play of this file: the hostile region's choice (zones and image chosen at run time) and the on-demand base
 SITE = ("-e", json.dumps({"site_zones": "auto", "site_image_id": "", "site_on_demand_base": 1}))
@@ -102,7 +102,7 @@ def test_site_converges_in_a_hostile_region(cloud, inventory):
     web_1, web_2 = instances[WEB_1], instances[WEB_2]
     assert (web_1.zone_id, web_1.instance_type, web_1.spot_strategy) == ("cn-hangzhou-g", SECOND_TYPE, "NoSpot")
     assert (web_2.zone_id, web_2.instance_type, web_2.spot_strategy) == ("cn-hangzhou-h", SECOND_TYPE, "SpotAsPriceGo")
-    assert {web_1.image_id, web_2.image_id} == {"debian_12_6_x64_20G_alibase_20240823.vhd"}
+    assert {web_1.image_id, web_2.image_id} == {"debian_13_1_x64_20G_alibase_20250926.vhd"}
     assert "after OperationDenied.NoStock" in output
     assert "after InvalidInstanceType.ZoneNotSupported" in output
     file_system_zones = sorted(f["ZoneId"] for f in cloud.admin.state()["file_system"].values())

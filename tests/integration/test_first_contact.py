@@ -15,20 +15,26 @@ from site_resources import resource_counts
 
 REGION = "cn-hangzhou"
 FIRST_TYPE, SECOND_TYPE = "ecs.u1-c1m1.large", "ecs.e-c1m1.large"
-PINNED_IMAGE = "debian_12_9_x64_20G_alibase_20250117.vhd"
-NEWER_IMAGE = {
-    "ImageId": "debian_12_13_x64_20G_alibase_20991231.vhd",
-    "ImageName": "debian_12_13_x64_20G_alibase_20991231.vhd",
-    "ImageFamily": "acs:debian_12_13_x64",
-    "OSName": "Debian  12.13 64位",
-    "OSNameEn": "Debian  12.13 64 bit",
-    "Platform": "Debian",
-    "OSType": "linux",
-    "Architecture": "x86_64",
-    "ImageOwnerAlias": "system",
-    "CreationTime": "2099-12-31T00:00:00Z",
-    "Size": 20,
-}
+PINNED_IMAGE = "debian_12_9_x64_20G_alibase_20250117.vhd"  # the newest Debian 12 of the shipped catalog
+NEWEST_DEBIAN_13 = "debian_13_2_x64_20G_alibase_20251121.vhd"  # and its newest Debian 13
+
+
+def _newer_image(major, minor):
+    """A public image of Debian <major>.<minor> newer than every other."""
+    name = f"debian_{major}_{minor}_x64_20G_alibase_20991231.vhd"
+    return {
+        "ImageId": name,
+        "ImageName": name,
+        "ImageFamily": f"acs:debian_{major}_{minor}_x64",
+        "OSName": f"Debian  {major}.{minor} 64位",
+        "OSNameEn": f"Debian  {major}.{minor} 64 bit",
+        "Platform": "Debian",
+        "OSType": "linux",
+        "Architecture": "x86_64",
+        "ImageOwnerAlias": "system",
+        "CreationTime": "2099-12-31T00:00:00Z",
+        "Size": 20,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -129,24 +135,37 @@ def test_no_spot_stock_anywhere_chooses_pay_as_you_go_zones(cloud, inventory):
 
 def test_a_retired_pinned_image_stops_before_any_create(cloud, inventory):
     cloud.admin.retire_image(PINNED_IMAGE)
-    output = failed(play(cloud, inventory, "provision.yml"))
+    output = failed(play(cloud, inventory, "provision.yml", site_image_id=PINNED_IMAGE))
     assert f"site_image_id: image {PINNED_IMAGE} is not available in region {REGION}" in output
     assert nothing_created(cloud)
 
 
-def test_a_newer_image_does_not_replace_running_instances(cloud, inventory):
-    succeeded(play(cloud, inventory, "provision.yml", site_zones="auto", site_image_id=""))
+def test_a_site_made_on_debian_12_keeps_its_image_when_debian_13_is_the_default(cloud, inventory):
+    """site_os chooses a new site's image; a site that exists keeps the one it remembers, whatever site_os says now and
+    whatever newer image appears (no replacement of running instances)."""
+    succeeded(play(cloud, inventory, "provision.yml", site_zones="auto", site_image_id="", site_os="debian_12"))
     before = {i["InstanceId"]: i["ImageId"] for i in instances(cloud)}
-    assert set(before.values()) == {PINNED_IMAGE}  # the newest Debian 12 of the shipped catalog
-    cloud.admin.publish_image(NEWER_IMAGE)
-    output = succeeded(play(cloud, inventory, "provision.yml", site_zones="auto", site_image_id=""))
+    assert set(before.values()) == {PINNED_IMAGE}
+    cloud.admin.publish_image(_newer_image(12, 13))
+    cloud.admin.publish_image(_newer_image(13, 9))
+    output = succeeded(play(cloud, inventory, "provision.yml", site_zones="auto", site_image_id=""))  # debian_13
     assert {i["InstanceId"]: i["ImageId"] for i in instances(cloud)} == before
     assert "Remembered: web zones" in output
-    assert f"image {PINNED_IMAGE}" in output
+    assert f"image {PINNED_IMAGE} (debian_12, kept: site_os debian_13 chooses the image of a new site" in output
+
+
+def test_a_bad_site_os_stops_before_any_call_naming_the_variable_and_the_fix(cloud, inventory):
+    output = failed(play(cloud, inventory, "provision.yml", site_os="debian_11"))
+    assert "site_os: 'debian_11' is not a release the web hosts are built and tested on" in output
+    assert "write site_os: debian_13 (Debian 13 (trixie), the default) or debian_12" in output
+    assert cloud.admin.requests()["total"] == 0
 
 
 def test_the_choice_adds_one_call_to_a_no_op_re_run(cloud, inventory):
-    succeeded(play(cloud, inventory, "provision.yml", site_zones="auto", site_image_id=""))
+    output = succeeded(play(cloud, inventory, "provision.yml", site_zones="auto", site_image_id=""))
+    # a new site: the newest public image of site_os's release (debian_13, the default)
+    assert {i["ImageId"] for i in instances(cloud)} == {NEWEST_DEBIAN_13}
+    assert f"image {NEWEST_DEBIAN_13} (debian_13)" in output
     cloud.admin.reset_requests()
     succeeded(
         play(cloud, inventory, HERE / "playbooks" / "first_contact_choice.yml", site_zones="auto", site_image_id="")

@@ -7,6 +7,7 @@ from alicloud_emulator.testing import sdk_client, sdk_models
 
 ENDPOINT = os.environ["ALIBABA_CLOUD_ENDPOINT_URL"].removeprefix("http://")
 REGION = "cn-hangzhou"
+FIRST = "clb-hw-mol-clb-1" + os.environ.get("MOLECULE_NAME_SUFFIX", "")  # the emulator instance of the first host
 
 
 def _instance_id(name):
@@ -25,7 +26,7 @@ def _load_balancer():
 
 def test_the_drained_host_has_weight_zero_and_the_removed_one_is_gone():
     backends = {b.server_id: b.weight for b in _load_balancer().backend_servers.backend_server}
-    assert backends == {_instance_id("clb-hw-mol-clb-1"): 0}
+    assert backends == {_instance_id(FIRST): 0}
 
 
 def test_the_drained_host_is_still_checked_and_healthy():
@@ -33,5 +34,5 @@ def test_the_drained_host_is_still_checked_and_healthy():
     lb_id = _load_balancer().load_balancer_id
     rows = slb.describe_health_status(m.DescribeHealthStatusRequest(region_id=REGION, load_balancer_id=lb_id))
     assert {r.server_id: r.server_health_status for r in rows.body.backend_servers.backend_server} == {
-        _instance_id("clb-hw-mol-clb-1"): "normal"
+        _instance_id(FIRST): "normal"
     }

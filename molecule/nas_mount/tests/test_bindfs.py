@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-testinfra_hosts = ["ansible://nas-bindfs"]
+HOST = "nas-bindfs" + os.environ.get("MOLECULE_NAME_SUFFIX", "")  # the Makefile's suffix: one per checkout
+testinfra_hosts = [f"ansible://{HOST}"]
 
 SHARES = {"/nas_master": "/srv/nas/master", "/nas_backup": "/srv/nas/backup"}
 HOST_DIRS = {"/nas_master": "nas/master", "/nas_backup": "nas/backup"}
@@ -66,7 +67,7 @@ def converge(*arguments):
     ansible_playbook = Path(sys.executable).with_name("ansible-playbook")
     inventory = os.environ["MOLECULE_INVENTORY_FILE"]
     play = subprocess.run(
-        [ansible_playbook, "-i", inventory, "--limit", "nas-bindfs", str(playbook), *arguments],
+        [ansible_playbook, "-i", inventory, "--limit", HOST, str(playbook), *arguments],
         env={**os.environ, "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_NOCOLOR": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

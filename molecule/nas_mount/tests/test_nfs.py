@@ -1,8 +1,10 @@
 """Verify role ha_web.alicloud.nas_mount with the nfs backend, without an NFS server (nas_mount_activate false)."""
 
+import os
+
 import pytest
 
-testinfra_hosts = ["ansible://nas-nfs"]
+testinfra_hosts = ["ansible://nas-nfs" + os.environ.get("MOLECULE_NAME_SUFFIX", "")]
 
 OPTIONS = "vers=3,nolock,proto=tcp,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail"
 SHARES = {

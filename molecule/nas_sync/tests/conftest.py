@@ -10,7 +10,10 @@ import time
 
 DOCKER = shutil.which("docker") or "/usr/bin/docker"
 PGREP = shutil.which("pgrep") or "/usr/bin/pgrep"
-HOSTS = ["hw-mol-sync-web1", "hw-mol-sync-web2"]
+# The containers' names: MOLECULE_NAME_SUFFIX (the Makefile's, one per checkout) keeps two checkouts' runs apart.
+SUFFIX = os.environ.get("MOLECULE_NAME_SUFFIX", "")
+WEB1, WEB2 = f"hw-mol-sync-web1{SUFFIX}", f"hw-mol-sync-web2{SUFFIX}"
+HOSTS = [WEB1, WEB2]
 MASTER_DOMAIN = "0a1b2c3d4e-sync1.cn-hangzhou.nas.aliyuncs.com"
 MASTER_SITE = "/nas_master/www"
 BACKUP_SITE = "/nas_backup/www"
@@ -32,11 +35,16 @@ def sh(host, script, check=True, timeout=60, stdin=None):
 
 
 def master_bindfs_pids():
-    """The bindfs processes (in every container of the scenario) serving the master share, seen from the host."""
+    """The bindfs processes serving the master share in this scenario's containers, as the Docker host sees them (a
+    process of another checkout's containers, which mount the same fake domain, is left alone)."""
+    ours = set()
+    for host in HOSTS:
+        listing = subprocess.run([DOCKER, "top", host, "-eo", "pid"], capture_output=True, text=True, check=False)
+        ours.update(int(pid) for pid in listing.stdout.split() if pid.isdigit())
     found = subprocess.run(
         [PGREP, "-f", f"^bindfs .*/alicloud-nas/{MASTER_DOMAIN} "], capture_output=True, text=True, check=False
     )
-    return [int(pid) for pid in found.stdout.split()]
+    return [int(pid) for pid in found.stdout.split() if int(pid) in ours]
 
 
 @contextlib.contextmanager

@@ -13,6 +13,8 @@ from conftest import (
     BACKUP_SITE,
     HOSTS,
     MASTER_SITE,
+    WEB1,
+    WEB2,
     master_frozen,
     recent_switches,
     sh,
@@ -33,8 +35,8 @@ def settled_first():
 # still fails a switch that waited for a hung probe to be killed (probe_kill_timeout, 3 s).
 SWITCH_LIMIT_SECONDS = 2.5
 SYNC_SECONDS = 30  # lsyncd's delay is 0; the rest covers a failover and back by a loaded host (see wait_settled)
-WRITER = "hw-mol-sync-web2"
-READ_ONLY_HOST = "hw-mol-sync-web1"
+WRITER = WEB2
+READ_ONLY_HOST = WEB1
 
 
 @pytest.mark.parametrize("name", HOSTS)
@@ -46,8 +48,8 @@ def test_services_run_and_the_packaged_lsyncd_is_masked(name):
 
 
 def test_only_the_designated_host_runs_the_reconcile():
-    assert sh("hw-mol-sync-web1", "systemctl is-active nas-reconcile.timer") == "active"
-    assert sh("hw-mol-sync-web2", "systemctl cat nas-reconcile.timer", check=False) == ""
+    assert sh(WEB1, "systemctl is-active nas-reconcile.timer") == "active"
+    assert sh(WEB2, "systemctl cat nas-reconcile.timer", check=False) == ""
 
 
 @pytest.mark.parametrize("name", HOSTS)
@@ -177,7 +179,7 @@ def test_read_write_mode_loses_no_acknowledged_write(outage):
 
 def test_a_hold_keeps_a_healthy_host_on_the_backup_until_it_is_lifted():
     """What playbooks/tasks/hold_on_backup.yml does before the master is mounted anew: the served path moves away."""
-    name, hold = "hw-mol-sync-web2", "/var/lib/ha_web/nas_sync/hold"
+    name, hold = WEB2, "/var/lib/ha_web/nas_sync/hold"
     sh(name, f"echo held > {hold}")
     try:
         wait_until(lambda: sh(name, "readlink /var/www/current") == BACKUP_SITE, 5)
@@ -191,7 +193,7 @@ def test_a_hold_keeps_a_healthy_host_on_the_backup_until_it_is_lifted():
 
 
 def test_an_unmounted_master_never_empties_the_backup():
-    name = "hw-mol-sync-web1"
+    name = WEB1
     before = sh(name, f"find {BACKUP_SITE} -type f | wc -l")
     assert int(before) > 0
     sh(name, "systemctl stop nas-switch.service nas-sync.service")
@@ -214,7 +216,7 @@ def test_an_unmounted_master_never_empties_the_backup():
 @pytest.mark.parametrize("job", ["lsyncd", "reconcile"])
 def test_the_guard_refuses_a_master_without_its_sentinel(job):
     # The role's configuration with a sentinel name the master does not hold: as if another file system were there.
-    name = "hw-mol-sync-web2"
+    name = WEB2
     sh(
         name,
         'python3 -c \'import json, sys; c = json.load(open(sys.argv[1])); c["sentinel"] = "not-there"; '
@@ -228,7 +230,7 @@ def test_the_guard_refuses_a_master_without_its_sentinel(job):
 
 
 def test_the_reconcile_copies_what_lsyncd_missed_and_applies_deletions():
-    name = "hw-mol-sync-web1"
+    name = WEB1
     path = f"missed-{uuid.uuid4().hex}.txt"
     # Written straight into the shared host directory: no host's inotify sees it.
     sh(name, "systemctl stop nas-sync.service")
@@ -236,7 +238,7 @@ def test_the_reconcile_copies_what_lsyncd_missed_and_applies_deletions():
         sh(name, f"echo missed > {MASTER_SITE}/{path}")
     finally:
         sh(name, "systemctl start nas-sync.service")
-    sh("hw-mol-sync-web2", f"echo stale > {BACKUP_SITE}/stale-{path}")
+    sh(WEB2, f"echo stale > {BACKUP_SITE}/stale-{path}")
     sh(name, "systemctl start nas-reconcile.service")
     assert content_at(name, path) == "missed"
     assert content_at(name, f"stale-{path}") == "<absent>"

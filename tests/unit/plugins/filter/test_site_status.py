@@ -5,10 +5,10 @@ import copy
 from ansible_collections.ha_web.alicloud.plugins.filter.site_status import FilterModule, site_status
 
 
-def _host(serving="master", sync="active", pending=0, switches=()):
+def _host(serving="master", sync="active", pending=0, switches=(), os_release="Debian GNU/Linux 13 (trixie)"):
     state = {"state": "normal", "serving": serving, "since": "2026-12-01T10:00:00Z", "switches": list(switches)}
     release = "/nas_master/www/releases/4f1c2a"
-    return {"state": state, "release": release, "sync_service": sync, "sync_pending_files": pending}
+    return {"os": os_release, "state": state, "release": release, "sync_service": sync, "sync_pending_files": pending}
 
 
 HEALTHY = {
@@ -22,7 +22,7 @@ HEALTHY = {
         {"instance_id": "i-2", "instance_name": "ha-web-web-2", "status": "Running", "zone_id": "cn-hangzhou-k"},
         {"instance_id": "i-1", "instance_name": "ha-web-web-1", "status": "Running", "zone_id": "cn-hangzhou-j"},
     ],
-    "hosts": {"ha-web-web-1": _host(), "ha-web-web-2": _host(pending=3)},
+    "hosts": {"ha-web-web-1": _host(), "ha-web-web-2": _host(pending=3, os_release="Debian GNU/Linux 12 (bookworm)")},
 }
 
 
@@ -41,6 +41,10 @@ def test_a_healthy_site_has_no_problem_and_names_backends_by_instance():
     assert status["lines"][0] == "SITE ha-web: healthy"
     # files the sync has not copied yet are shown, not a problem
     assert "3 files not on the backup yet" in status["lines"][-1]
+    # each host's OS release, as its /etc/os-release names it (a site made on Debian 12 keeps it)
+    hosts = [line for line in status["lines"] if line.startswith("host ")]
+    assert hosts[0].startswith("host ha-web-web-1           Debian GNU/Linux 13 (trixie), serves master NAS")
+    assert hosts[1].startswith("host ha-web-web-2           Debian GNU/Linux 12 (bookworm), serves master NAS")
 
 
 def test_each_kind_of_trouble_is_named():
@@ -73,7 +77,7 @@ def test_a_host_not_read_and_a_missing_load_balancer_are_problems_not_errors():
     reads["hosts"]["ha-web-web-2"] = {"error": "UNREACHABLE"}
     status = site_status(reads, "2")
     assert status["degraded"] == ["load balancer missing", "ha-web-web-2 could not be read: UNREACHABLE"]
-    assert status["hosts"][1]["serving"] == "unknown"
+    assert (status["hosts"][1]["serving"], status["hosts"][1]["os"]) == ("unknown", "unknown")
 
 
 def test_a_certificate_far_from_expiry_is_shown_not_a_problem():
