@@ -176,8 +176,11 @@ def test_a_stop_outside_a_shutdown_does_not_wait_and_clears_the_flag(stand_in, t
     ("systemctl", "stopping"),
     [
         ("echo stopping", True),
-        ("echo running; exit 1", False),
+        ("echo running", False),
         ("echo degraded; exit 1", False),
+        ("echo offline; exit 1", True),  # the manager going away during the halt
+        ("exit 1", True),  # no answer at all
+        ("echo starting; exit 1", True),  # a shutdown asked for before the boot finished
         ("sleep 3", True),  # too slow to answer (a loaded host shutting down): hold
     ],
 )

@@ -57,18 +57,26 @@ def request(method, url, headers, timeout):
         connection.close()
 
 
+# systemd's states outside a shutdown; during one it says "stopping", or, as its manager goes away, "offline" or
+# nothing at all.
+NOT_A_SHUTDOWN = ("running", "degraded")
+
+
 def system_is_stopping(timeout):
-    """True during an OS shutdown or reboot (systemd's own state). A systemd too slow to answer within `timeout` is
-    taken for a shutdown: on a loaded host that is when it is slowest, and holding a mere restart costs a few seconds
-    where not holding a shutdown costs failed requests."""
+    """True during an OS shutdown or reboot: systemd's own state is anything but running or degraded (its answer is
+    logged). A systemd too slow to answer within `timeout` is taken for a shutdown: on a loaded host that is when it
+    is slowest, and holding a mere restart costs a few seconds where not holding a shutdown costs failed requests."""
     try:
         command = [SYSTEMCTL, "is-system-running"]  # a fixed absolute path, no user input
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)  # noqa: S603
     except subprocess.TimeoutExpired:
+        log("system_state", state=None, answered=False)
         return True
     except OSError:
         return False
-    return done.stdout.strip() == "stopping"
+    state = done.stdout.strip()
+    log("system_state", state=state, answered=True)
+    return state not in NOT_A_SHUTDOWN
 
 
 class Leave:
