@@ -128,21 +128,25 @@ class InControllerAction(NormalAction):
 def start_in_background(action, task_vars):
     """What `action._execute_module(wrap_async=True)` returns (the job's ID and file), with the task's module
     started as a background job forked from this worker."""
-    arguments = dict(action._task.args)
-    action._update_module_args(action._task.action, arguments, task_vars)
-    environment = {}
-    action._compute_environment_string(environment)
+    arguments, environment = module_call(action, task_vars, action._task.action, dict(action._task.args))
     async_dir = os.path.expanduser(action.get_shell_option("async_dir", default="~/.ansible_async"))
     module = module_fqn(action._task.resolved_action)
     return in_background.start(module, arguments, environment, async_dir, int(action._task.async_val))
 
 
-def execute_in_worker(action, task_vars, module_name, arguments, resolved_name):
-    """What `action._execute_module(module_name, arguments)` returns, with the module (`resolved_name`, e.g.
-    `ha_web.alicloud.vpc` or `ansible.builtin.async_status`) run in this worker instead of a process of its own."""
+def module_call(action, task_vars, module_name, arguments):
+    """The module's arguments (`arguments` with the internal ones added, as for its process) and the task's
+    environment, as `_execute_module` would hand them to the module's process."""
     action._update_module_args(module_name, arguments, task_vars)
     environment = {}
     action._compute_environment_string(environment)
+    return arguments, environment
+
+
+def execute_in_worker(action, task_vars, module_name, arguments, resolved_name):
+    """What `action._execute_module(module_name, arguments)` returns, with the module (`resolved_name`, e.g.
+    `ha_web.alicloud.vpc` or `ansible.builtin.async_status`) run in this worker instead of a process of its own."""
+    arguments, environment = module_call(action, task_vars, module_name, arguments)
     rc, stdout, stderr = in_process.run_module(module_fqn(resolved_name), arguments, environment)
     return module_result(action, dict(rc=rc, stdout=stdout, stderr=stderr, stdout_lines=stdout.splitlines()))
 
