@@ -172,28 +172,45 @@ def test_a_stop_outside_a_shutdown_does_not_wait_and_clears_the_flag(stand_in, t
     assert not flag.exists()
 
 
+SHUTDOWN_JOB = "echo '412 shutdown.target start waiting'"
+
+
 @pytest.mark.parametrize(
-    ("systemctl", "stopping"),
+    ("state", "jobs", "stopping"),
     [
-        ("echo stopping", True),
-        ("echo running", False),
-        ("echo degraded; exit 1", False),
-        ("echo offline; exit 1", True),  # the manager going away during the halt
-        ("exit 1", True),  # no answer at all
-        ("echo starting; exit 1", True),  # a shutdown asked for before the boot finished
-        ("sleep 3", True),  # too slow to answer (a loaded host shutting down): hold
+        ("echo stopping", "exit 1", True),
+        ("echo running", "true", False),
+        ("echo degraded; exit 1", "true", False),
+        ("echo starting; exit 1", "true", False),  # a boot with a job that never ends, and a mere stop
+        ("echo starting; exit 1", SHUTDOWN_JOB, True),  # a shutdown asked for before the boot finished
+        ("echo running", SHUTDOWN_JOB, True),
+        ("echo offline; exit 1", "exit 1", True),  # the manager going away during the halt
+        ("exit 1", "true", True),  # no answer at all
+        ("echo running", "sleep 3", True),  # too slow to answer (a loaded host shutting down): hold
+        ("sleep 3", "true", True),
     ],
 )
-def test_the_shutdown_is_told_by_systemd_and_a_systemd_too_slow_to_answer_counts_as_one(
-    tmp_path, monkeypatch, systemctl, stopping
+def test_the_shutdown_is_told_by_systemd_and_a_systemd_that_does_not_answer_counts_as_one(
+    tmp_path, monkeypatch, capsys, state, jobs, stopping
 ):
     fake = tmp_path / "systemctl"
-    fake.write_text(f"#!/bin/sh\n{systemctl}\n")
+    fake.write_text(f'#!/bin/sh\ncase "$1" in\n  is-system-running) {state} ;;\n  list-jobs) {jobs} ;;\nesac\n')
     fake.chmod(0o755)
     monkeypatch.setattr(web_leave, "SYSTEMCTL", str(fake))
     started = time.monotonic()
     assert web_leave.system_is_stopping(timeout=0.5) is stopping
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5
+    assert f'"stopping": {str(stopping).lower()}' in capsys.readouterr().out  # the answer is logged
+
+
+def test_the_shutdown_job_is_asked_by_its_target(tmp_path, monkeypatch):
+    asked = tmp_path / "asked"
+    fake = tmp_path / "systemctl"
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {asked}\n[ "$1" = is-system-running ] && echo running\nexit 0\n')
+    fake.chmod(0o755)
+    monkeypatch.setattr(web_leave, "SYSTEMCTL", str(fake))
+    assert web_leave.system_is_stopping(timeout=0.5) is False
+    assert asked.read_text().splitlines() == ["is-system-running", "list-jobs --no-legend --no-pager shutdown.target"]
 
 
 def test_without_systemctl_it_is_no_shutdown(tmp_path, monkeypatch):

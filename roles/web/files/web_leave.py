@@ -57,26 +57,39 @@ def request(method, url, headers, timeout):
         connection.close()
 
 
-# systemd's states outside a shutdown; during one it says "stopping", or, as its manager goes away, "offline" or
-# nothing at all.
-NOT_A_SHUTDOWN = ("running", "degraded")
+SHUTDOWN_TARGET = "shutdown.target"  # every halt, power-off and reboot queues its start
+
+
+def systemctl(arguments, timeout):
+    """systemctl's output, or None when it does not answer within `timeout` or fails (a manager going away)."""
+    command = [SYSTEMCTL, *arguments]  # a fixed absolute path and fixed arguments, no user input
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)  # noqa: S603
+    except subprocess.TimeoutExpired:
+        return None
+    if done.returncode != 0 and not done.stdout.strip():
+        return None
+    return done.stdout.strip()
 
 
 def system_is_stopping(timeout):
-    """True during an OS shutdown or reboot: systemd's own state is anything but running or degraded (its answer is
-    logged). A systemd too slow to answer within `timeout` is taken for a shutdown: on a loaded host that is when it
-    is slowest, and holding a mere restart costs a few seconds where not holding a shutdown costs failed requests."""
-    try:
-        command = [SYSTEMCTL, "is-system-running"]  # a fixed absolute path, no user input
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)  # noqa: S603
-    except subprocess.TimeoutExpired:
-        log("system_state", state=None, answered=False)
-        return True
-    except OSError:
+    """True during an OS shutdown or reboot: systemd says "stopping", or the start of shutdown.target is queued (what
+    "stopping" means, asked directly: systemd still says "starting" for a shutdown asked for before its boot finished,
+    and says "starting" long after a boot with a job that never ends, when a stop is no shutdown). A systemd that does
+    not answer within `timeout`, or fails to, is taken for a shutdown: on a loaded host that is when it is slowest,
+    and holding a mere restart costs a few seconds where not holding a shutdown costs failed requests. What systemd
+    answered is logged as system_state."""
+    if not os.path.exists(SYSTEMCTL):
         return False
-    state = done.stdout.strip()
-    log("system_state", state=state, answered=True)
-    return state not in NOT_A_SHUTDOWN
+    deadline = time.monotonic() + timeout  # both questions together
+    state = systemctl(["is-system-running"], timeout)
+    if state is None or state == "stopping":
+        log("system_state", state=state, stopping=True)
+        return True
+    jobs = systemctl(["list-jobs", "--no-legend", "--no-pager", SHUTDOWN_TARGET], max(0.1, deadline - time.monotonic()))
+    stopping = jobs is None or SHUTDOWN_TARGET in jobs
+    log("system_state", state=state, shutdown_job=jobs, stopping=stopping)
+    return stopping
 
 
 class Leave:
