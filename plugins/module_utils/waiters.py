@@ -54,10 +54,28 @@ def poll_delays(first=0.25, factor=1.5, longest=2.0):
         delay = min(longest, delay * factor)
 
 
+WAIT_FIRST = 0.25  # seconds to the first look
+WAIT_SHORT = 0.5  # then a look every half second while most transitions end (a vSwitch, a listener: seconds)
+WAIT_SHORT_FOR = 5.0
+WAIT_LONG = 1.0  # then every second (an instance, a mount target: tens of seconds)
+
+
+def wait_delays():
+    """The delays between the looks of a wait: a wait ends at most half a second after a change of its first five
+    seconds and a second after a later one, at one read a second per resource at most (well inside the rate limits)."""
+    yield WAIT_FIRST
+    waited = WAIT_FIRST
+    while waited < WAIT_SHORT_FOR:
+        yield WAIT_SHORT
+        waited += WAIT_SHORT
+    while True:
+        yield WAIT_LONG
+
+
 def wait_for(waiter, read, timeout, sleep=time.sleep, clock=time.monotonic):
     """Call `read()` until the waiter's success; returns the last observation (None when gone)."""
     deadline = clock() + timeout
-    delays = poll_delays()
+    delays = wait_delays()
     while True:
         resource = read()
         outcome = waiter.outcome(resource)

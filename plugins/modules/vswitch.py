@@ -176,6 +176,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import (
     VSWITCH_AVAILABLE,
     VSWITCH_DELETED,
     VSWITCH_NOT_FOUND,
+    available_vswitch,
     list_vswitches,
     read_vpc,
     read_vswitch,
@@ -263,7 +264,8 @@ def create(module):
 
 def send_create(module, request):
     """CreateVSwitch, sent again while the VPC is still being created or busy with another vSwitch (within
-    wait_timeout): a playbook may request its vSwitches right after CreateVpc."""
+    wait_timeout): a playbook may request its vSwitches right after CreateVpc. Busy with a vSwitch being created
+    (the cloud makes a VPC's vSwitches one at a time), it is sent again as soon as that one is Available."""
     deadline = time.monotonic() + module.params["wait_timeout"]
     delays = poll_delays(first=0.5, longest=5.0)
     while True:
@@ -274,7 +276,20 @@ def send_create(module, request):
                 module.fail("zone_id: zone %s does not exist in region %s" % (request["ZoneId"], module.region_id))
             if not is_code(error, *BUSY_CODES) or time.monotonic() >= deadline:
                 raise
+            if is_code(error, "IncorrectVSwitchStatus") and wait_for_pending_vswitches(
+                module, request["VpcId"], deadline
+            ):
+                continue
         time.sleep(next(delays))
+
+
+def wait_for_pending_vswitches(module, vpc_id, deadline):
+    """Wait until every vSwitch of the VPC that is being created is Available (until `deadline` at most); False
+    when none is (the VPC is busy with something else)."""
+    pending = [v for v in list_vswitches(module, {"VpcId": vpc_id}) if v.get("Status") == "Pending"]
+    for vswitch in pending:
+        available_vswitch(module, vswitch, max(1, deadline - time.monotonic()))
+    return bool(pending)
 
 
 def create_or_adopt_vswitch(module):

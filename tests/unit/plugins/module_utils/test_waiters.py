@@ -1,7 +1,13 @@
 """Waiters: success, failure, unexpected states, vanished resources and timeouts."""
 
 import pytest
-from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter, WaitError, poll_delays, wait_for
+from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import (
+    Waiter,
+    WaitError,
+    poll_delays,
+    wait_delays,
+    wait_for,
+)
 
 RUNNING = Waiter("instance to be Running", success=["Running"], waiting=["Pending", "Starting"], failure=["Stopped"])
 GONE = Waiter("instance to be deleted", waiting=["Stopping", "Stopped"], gone="success")
@@ -63,6 +69,12 @@ def test_polls_start_short_and_stay_bounded():
     delays = poll_delays()
     first = [next(delays) for _poll in range(10)]
     assert first[0] == 0.25 and first == sorted(first) and max(first) == 2.0
+
+
+def test_a_wait_looks_every_half_second_for_five_seconds_then_every_second():
+    delays = wait_delays()
+    looks = [next(delays) for _look in range(14)]
+    assert looks == [0.25] + [0.5] * 10 + [1.0] * 3
 
 
 def test_bad_gone_value_is_refused():
