@@ -13,6 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 FILE_SYSTEM_NOT_FOUND = ("InvalidFileSystem.NotFound",)
@@ -126,3 +127,29 @@ def zone_offers(zone):
     for entry in dig(zone, "InstanceTypes", "InstanceType") or []:
         offers.append((entry.get("StorageType") or "", (entry.get("ProtocolType") or "").upper()))
     return offers
+
+
+def render_file_system(file_system):
+    """The file system as the module returns it: snake_case, wrapped lists unwrapped, tags as dicts."""
+    if not file_system:
+        return {}
+    body = dict(file_system)
+    mount_targets = dig(body, "MountTargets", "MountTarget") or []
+    packages = dig(body, "Packages", "Package") or []
+    features = dig(body, "SupportedFeatures", "SupportedFeature") or []
+    for key in ("MountTargets", "Packages", "SupportedFeatures"):
+        body.pop(key, None)
+    result = snake_resource(body)
+    result["mount_targets"] = [render_mount_target(m) for m in mount_targets]
+    result["packages"] = [snake_resource(p, tags_field=None) for p in packages]
+    result["supported_features"] = features
+    return result
+
+
+def render_mount_target(mount_target):
+    body = dict(mount_target)
+    nodes = dig(body, "ClientMasterNodes", "ClientMasterNode") or []
+    body.pop("ClientMasterNodes", None)
+    result = snake_resource(body)
+    result["client_master_nodes"] = [snake_resource(n, tags_field=None) for n in nodes]
+    return result

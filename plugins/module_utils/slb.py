@@ -10,7 +10,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import snake_resource
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 LOAD_BALANCER_NOT_FOUND = ("InvalidLoadBalancerId.NotFound", "InvalidLoadBalancerId", "LoadBalancerNotFound")
@@ -92,3 +94,16 @@ def list_server_certificates(module):
     """Every server certificate of the region (DescribeServerCertificates answers them all in one page)."""
     body = module.call("slb", "DescribeServerCertificates", {"RegionId": module.region_id})
     return list((body.get("ServerCertificates") or {}).get("ServerCertificate") or [])
+
+
+def render_load_balancer(lb):
+    """The load balancer as the module returns it: snake_case, list wrappers removed, tags a dict."""
+    if not lb:
+        return {}
+    body = dict(lb)
+    body.pop("RequestId", None)
+    body.pop("ListenerPortsAndProtocal", None)  # the API's legacy misspelt copy of ListenerPortsAndProtocol
+    body["BackendServers"] = dig(body, "BackendServers", "BackendServer") or []
+    body["ListenerPorts"] = dig(body, "ListenerPorts", "ListenerPort") or []
+    body["ListenerPortsAndProtocol"] = dig(body, "ListenerPortsAndProtocol", "ListenerPortAndProtocol") or []
+    return snake_resource(body)

@@ -240,10 +240,9 @@ import functools
 import re
 
 from ansible_collections.ha_web.alicloud.plugins.module_utils import slb
-from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
-from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
+from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule
 from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import (
     tags_from_api,
     tags_to_api,
@@ -324,17 +323,7 @@ def find(module):
     return lb
 
 
-def render(lb):
-    """The load balancer as the module returns it: snake_case, list wrappers removed, tags a dict."""
-    if not lb:
-        return {}
-    body = dict(lb)
-    body.pop("RequestId", None)
-    body.pop("ListenerPortsAndProtocal", None)  # the API's legacy misspelt copy of ListenerPortsAndProtocol
-    body["BackendServers"] = dig(body, "BackendServers", "BackendServer") or []
-    body["ListenerPorts"] = dig(body, "ListenerPorts", "ListenerPort") or []
-    body["ListenerPortsAndProtocol"] = dig(body, "ListenerPortsAndProtocol", "ListenerPortAndProtocol") or []
-    return snake_resource(body)
+render = slb.render_load_balancer
 
 
 # changes ------------------------------------------------------------------------------------------

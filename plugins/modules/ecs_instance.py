@@ -442,6 +442,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import (
     list_instances,
     read_instance,
 )
+from ansible_collections.ha_web.alicloud.plugins.module_utils import site_web
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError, is_code
 from ansible_collections.ha_web.alicloud.plugins.module_utils.locks import hold_resource_lock
@@ -481,8 +482,6 @@ SYSTEM_DISK_SIZES = {
     "cloud_essd_entry": (20, 2048),
 }
 PERIODS = {"Month": (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60), "Week": (1, 2, 3, 4)}
-# Lock reasons that mean the cloud is releasing the instance.
-RELEASE_LOCKS = ("Recycling",)
 # Options that only RunInstances takes: option -> (how to read it from an instance, what it is called).
 IMMUTABLE = (
     ("image_id", lambda i: i.get("ImageId"), "image"),
@@ -631,8 +630,8 @@ def charge_problems(params):
 
 # reading ----------------------------------------------------------------------------------------
 def being_released(instance):
-    locks = dig(instance, "OperationLocks", "LockReason") or []
-    return any(isinstance(lock, dict) and lock.get("LockReason") in RELEASE_LOCKS for lock in locks)
+    """The cloud is releasing it (Recycling): the site's rule, module_utils/site_web.py."""
+    return site_web.is_recycling(render_instance(instance))
 
 
 def vswitch_candidates(params):

@@ -63,9 +63,24 @@ def test_provision_converges_under_faults_and_teardown_leaves_nothing(emulator, 
     emulator.admin.reset_requests()
     run(emulator, inventory, "provision.yml")
     assert emulator.admin.requests()["mutating"] == 0
+    assert_a_wrong_site_name_is_said_and_nothing_is_made(emulator, inventory)
     emulator.admin.faults(throttle_rate=0.3, error_rate=0.1, lost_rate=0.1, scope="mutating", seed=seed + 100)
     run(emulator, inventory, "teardown.yml")
     assert_nothing_left(emulator)
+
+
+def assert_a_wrong_site_name_is_said_and_nothing_is_made(emulator, inventory):
+    """An operating playbook pointed at another site's name while this one exists (the empty account is
+    test_reading_never_creates.py): one sentence, no changing call, the site as it was."""
+    argv, env = command(emulator, inventory, "drill_nas_failover.yml")
+    argv += ["-e", "site_name=ha-web-typo"]
+    emulator.admin.reset_requests()
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode != 0
+    sentence = "Site 'ha-web-typo' in region cn-hangzhou does not exist (nothing of it was found)"
+    assert sentence + ": run playbooks/site.yml first" in done.stdout, done.stdout[-5000:]
+    assert emulator.admin.requests()["mutating"] == 0
+    assert_exactly_the_site(emulator)
 
 
 def kill_everything(process, module_dir):
