@@ -181,7 +181,8 @@ def find_file_systems(module, site_name):
 
 def find_load_balancer(module, site_name):
     name = "%s-clb" % site_name
-    found = [lb for lb in slb.list_load_balancers(module, {"LoadBalancerName": name}) if lb.get("LoadBalancerName") == name]
+    listed = slb.list_load_balancers(module, {"LoadBalancerName": name})
+    found = [lb for lb in listed if lb.get("LoadBalancerName") == name]
     match = only_one(module, found, "LoadBalancerId", "load balancers are named %r" % name)
     if match is None:
         return None
