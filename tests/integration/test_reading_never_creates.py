@@ -44,7 +44,7 @@ def run(emulator, inventory, playbook, extra):
     return subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
 
 
-@pytest.mark.parametrize(("playbook", "extra"), OPERATING, ids=[p for p, _ in OPERATING])
+@pytest.mark.parametrize(("playbook", "extra"), OPERATING, ids=[case[0] for case in OPERATING])
 def test_an_operating_playbook_on_a_site_that_is_not_there_stops_clearly_and_creates_nothing(
     emulator, inventory, playbook, extra
 ):
