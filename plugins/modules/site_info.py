@@ -74,7 +74,7 @@ EXAMPLES = r"""
 
 - name: The lost web instances, with why
   ansible.builtin.debug:
-    msg: "{{ site.site.web_instances | selectattr('lost_reason') | map(attribute='instance_name') | list }}"
+    msg: "{{ site.site.web_instances | rejectattr('lost_reason', 'none') | map(attribute='instance_name') | list }}"
 """
 
 RETURN = r"""
