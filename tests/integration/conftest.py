@@ -2,6 +2,7 @@
 
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -23,6 +24,15 @@ def emulator(request, tmp_path_factory):
     process = EmulatorProcess(state_dir=str(tmp_path_factory.mktemp("emulator")), extra_args=arguments).start()
     yield process
     process.stop()
+
+
+@pytest.fixture(scope="module")
+def inventory(tmp_path_factory):
+    """inventories/local's variables without its ECS inventory source (no hosts): the plays run on the controller."""
+    directory = tmp_path_factory.mktemp("inventory") / "local"
+    shutil.copytree(ROOT / "inventories" / "local" / "group_vars", directory / "group_vars")
+    (directory / "hosts.yml").write_text("all: {}\n")
+    return directory
 
 
 def run_playbook(emulator, playbook, extra_vars, secret=ACCESS_KEY_SECRET, verbosity=(), key_id=ACCESS_KEY_ID):

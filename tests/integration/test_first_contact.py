@@ -4,7 +4,6 @@ permissions (playbooks/provision.yml, playbooks/preflight.yml with inventories/l
 
 import json
 import os
-import shutil
 import subprocess
 import time
 
@@ -35,15 +34,6 @@ def _newer_image(major, minor):
         "CreationTime": "2099-12-31T00:00:00Z",
         "Size": 20,
     }
-
-
-@pytest.fixture(scope="module")
-def inventory(tmp_path_factory):
-    """inventories/local's variables without its ECS inventory source: these plays run on the controller only."""
-    directory = tmp_path_factory.mktemp("inventory") / "local"
-    shutil.copytree(ROOT / "inventories" / "local" / "group_vars", directory / "group_vars")
-    (directory / "hosts.yml").write_text("all: {}\n")
-    return directory
 
 
 @pytest.fixture

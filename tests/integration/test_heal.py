@@ -4,7 +4,6 @@ name, its old backend leaves the CLB, the on-demand base holds, and a heal with 
 
 import json
 import os
-import shutil
 import subprocess
 import time
 
@@ -15,15 +14,6 @@ from conftest import ANSIBLE_PLAYBOOK, ROOT
 SITE = "ha-web"
 NAMES = [f"{SITE}-web-1", f"{SITE}-web-2"]
 EXTRA = {"site_on_demand_base": 1}
-
-
-@pytest.fixture(scope="module")
-def inventory(tmp_path_factory):
-    """inventories/local's variables without its ECS inventory source: the cloud part runs on the controller only."""
-    directory = tmp_path_factory.mktemp("inventory") / "local"
-    shutil.copytree(ROOT / "inventories" / "local" / "group_vars", directory / "group_vars")
-    (directory / "hosts.yml").write_text("all: {}\n")
-    return directory
 
 
 def playbook(emulator, inventory, name, **extra):

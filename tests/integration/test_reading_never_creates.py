@@ -4,7 +4,6 @@ ha_web.alicloud.site_info, which only reads."""
 
 import json
 import os
-import shutil
 import subprocess
 
 import pytest
@@ -26,15 +25,6 @@ OPERATING = [
     ("drill_scale.yml", {}),
 ]
 NOWHERE = "Site 'nowhere' in region cn-hangzhou does not exist (nothing of it was found): run playbooks/site.yml first"
-
-
-@pytest.fixture(scope="module")
-def inventory(tmp_path_factory):
-    """inventories/local's variables, no hosts (the site has none)."""
-    directory = tmp_path_factory.mktemp("inventory") / "local"
-    shutil.copytree(ROOT / "inventories" / "local" / "group_vars", directory / "group_vars")
-    (directory / "hosts.yml").write_text("all: {}\n")
-    return directory
 
 
 def run(emulator, inventory, playbook, extra):

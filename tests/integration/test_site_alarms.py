@@ -5,21 +5,10 @@ site_alarms=false makes none, and teardown.yml removes them."""
 
 import json
 import os
-import shutil
 import subprocess
 
-import pytest
 from conftest import ANSIBLE_PLAYBOOK, ROOT
 from site_resources import SITE_ALARMS, resource_counts
-
-
-@pytest.fixture(scope="module")
-def inventory(tmp_path_factory):
-    """inventories/local's variables without its ECS inventory source: the plays run on the controller only."""
-    directory = tmp_path_factory.mktemp("inventory") / "local"
-    shutil.copytree(ROOT / "inventories" / "local" / "group_vars", directory / "group_vars")
-    (directory / "hosts.yml").write_text("all: {}\n")
-    return directory
 
 
 def run(emulator, inventory, playbook, *arguments, **extra):

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import time
@@ -18,15 +17,6 @@ from site_resources import HTTPS_SITE_RESOURCES as SITE_RESOURCES
 from site_resources import resource_counts
 
 EXPECTED_SITE = {**SITE_RESOURCES, "access_group": 1, "access_rule": 1}
-
-
-@pytest.fixture(scope="module")
-def inventory(tmp_path_factory):
-    """inventories/local's variables without its ECS inventory source: provisioning runs on the controller only."""
-    directory = tmp_path_factory.mktemp("inventory") / "local"
-    shutil.copytree(ROOT / "inventories" / "local" / "group_vars", directory / "group_vars")
-    (directory / "hosts.yml").write_text("all: {}\n")
-    return directory
 
 
 def command(emulator, inventory, playbook):
