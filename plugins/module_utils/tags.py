@@ -22,6 +22,12 @@ def tags_from_api(tags_field):
     return result
 
 
+def tags_match(resource, wanted, tags_field="Tags"):
+    """Whether the API object has every wanted tag; an empty wanted value matches any value of its key."""
+    tags = tags_from_api(resource.get(tags_field))
+    return all(k in tags and (v in (None, "") or tags[k] == str(v)) for k, v in (wanted or {}).items())
+
+
 def tags_to_api(tags):
     """{k: v} -> [{"Key": k, "Value": v}] (the request shape of every product, `Tag.N.Key`)."""
     return [{"Key": k, "Value": "" if v is None else str(v)} for k, v in sorted((tags or {}).items())]

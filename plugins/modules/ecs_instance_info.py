@@ -194,7 +194,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils import ecs
 from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import render_instance
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api, validate_tags
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_match, tags_to_api, validate_tags
 from ansible_collections.ha_web.alicloud.plugins.module_utils.waiters import Waiter
 
 STATUSES = ["Pending", "Starting", "Running", "Stopping", "Stopped"]
@@ -258,11 +258,6 @@ def query(module):
     if params["tags"]:
         request["Tag"] = tags_to_api(params["tags"])
     return {k: v for k, v in request.items() if v is not None}
-
-
-def tags_match(instance, wanted):
-    tags = tags_from_api(instance.get("Tags"))
-    return all(k in tags and (v in (None, "") or tags[k] == str(v)) for k, v in (wanted or {}).items())
 
 
 def list_matching(module, instance_ids):

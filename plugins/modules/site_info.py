@@ -144,7 +144,7 @@ from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import render_instance
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
 from ansible_collections.ha_web.alicloud.plugins.module_utils.module import AlicloudModule, snake_resource
-from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_from_api, tags_to_api
+from ansible_collections.ha_web.alicloud.plugins.module_utils.tags import tags_match, tags_to_api
 from ansible_collections.ha_web.alicloud.plugins.module_utils.vpc import list_vpcs, list_vswitches
 
 FILE_SYSTEM_ROLES = ("master", "backup")
@@ -200,16 +200,11 @@ def find_load_balancer(module, site_name):
 def find_web_instances(module, site_name):
     tags = {"ha_web_site": site_name, "ha_web_role": "web"}
     request = {"RegionId": module.region_id, "Tag": tags_to_api(tags)}
-    found = [i for i in ecs.list_instances(module, request) if tags_items(i, tags)]
+    found = [i for i in ecs.list_instances(module, request) if tags_match(i, tags)]
     instances = [render_instance(i) for i in sorted(found, key=lambda i: i.get("InstanceName") or "")]
     for instance in instances:
         instance["lost_reason"] = site_web.lost_reason(instance)
     return instances
-
-
-def tags_items(instance, wanted):
-    tags = tags_from_api(instance.get("Tags"))
-    return all(tags.get(key) == value for key, value in wanted.items())
 
 
 def recorded_choice(vpc):
