@@ -139,7 +139,7 @@ site:
       elements: str
 """
 
-from ansible_collections.ha_web.alicloud.plugins.module_utils import ecs, nas, site_web, slb
+from ansible_collections.ha_web.alicloud.plugins.module_utils import ecs, nas, site_choice, site_web, slb
 from ansible_collections.ha_web.alicloud.plugins.module_utils.calls import dig
 from ansible_collections.ha_web.alicloud.plugins.module_utils.ecs import render_instance
 from ansible_collections.ha_web.alicloud.plugins.module_utils.errors import AlicloudApiError
@@ -209,7 +209,7 @@ def find_web_instances(module, site_name):
 
 def recorded_choice(vpc):
     tags = (vpc or {}).get("tags") or {}
-    if not all(tags.get(tag) for tag in ("ha_web_zones", "ha_web_nas_zones", "ha_web_image")):
+    if not all(tags.get(tag) for tag in site_choice.MEMORY_TAGS):
         return {}
     return {
         "ecs_zones": tags["ha_web_zones"].split(","),
